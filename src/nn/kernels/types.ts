@@ -1,0 +1,24 @@
+/**
+ * The arithmetic the network is built on. Every tensor of a network lives in one heap
+ * (a WebAssembly.Memory, so SIMD kernels work in place with no copies); a "pointer" is an
+ * index into that heap counted in float32 elements (byte offset / 4).
+ *
+ * Two implementations exist: a plain TypeScript reference and a WebAssembly SIMD one.
+ * They must agree to float32 rounding on every shape.
+ */
+export interface Kernels {
+  readonly name: 'wasm-simd' | 'reference';
+  /**
+   * Row-major GEMM: C = op(A) · op(B) + (accumulate ? C : 0)
+   *   op(A) is M×K (A is stored K×M when transA), op(B) is K×N (B is stored N×K when transB).
+   *   lda, ldb, ldc are row strides in elements of the matrices as stored.
+   */
+  gemm(
+    transA: boolean, transB: boolean,
+    M: number, N: number, K: number,
+    a: number, lda: number,
+    b: number, ldb: number,
+    c: number, ldc: number,
+    accumulate: boolean,
+  ): void;
+}

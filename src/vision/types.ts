@@ -1,0 +1,38 @@
+/** What the image pipeline answers for one picture. Shared by predict, the bot and the store. */
+export interface DigitReading {
+  /** 0-9 */
+  digit: number;
+  /** probability of `digit` */
+  confidence: number;
+  /** the three most likely classes, best first */
+  top3: { digit: number; p: number }[];
+  /** the 28x28 image (floats in [0,1], MNIST convention) the model saw */
+  image: Float32Array;
+  /** where this digit was in the (oriented) picture, in pixels */
+  box: { x: number; y: number; width: number; height: number };
+}
+
+export interface Reading {
+  /** the digits read left to right, "" when no digit was found */
+  digits: string;
+  /** overall confidence: product of the per-digit confidences (0 when no digit) */
+  confidence: number;
+  perDigit: DigitReading[];
+  /** true when the picture holds no digit we trust (blank, noise, not a digit) */
+  noDigit: boolean;
+  /** why no digit was reported, for an honest answer ("blank image", "not a digit", …) */
+  reason?: string;
+  /** ink polarity detected in the photo */
+  polarity?: 'dark-on-light' | 'light-on-dark';
+}
+
+/** A picture refused before or during decoding (too big, corrupt, unsupported). */
+export class ImageRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'too-large' | 'too-many-pixels' | 'unsupported' | 'corrupt' | 'timeout' | 'empty',
+  ) {
+    super(message);
+    this.name = 'ImageRejectedError';
+  }
+}
