@@ -1,0 +1,159 @@
+/**
+ * Configuration: environment (and a .env file, loaded by main) → one frozen, typed Config.
+ * Every problem is reported as one readable line (ConfigError), never a stack trace.
+ */
+import { z } from 'zod';
+
+const snowflake = z.string().regex(/^\d{15,22}$/, 'must be a Discord id (15-22 digits)');
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+      return z.NEVER;
+    });
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const num = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const envSchema = z.object({
+  DISCORD_TOKEN: z
+    .string({ error: 'is missing: set it in the environment or in .env (see .env.example)' })
+    .trim()
+    .min(1, 'is empty: set it in the environment or in .env (see .env.example)'),
+  DISCORD_CLIENT_ID: optionalString.pipe(snowflake.optional()),
+  DISCORD_GUILD_ID: optionalString.pipe(snowflake.optional()),
+  DISCORD_API_URL: optionalString.pipe(z.url({ error: 'must be a URL, e.g. http://127.0.0.1:8080/api' }).optional()),
+  WATCH_CHANNEL_IDS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
+    .pipe(z.array(snowflake)),
+  DATABASE_URL: optionalString.transform((v) => v ?? 'file:data/digit-bot.db'),
+  DATABASE_AUTH_TOKEN: optionalString,
+  MODELS_DIR: optionalString.transform((v) => v ?? 'models'),
+  REGISTER_COMMANDS: bool(true),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+    .optional()
+    .transform((v) => v ?? 'info'),
+  COOLDOWN_SECONDS: int(10, 0, 3600),
+  COOLDOWN_MAX_REQUESTS: int(5, 1, 1000),
+  MAX_IMAGES_PER_MESSAGE: int(4, 1, 10),
+  MAX_IMAGE_BYTES: int(8 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  MAX_IMAGE_PIXELS: int(40_000_000, 10_000, 500_000_000),
+  MAX_CONCURRENT_READS: int(2, 1, 64),
+  LOW_CONFIDENCE: num(0.6, 0, 1),
+  DOWNLOAD_TIMEOUT_MS: int(10_000, 100, 120_000),
+  SHUTDOWN_TIMEOUT_MS: int(5_000, 0, 60_000),
+});
+
+export interface Config {
+  readonly discordToken: string;
+  readonly discordClientId: string | undefined;
+  readonly discordGuildId: string | undefined;
+  /** REST base for discord.js `rest.api`; only passed when set */
+  readonly discordApiUrl: string | undefined;
+  readonly watchChannelIds: readonly string[];
+  readonly databaseUrl: string;
+  readonly databaseAuthToken: string | undefined;
+  readonly modelsDir: string;
+  readonly registerCommands: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly cooldown: { readonly windowMs: number; readonly maxRequests: number };
+  readonly limits: {
+    readonly imagesPerMessage: number;
+    readonly imageBytes: number;
+    readonly imagePixels: number;
+    readonly concurrentReads: number;
+    readonly downloadTimeoutMs: number;
+  };
+  /** answers below this overall confidence are flagged as unsure */
+  readonly lowConfidence: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validate an environment into a frozen Config; throws ConfigError with one line per problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    discordToken: e.DISCORD_TOKEN,
+    discordClientId: e.DISCORD_CLIENT_ID,
+    discordGuildId: e.DISCORD_GUILD_ID,
+    discordApiUrl: e.DISCORD_API_URL,
+    watchChannelIds: Object.freeze([...e.WATCH_CHANNEL_IDS]),
+    databaseUrl: e.DATABASE_URL,
+    databaseAuthToken: e.DATABASE_AUTH_TOKEN,
+    modelsDir: e.MODELS_DIR,
+    registerCommands: e.REGISTER_COMMANDS,
+    logLevel: e.LOG_LEVEL,
+    cooldown: Object.freeze({ windowMs: e.COOLDOWN_SECONDS * 1000, maxRequests: e.COOLDOWN_MAX_REQUESTS }),
+    limits: Object.freeze({
+      imagesPerMessage: e.MAX_IMAGES_PER_MESSAGE,
+      imageBytes: e.MAX_IMAGE_BYTES,
+      imagePixels: e.MAX_IMAGE_PIXELS,
+      concurrentReads: e.MAX_CONCURRENT_READS,
+      downloadTimeoutMs: e.DOWNLOAD_TIMEOUT_MS,
+    }),
+    lowConfidence: e.LOW_CONFIDENCE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+  return Object.freeze(config);
+}

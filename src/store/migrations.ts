@@ -1,0 +1,124 @@
+/**
+ * Schema migrations: an ordered list, applied once each inside a transaction and recorded in
+ * `schema_migrations`. Never edit a released migration; append a new one.
+ */
+import type { Client } from '@libsql/client';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema: predictions, samples, feedback, models, retrain_runs',
+    statements: [
+      `CREATE TABLE predictions (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        key              TEXT NOT NULL UNIQUE,
+        created_at       TEXT NOT NULL,
+        user_id          TEXT,                -- who posted the picture (NULL once forgotten)
+        requested_by     TEXT,                -- who asked (context menu: may differ from the poster)
+        guild_id         TEXT,
+        channel_id       TEXT NOT NULL,
+        message_id       TEXT,                -- the message holding the picture
+        attachment_index INTEGER NOT NULL DEFAULT 0,
+        source           TEXT NOT NULL CHECK (source IN ('chat', 'slash', 'context')),
+        reply_message_id TEXT,                -- the bot's answer, for later edits
+        model_name       TEXT NOT NULL,
+        digits           TEXT NOT NULL,       -- '' when no digit was found
+        confidence       REAL NOT NULL,
+        no_digit         INTEGER NOT NULL DEFAULT 0,
+        reason           TEXT,
+        label            TEXT,                -- latest label from feedback (NULL: none yet)
+        label_status     TEXT CHECK (label_status IN ('confirmed', 'corrected')),
+        labelled_by      TEXT,
+        labelled_at      TEXT,
+        trusted          INTEGER NOT NULL DEFAULT 0  -- labelled by the poster or a moderator
+      )`,
+      'CREATE INDEX predictions_user ON predictions (user_id, id)',
+      'CREATE INDEX predictions_created ON predictions (created_at)',
+      `CREATE TABLE samples (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        prediction_id  INTEGER NOT NULL REFERENCES predictions (id) ON DELETE CASCADE,
+        position       INTEGER NOT NULL,      -- index of the digit in the number read
+        user_id        TEXT,                  -- owner (poster of the picture)
+        created_at     TEXT NOT NULL,
+        image          BLOB NOT NULL,         -- 28x28 uint8, row-major, MNIST convention (never the photo)
+        predicted      INTEGER NOT NULL,
+        confidence     REAL NOT NULL,
+        label          INTEGER,               -- NULL until someone labels it
+        trusted        INTEGER NOT NULL DEFAULT 0,
+        split          TEXT NOT NULL DEFAULT 'train' CHECK (split IN ('train', 'holdout')),
+        used_in_run    INTEGER REFERENCES retrain_runs (id),
+        UNIQUE (prediction_id, position)
+      )`,
+      'CREATE INDEX samples_label ON samples (label, trusted, split)',
+      'CREATE INDEX samples_user ON samples (user_id)',
+      `CREATE TABLE feedback (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        prediction_id  INTEGER NOT NULL REFERENCES predictions (id) ON DELETE CASCADE,
+        user_id        TEXT NOT NULL,         -- who gave it
+        created_at     TEXT NOT NULL,
+        kind           TEXT NOT NULL CHECK (kind IN ('confirm', 'correct')),
+        previous       TEXT NOT NULL,         -- what the bot (or the last label) said
+        label          TEXT NOT NULL,
+        trusted        INTEGER NOT NULL,
+        via            TEXT NOT NULL          -- 'button', 'select', 'modal', 'command'
+      )`,
+      'CREATE INDEX feedback_prediction ON feedback (prediction_id)',
+      'CREATE INDEX feedback_user ON feedback (user_id)',
+      `CREATE TABLE models (
+        name           TEXT PRIMARY KEY,
+        arch           TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        test_accuracy  REAL,
+        parent         TEXT,
+        status         TEXT NOT NULL DEFAULT 'known' CHECK (status IN ('known', 'active', 'candidate', 'rejected', 'retired')),
+        activated_at   TEXT,
+        metrics        TEXT,                  -- JSON
+        seen_at        TEXT NOT NULL
+      )`,
+      `CREATE TABLE retrain_runs (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at        TEXT NOT NULL,
+        finished_at       TEXT,
+        trigger           TEXT NOT NULL,      -- 'cron', 'command', 'cli'
+        requested_by      TEXT,
+        status            TEXT NOT NULL CHECK (status IN ('running', 'promoted', 'rejected', 'failed', 'skipped')),
+        parent_model      TEXT,
+        candidate_model   TEXT,
+        samples_used      INTEGER,
+        mnist_before      REAL,
+        mnist_after       REAL,
+        holdout_before    REAL,
+        holdout_after     REAL,
+        reason            TEXT,
+        details           TEXT                -- JSON
+      )`,
+      'CREATE INDEX retrain_runs_started ON retrain_runs (started_at)',
+    ],
+  },
+];
+
+export async function migrate(client: Client, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await client.execute(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const done = new Set((await client.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await client.batch(
+      [
+        ...m.statements,
+        { sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', args: [m.version, m.name, new Date().toISOString()] },
+      ],
+      'write',
+    );
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,124 @@
+/** Predictions served (who, where, when, which model, what answer) and their samples. */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@libsql/client';
+import { num, str, strOrNull } from './db.ts';
+import { encodeImage, splitFor } from './samples.ts';
+
+export type PredictionSource = 'chat' | 'slash' | 'context';
+
+export interface NewPrediction {
+  userId: string;
+  requestedBy: string;
+  guildId: string | null;
+  channelId: string;
+  messageId: string | null;
+  attachmentIndex: number;
+  source: PredictionSource;
+  modelName: string;
+  digits: string;
+  confidence: number;
+  noDigit: boolean;
+  reason?: string;
+  /** one per digit read, left to right */
+  perDigit: readonly { digit: number; confidence: number; image: Float32Array }[];
+  createdAt?: Date;
+}
+
+export interface Prediction {
+  id: number;
+  createdAt: string;
+  userId: string | null;
+  requestedBy: string | null;
+  guildId: string | null;
+  channelId: string;
+  messageId: string | null;
+  attachmentIndex: number;
+  source: PredictionSource;
+  replyMessageId: string | null;
+  modelName: string;
+  digits: string;
+  confidence: number;
+  noDigit: boolean;
+  reason: string | null;
+  label: string | null;
+  labelStatus: 'confirmed' | 'corrected' | null;
+  labelledBy: string | null;
+  trusted: boolean;
+}
+
+export function toPrediction(r: Record<string, unknown>): Prediction {
+  const status = strOrNull(r.label_status);
+  const source = str(r.source);
+  return {
+    id: num(r.id),
+    createdAt: str(r.created_at),
+    userId: strOrNull(r.user_id),
+    requestedBy: strOrNull(r.requested_by),
+    guildId: strOrNull(r.guild_id),
+    channelId: str(r.channel_id),
+    messageId: strOrNull(r.message_id),
+    attachmentIndex: num(r.attachment_index),
+    source: source === 'slash' || source === 'context' ? source : 'chat',
+    replyMessageId: strOrNull(r.reply_message_id),
+    modelName: str(r.model_name),
+    digits: str(r.digits),
+    confidence: num(r.confidence),
+    noDigit: num(r.no_digit) === 1,
+    reason: strOrNull(r.reason),
+    label: strOrNull(r.label),
+    labelStatus: status === 'confirmed' || status === 'corrected' ? status : null,
+    labelledBy: strOrNull(r.labelled_by),
+    trusted: num(r.trusted) === 1,
+  };
+}
+
+export class PredictionsStore {
+  constructor(private readonly db: Client) {}
+
+  /** Stores a prediction and its samples in one transaction; returns the stored row. */
+  async record(p: NewPrediction): Promise<Prediction> {
+    const key = randomUUID();
+    const createdAt = (p.createdAt ?? new Date()).toISOString();
+    const stmts = [
+      {
+        sql: `INSERT INTO predictions (key, created_at, user_id, requested_by, guild_id, channel_id, message_id,
+                attachment_index, source, model_name, digits, confidence, no_digit, reason)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        args: [
+          key, createdAt, p.userId, p.requestedBy, p.guildId, p.channelId, p.messageId, p.attachmentIndex, p.source,
+          p.modelName, p.digits, p.confidence, p.noDigit ? 1 : 0, p.reason ?? null,
+        ],
+      },
+      ...p.perDigit.map((d, position) => ({
+        sql: `INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, split)
+              SELECT id, ?, ?, ?, ?, ?, ?, ? FROM predictions WHERE key = ?`,
+        args: [position, p.userId, createdAt, encodeImage(d.image), d.digit, d.confidence, splitFor(`${key}:${position}`), key],
+      })),
+    ];
+    const results = await this.db.batch(stmts, 'write');
+    return toPrediction(results[0]!.rows[0] as Record<string, unknown>);
+  }
+
+  async setReplyMessage(id: number, replyMessageId: string): Promise<void> {
+    await this.db.execute({ sql: 'UPDATE predictions SET reply_message_id = ? WHERE id = ?', args: [replyMessageId, id] });
+  }
+
+  async get(id: number): Promise<Prediction | null> {
+    const rs = await this.db.execute({ sql: 'SELECT * FROM predictions WHERE id = ?', args: [id] });
+    return rs.rows[0] ? toPrediction(rs.rows[0] as Record<string, unknown>) : null;
+  }
+
+  /** The caller's most recent prediction (pictures they posted or asked about). */
+  async latestForUser(userId: string): Promise<Prediction | null> {
+    const rs = await this.db.execute({
+      sql: 'SELECT * FROM predictions WHERE user_id = ? OR requested_by = ? ORDER BY id DESC LIMIT 1',
+      args: [userId, userId],
+    });
+    return rs.rows[0] ? toPrediction(rs.rows[0] as Record<string, unknown>) : null;
+  }
+
+  async count(): Promise<number> {
+    const rs = await this.db.execute('SELECT count(*) AS n FROM predictions');
+    return num(rs.rows[0]?.n);
+  }
+}

@@ -1,0 +1,108 @@
+/** The 28x28 samples the model saw (quantised to bytes), their labels and their split. */
+import { createHash } from 'node:crypto';
+import type { Client } from '@libsql/client';
+import { num, numOrNull, str, strOrNull } from './db.ts';
+
+export const IMAGE_SIDE = 28;
+export const IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE;
+/** Share of samples never trained on: they measure accuracy on users' own handwriting. */
+export const HOLDOUT_SHARE = 0.2;
+
+/** Floats in [0, 1] → bytes 0..255 (what is stored). */
+export function encodeImage(image: Float32Array): Uint8Array {
+  if (image.length !== IMAGE_SIZE) throw new Error(`a sample must be ${IMAGE_SIZE} pixels, got ${image.length}`);
+  const out = new Uint8Array(IMAGE_SIZE);
+  for (let i = 0; i < IMAGE_SIZE; i++) {
+    const v = image[i]!;
+    out[i] = Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * 255);
+  }
+  return out;
+}
+
+/** Stored bytes → floats in [0, 1]. */
+export function decodeImage(bytes: Uint8Array | ArrayBuffer): Float32Array {
+  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const out = new Float32Array(IMAGE_SIZE);
+  for (let i = 0; i < IMAGE_SIZE; i++) out[i] = (b[i] ?? 0) / 255;
+  return out;
+}
+
+/** Deterministic split from a stable key: the same sample always lands on the same side. */
+export function splitFor(key: string, share = HOLDOUT_SHARE): 'train' | 'holdout' {
+  const h = createHash('sha256').update(key).digest();
+  return h.readUInt32BE(0) / 0x1_0000_0000 < share ? 'holdout' : 'train';
+}
+
+export interface Sample {
+  id: number;
+  predictionId: number;
+  position: number;
+  userId: string | null;
+  createdAt: string;
+  image: Float32Array;
+  predicted: number;
+  confidence: number;
+  label: number | null;
+  trusted: boolean;
+  split: 'train' | 'holdout';
+  usedInRun: number | null;
+}
+
+function toSample(r: Record<string, unknown>): Sample {
+  const img = r.image;
+  return {
+    id: num(r.id),
+    predictionId: num(r.prediction_id),
+    position: num(r.position),
+    userId: strOrNull(r.user_id),
+    createdAt: str(r.created_at),
+    image: decodeImage(img instanceof ArrayBuffer || img instanceof Uint8Array ? img : new Uint8Array()),
+    predicted: num(r.predicted),
+    confidence: num(r.confidence),
+    label: numOrNull(r.label),
+    trusted: num(r.trusted) === 1,
+    split: str(r.split) === 'holdout' ? 'holdout' : 'train',
+    usedInRun: numOrNull(r.used_in_run),
+  };
+}
+
+export class SamplesStore {
+  constructor(private readonly db: Client) {}
+
+  async forPrediction(predictionId: number): Promise<Sample[]> {
+    const rs = await this.db.execute({ sql: 'SELECT * FROM samples WHERE prediction_id = ? ORDER BY position', args: [predictionId] });
+    return rs.rows.map((r) => toSample(r as Record<string, unknown>));
+  }
+
+  /** Trusted, labelled samples of one split (retraining reads these). */
+  async labelled(opts: { split?: 'train' | 'holdout'; onlyUnused?: boolean; limit?: number } = {}): Promise<Sample[]> {
+    const where = ['label IS NOT NULL', 'trusted = 1'];
+    const args: (string | number)[] = [];
+    if (opts.split) {
+      where.push('split = ?');
+      args.push(opts.split);
+    }
+    if (opts.onlyUnused) where.push('used_in_run IS NULL');
+    const limit = opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : '';
+    const rs = await this.db.execute({ sql: `SELECT * FROM samples WHERE ${where.join(' AND ')} ORDER BY id${limit}`, args });
+    return rs.rows.map((r) => toSample(r as Record<string, unknown>));
+  }
+
+  /** Trusted labelled training samples not yet used by a retraining run. */
+  async waitingCount(): Promise<number> {
+    const rs = await this.db.execute(
+      "SELECT count(*) AS n FROM samples WHERE label IS NOT NULL AND trusted = 1 AND split = 'train' AND used_in_run IS NULL",
+    );
+    return num(rs.rows[0]?.n);
+  }
+
+  async markUsed(ids: readonly number[], runId: number): Promise<void> {
+    if (ids.length === 0) return;
+    const stmts = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      stmts.push({ sql: `UPDATE samples SET used_in_run = ? WHERE id IN (${chunk.map(() => '?').join(',')})`, args: [runId, ...chunk] });
+    }
+    await this.db.batch(stmts, 'write');
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('config', () => {
+  it('applies defaults and freezes', () => {
+    const c = loadConfig({ DISCORD_TOKEN: 't' });
+    expect(c.databaseUrl).toBe('file:data/digit-bot.db');
+    expect(c.discordApiUrl).toBeUndefined();
+    expect(c.registerCommands).toBe(true);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.limits)).toBe(true);
+  });
+  it('reports a missing token in one line', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    try {
+      loadConfig({});
+    } catch (e) {
+      expect((e as Error).message).toMatch(/^Invalid configuration: DISCORD_TOKEN is missing/);
+      expect((e as Error).message).not.toContain('\n');
+    }
+  });
+  it('parses lists, booleans and numbers, and names each bad variable', () => {
+    const c = loadConfig({ DISCORD_TOKEN: 't', WATCH_CHANNEL_IDS: ' 123456789012345678 ,223456789012345678,', REGISTER_COMMANDS: 'false', COOLDOWN_SECONDS: '0' });
+    expect(c.watchChannelIds).toEqual(['123456789012345678', '223456789012345678']);
+    expect(c.registerCommands).toBe(false);
+    expect(c.cooldown.windowMs).toBe(0);
+    expect(() => loadConfig({ DISCORD_TOKEN: 't', WATCH_CHANNEL_IDS: 'general' })).toThrow(/WATCH_CHANNEL_IDS/);
+    expect(() => loadConfig({ DISCORD_TOKEN: 't', MAX_IMAGES_PER_MESSAGE: '99' })).toThrow(/MAX_IMAGES_PER_MESSAGE/);
+    expect(() => loadConfig({ DISCORD_TOKEN: 't', DISCORD_API_URL: 'nope' })).toThrow(/DISCORD_API_URL/);
+  });
+});

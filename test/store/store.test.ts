@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { MIGRATIONS, migrate } from '../../src/store/migrations.ts';
+import { decodeImage, encodeImage, splitFor } from '../../src/store/samples.ts';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+async function fresh(): Promise<{ store: Store; url: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'digit-bot-store-'));
+  dirs.push(dir);
+  const url = `file:${join(dir, 'sub', 'test.db')}`;
+  const store = await openStore({ url });
+  stores.push(store);
+  return { store, url };
+}
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const img = (v: number) => new Float32Array(784).fill(v);
+const base = {
+  userId: '111111111111111111',
+  requestedBy: '111111111111111111',
+  guildId: '222222222222222222',
+  channelId: '333333333333333333',
+  messageId: '444444444444444444',
+  attachmentIndex: 0,
+  source: 'chat' as const,
+  modelName: 'test-model',
+};
+
+describe('store', () => {
+  it('migrates once and is idempotent', async () => {
+    const { store } = await fresh();
+    expect(await migrate(store.db)).toEqual([]);
+    const rs = await store.db.execute('SELECT version FROM schema_migrations');
+    expect(rs.rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('records a prediction with its samples and applies a correction to them', async () => {
+    const { store } = await fresh();
+    const p = await store.predictions.record({
+      ...base, digits: '42', confidence: 0.8, noDigit: false,
+      perDigit: [{ digit: 4, confidence: 0.9, image: img(0.5) }, { digit: 2, confidence: 0.88, image: img(1) }],
+    });
+    expect(p.id).toBeGreaterThan(0);
+    expect(p.digits).toBe('42');
+    const samples = await store.samples.forPrediction(p.id);
+    expect(samples.map((s) => s.predicted)).toEqual([4, 2]);
+    expect(samples[0]!.image[0]).toBeCloseTo(0.5, 2);
+
+    const updated = await store.feedback.give({ predictionId: p.id, userId: base.userId, label: '47', trusted: true, via: 'modal' });
+    expect(updated?.labelStatus).toBe('corrected');
+    expect(updated?.label).toBe('47');
+    const after = await store.samples.forPrediction(p.id);
+    expect(after.map((s) => [s.label, s.trusted])).toEqual([[4, true], [7, true]]);
+
+    // a label with a different number of digits cannot be spread over the samples
+    await store.feedback.give({ predictionId: p.id, userId: base.userId, label: '471', trusted: true, via: 'modal' });
+    expect((await store.samples.forPrediction(p.id)).every((s) => s.label === null)).toBe(true);
+  });
+
+  it('computes live stats: confirmations, corrections, per digit, confusion, waiting samples', async () => {
+    const { store } = await fresh();
+    const a = await store.predictions.record({ ...base, digits: '3', confidence: 0.9, noDigit: false, perDigit: [{ digit: 3, confidence: 0.9, image: img(0) }] });
+    const b = await store.predictions.record({ ...base, digits: '5', confidence: 0.4, noDigit: false, perDigit: [{ digit: 5, confidence: 0.4, image: img(0) }] });
+    await store.predictions.record({ ...base, digits: '', confidence: 0, noDigit: true, reason: 'blank image', perDigit: [] });
+    await store.feedback.give({ predictionId: a.id, userId: base.userId, label: '3', trusted: true, via: 'button' });
+    await store.feedback.give({ predictionId: b.id, userId: '999999999999999999', label: '6', trusted: false, via: 'select' });
+    const s = await store.stats.live();
+    expect(s.predictions).toBe(3);
+    expect(s.confirmed).toBe(1);
+    expect(s.corrected).toBe(1);
+    expect(s.accuracyAll).toBe(0.5);
+    expect(s.accuracy7d).toBe(0.5);
+    expect(s.confusion[3]![3]).toBe(1);
+    expect(s.confusion[6]![5]).toBe(1);
+    expect(s.perDigit[6]).toEqual({ digit: 6, total: 1, correct: 0 });
+    expect(s.daily).toHaveLength(1);
+    expect(s.samplesWaiting + (await store.samples.labelled({ split: 'holdout' })).length).toBe(1); // only the trusted one
+  });
+
+  it('forgets a user: samples and feedback gone, counts kept', async () => {
+    const { store } = await fresh();
+    const p = await store.predictions.record({ ...base, digits: '1', confidence: 0.9, noDigit: false, perDigit: [{ digit: 1, confidence: 0.9, image: img(0) }] });
+    await store.feedback.give({ predictionId: p.id, userId: base.userId, label: '7', trusted: true, via: 'select' });
+    const r = await store.feedback.forgetUser(base.userId);
+    expect(r.samples).toBe(1);
+    expect(r.feedback).toBe(1);
+    expect(await store.samples.forPrediction(p.id)).toEqual([]);
+    expect(await store.feedback.forPrediction(p.id)).toEqual([]);
+    expect(await store.predictions.latestForUser(base.userId)).toBeNull();
+    expect(await store.predictions.count()).toBe(1);
+  });
+
+  it('keeps everything across a reopen', async () => {
+    const { store, url } = await fresh();
+    const p = await store.predictions.record({ ...base, digits: '8', confidence: 0.7, noDigit: false, perDigit: [{ digit: 8, confidence: 0.7, image: img(0.2) }] });
+    await store.models.markActive({ name: 'm1', arch: 'cnn', createdAt: '2026-01-01T00:00:00Z', testAccuracy: 0.99, parent: null });
+    const run = await store.retrainRuns.start({ trigger: 'cli', parentModel: 'm1' });
+    await store.retrainRuns.finish(run, { status: 'rejected', reason: 'worse on MNIST', mnistBefore: 0.99, mnistAfter: 0.97 });
+    store.close();
+    stores.length = 0;
+    const again = await openStore({ url });
+    stores.push(again);
+    expect((await again.predictions.get(p.id))?.digits).toBe('8');
+    expect((await again.models.active())?.name).toBe('m1');
+    expect((await again.retrainRuns.latest())?.reason).toBe('worse on MNIST');
+    await again.models.markActive({ name: 'm2', arch: 'cnn', createdAt: '2026-01-02T00:00:00Z', testAccuracy: 0.991, parent: 'm1' });
+    expect((await again.models.get('m1'))?.status).toBe('retired');
+  });
+
+  it('encodes images as bytes and splits deterministically', () => {
+    const f = new Float32Array(784).map((_, i) => (i % 256) / 255);
+    expect(Array.from(decodeImage(encodeImage(f))).every((v, i) => Math.abs(v - f[i]!) < 1 / 255)).toBe(true);
+    expect(splitFor('abc:0')).toBe(splitFor('abc:0'));
+    const share = Array.from({ length: 2000 }, (_, i) => splitFor(`k${i}`)).filter((s) => s === 'holdout').length / 2000;
+    expect(share).toBeGreaterThan(0.15);
+    expect(share).toBeLessThan(0.25);
+  });
+});
