@@ -1,0 +1,170 @@
+/**
+ * Trains a network on MNIST (50k train / 10k validation), keeps the best validation epoch,
+ * measures it on the 10k test images and writes models/NAME/{model.json, weights.bin,
+ * history.json, accuracy.png}.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
+import { ProgressBar } from '../src/cli/progress.ts';
+import { augmentBatch, type AugmentOptions } from '../src/data/augment.ts';
+import { loadMnist, subset } from '../src/data/mnist.ts';
+import { loadModel, saveModel } from '../src/model/format.ts';
+import { createKernelsSync, initKernels } from '../src/nn/kernels/index.ts';
+import type { Activation, InitScheme } from '../src/nn/layers/layer.ts';
+import type { LossName } from '../src/nn/losses.ts';
+import { Network } from '../src/nn/network.ts';
+import { resolveArch, describeSpec } from '../src/nn/spec.ts';
+import type { OptimizerSettings } from '../src/nn/optimizers.ts';
+import { evaluate } from '../src/training/evaluate.ts';
+import { train, type BatchTransform, type TrainSettings } from '../src/training/train.ts';
+import { renderLineChart } from '../src/vision/render.ts';
+
+const USAGE = `
+npm run train -- [options]
+
+  --arch A           network2 | mlp-seed | network3 | cnn-ref, or MLP sizes like 784-150-50-100-10 (default mlp-seed)
+  --activation F     hidden activation for MLP sizes: relu | sigmoid | tanh (default relu)
+  --loss L           cross-entropy | quadratic (default cross-entropy)
+  --init I           nielsen | xavier | he (default: by activation)
+  --optimizer O      sgd | adam (default sgd)
+  --lr X             learning rate (default 0.1; Adam 0.001)
+  --momentum X       SGD momentum (default 0)
+  --l2 X             L2 λ, Nielsen's convention λ/(2n)Σw² (default 0)
+  --batch N          mini-batch size (default 10)
+  --epochs N         maximum epochs (default 30)
+  --halve-after K    halve the learning rate after K epochs without improvement (default 3)
+  --stop-after M     stop after M epochs without improvement (default 20)
+  --augment A        none | affine | elastic | both (default none)
+  --train-size N     train on the first N of the 50,000 training images
+  --from DIR         fine-tune from an existing model instead of a fresh initialisation
+  --seed N           random seed (default 1)
+  --name NAME        model name (default from the architecture)
+  --out DIR          output folder (default models/NAME)
+`;
+
+async function main(): Promise<void> {
+  const { values: v } = parseCli(USAGE, {
+    arch: { type: 'string' },
+    activation: { type: 'string' },
+    loss: { type: 'string' },
+    init: { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    momentum: { type: 'string' },
+    l2: { type: 'string' },
+    batch: { type: 'string' },
+    epochs: { type: 'string' },
+    'halve-after': { type: 'string' },
+    'stop-after': { type: 'string' },
+    augment: { type: 'string' },
+    'train-size': { type: 'string' },
+    from: { type: 'string' },
+    seed: { type: 'string' },
+    name: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const oneOf = <T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T => {
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) fail(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`, 2);
+    return value as T;
+  };
+  const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+  const activation = oneOf<Activation>(v.activation, 'activation', ['relu', 'sigmoid', 'tanh'], 'relu');
+  const loss = oneOf<LossName>(v.loss, 'loss', ['cross-entropy', 'quadratic'], 'cross-entropy');
+  const archName = v.arch ?? 'mlp-seed';
+  const arch = (() => {
+    try {
+      return resolveArch(archName, activation, loss);
+    } catch (err) {
+      return fail((err as Error).message, 2);
+    }
+  })();
+  const init = oneOf<InitScheme>(v.init, 'init', ['nielsen', 'xavier', 'he'], arch.init);
+  const optType = oneOf(v.optimizer, 'optimizer', ['sgd', 'adam'] as const, 'sgd');
+  const optimizer: OptimizerSettings =
+    optType === 'adam' ? { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } : { type: 'sgd', momentum: num(v.momentum, 'momentum', 0, (n) => n >= 0 && n < 1) };
+  const augment = oneOf(v.augment, 'augment', ['none', 'affine', 'elastic', 'both'] as const, 'none');
+  const settings: TrainSettings = {
+    epochs: num(v.epochs, 'epochs', 30, positiveInt),
+    batchSize: num(v.batch, 'batch', 10, positiveInt),
+    learningRate: num(v.lr, 'lr', optType === 'adam' ? 0.001 : 0.1, (n) => n > 0),
+    l2: num(v.l2, 'l2', 0, (n) => n >= 0),
+    optimizer,
+    plateau: {
+      halveAfter: num(v['halve-after'], 'halve-after', 3, positiveInt),
+      stopAfter: num(v['stop-after'], 'stop-after', 20, positiveInt),
+      minLr: 1e-7,
+    },
+    seed: num(v.seed, 'seed', 1, Number.isInteger),
+  };
+  const name = v.name ?? (/^\d/.test(archName) ? `mlp-${archName}` : archName);
+  const outDir = v.out ?? join('models', name);
+
+  await initKernels();
+  const data = await loadMnist();
+  const trainSet = v['train-size'] ? subset(data.train, 0, num(v['train-size'], 'train-size', 50_000, positiveInt)) : data.train;
+
+  let net: Network;
+  let parent: string | null = null;
+  if (v.from) {
+    const base = await loadModel(v.from, { trainable: true, maxBatch: settings.batchSize, seed: settings.seed });
+    net = base.network;
+    parent = base.name;
+  } else {
+    net = new Network(arch.spec, { kernels: (heap) => createKernelsSync(heap), maxBatch: settings.batchSize, trainable: true, seed: settings.seed, init });
+  }
+  console.log(`Training ${name}: ${v.from ? `fine-tuning ${parent}` : arch.description} [${describeSpec(net.spec)}], ${net.paramCount} parameters, kernels ${net.kernels.name}`);
+  console.log(`  ${trainSet.n} training / ${data.validation.n} validation images; ${JSON.stringify({ ...settings, plateau: undefined, augment })}`);
+
+  let transform: BatchTransform | undefined;
+  if (augment !== 'none') {
+    const opts: AugmentOptions = { affine: augment !== 'elastic', elastic: augment !== 'affine' };
+    transform = (src, dst, count, rng) => augmentBatch(src, dst, count, rng, opts);
+  }
+  const bar = new ProgressBar();
+  const result = train(net, trainSet, data.validation, settings, {
+    transform,
+    onProgress: (done, total) => bar.update(done, total),
+    onEpoch: (r) => {
+      bar.clear();
+      const pct = (100 * r.validationAccuracy).toFixed(2);
+      console.log(
+        `Epoch ${r.epoch}: ${r.validationCorrect} / ${r.validationTotal} (${pct}%)  loss ${r.trainLoss.toFixed(4)}  lr ${r.learningRate.toPrecision(3)}  ${r.seconds.toFixed(1)}s${r.improved ? '  *best' : ''}${r.halved ? '  (lr halved)' : ''}`,
+      );
+    },
+  });
+  const test = evaluate(net, data.test);
+  console.log(`Best epoch ${result.bestEpoch}: validation ${(100 * result.bestValidationAccuracy).toFixed(2)}%`);
+  console.log(`Test: ${test.correct} / ${test.total} (${(100 * test.accuracy).toFixed(2)}%), ${test.total - test.correct} of 10,000 wrong; ${result.seconds.toFixed(0)}s in all`);
+
+  await saveModel(outDir, net, {
+    name,
+    description: v.from ? `${arch.description}, fine-tuned from ${parent}` : arch.description,
+    createdAt: new Date().toISOString(),
+    parent,
+    init,
+    training: {
+      command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
+      ...settings,
+      augment,
+      trainImages: trainSet.n,
+      epochsRun: result.history.length,
+      bestEpoch: result.bestEpoch,
+      seconds: Math.round(result.seconds),
+      kernels: net.kernels.name,
+    },
+    metrics: { testAccuracy: test.accuracy, validationAccuracy: result.bestValidationAccuracy, testErrors: test.total - test.correct },
+  });
+  await writeFile(join(outDir, 'history.json'), JSON.stringify(result, null, 2) + '\n');
+  const chart = await renderLineChart({
+    title: `${name}: accuracy by epoch`,
+    xLabel: 'epoch',
+    yLabel: 'validation accuracy (%)',
+    series: [{ name: 'validation', points: result.history.map((r) => [r.epoch, 100 * r.validationAccuracy] as [number, number]) }],
+  });
+  await writeFile(join(outDir, 'accuracy.png'), chart);
+  console.log(`Wrote ${outDir}/ (model.json, weights.bin, history.json, accuracy.png)`);
+}
+
+runMain(main);

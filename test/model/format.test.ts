@@ -1,0 +1,88 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModel, saveModel } from '../../src/model/format.ts';
+import { createKernelsSync, initKernels } from '../../src/nn/kernels/index.ts';
+import { Network } from '../../src/nn/network.ts';
+import { cnnRefSpec } from '../../src/nn/spec.ts';
+import { Rng } from '../../src/nn/rng.ts';
+
+let dir: string;
+let net: Network;
+const info = { name: 'tiny', description: 'test', createdAt: '2026-01-01T00:00:00Z', parent: null, init: 'he' as const, training: { seed: 1 }, metrics: { testAccuracy: 0.5 } };
+
+beforeAll(async () => {
+  await initKernels();
+  dir = await mkdtemp(join(tmpdir(), 'digit-model-'));
+  const spec = cnnRefSpec();
+  spec.layers[0] = { type: 'conv2d', filters: 4, kernel: 5 };
+  spec.layers[3] = { type: 'conv2d', filters: 8, kernel: 5 };
+  net = new Network(spec, { kernels: (h) => createKernelsSync(h), maxBatch: 8, trainable: false, seed: 9, init: 'he' });
+  await saveModel(join(dir, 'tiny'), net, info);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const images = (() => {
+  const rng = new Rng(1);
+  return new Float32Array(5 * 784).map(() => rng.next());
+})();
+
+describe('model files', () => {
+  it('save → load gives identical outputs and keeps the manifest', async () => {
+    const loaded = await loadModel(join(dir, 'tiny'));
+    expect(loaded.name).toBe('tiny');
+    expect(loaded.manifest.metrics.testAccuracy).toBe(0.5);
+    expect(Array.from(loaded.predictProbs(images, 5))).toEqual(Array.from(net.predictProbs(images, 5)));
+    const tensors = loaded.manifest.weights.tensors;
+    expect(tensors[0]).toEqual({ name: '0.conv2d.weight', shape: [5, 5, 1, 4], offset: 0 });
+    expect(tensors.at(-1)!.shape).toEqual([10]);
+  });
+
+  const corrupt = async (name: string, change: (manifest: Record<string, unknown>, weights: Buffer) => { manifest?: string; weights?: Buffer }) => {
+    const m = JSON.parse(await readFile(join(dir, 'tiny', 'model.json'), 'utf8'));
+    const w = await readFile(join(dir, 'tiny', 'weights.bin'));
+    const out = change(m, w);
+    const target = join(dir, name);
+    await saveModel(target, net, info);
+    if (out.manifest !== undefined) await writeFile(join(target, 'model.json'), out.manifest);
+    if (out.weights !== undefined) await writeFile(join(target, 'weights.bin'), out.weights);
+    return target;
+  };
+
+  it('refuses a truncated weights file', async () => {
+    const p = await corrupt('trunc', (_m, w) => ({ weights: w.subarray(0, w.length - 10) }));
+    await expect(loadModel(p)).rejects.toThrow(/truncated/);
+  });
+
+  it('refuses altered weights', async () => {
+    const p = await corrupt('altered', (_m, w) => {
+      const c = Buffer.from(w);
+      c[100] ^= 0xff;
+      return { weights: c };
+    });
+    await expect(loadModel(p)).rejects.toThrow(/checksum/);
+  });
+
+  it('refuses a newer format version, another format, broken JSON and a missing folder', async () => {
+    const newer = await corrupt('newer', (m) => ({ manifest: JSON.stringify({ ...m, version: 99 }) }));
+    await expect(loadModel(newer)).rejects.toThrow(/newer digit-bot.*version 99/);
+    const other = await corrupt('other', (m) => ({ manifest: JSON.stringify({ ...m, format: 'keras' }) }));
+    await expect(loadModel(other)).rejects.toThrow(/not a digit-bot model/);
+    const broken = await corrupt('broken', () => ({ manifest: '{"format": "digit-bot-mo' }));
+    await expect(loadModel(broken)).rejects.toThrow(/not valid JSON/);
+    await expect(loadModel(join(dir, 'nope'))).rejects.toThrow(/no such model file/);
+  });
+
+  it('refuses an architecture that does not match the weights', async () => {
+    const p = await corrupt('mismatch', (m) => {
+      const network = m.network as { layers: { type: string; units?: number }[] };
+      network.layers[network.layers.length - 1] = { type: 'dense', units: 11 };
+      return { manifest: JSON.stringify(m) };
+    });
+    await expect(loadModel(p)).rejects.toThrow(/parameters/);
+  });
+});

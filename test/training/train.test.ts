@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist, subset } from '../../src/data/mnist.ts';
+import { createKernelsSync, initKernels } from '../../src/nn/kernels/index.ts';
+import { Network } from '../../src/nn/network.ts';
+import { resolveArch } from '../../src/nn/spec.ts';
+import { evaluate } from '../../src/training/evaluate.ts';
+import { train, DEFAULT_TRAIN } from '../../src/training/train.ts';
+
+beforeAll(async () => {
+  await initKernels();
+});
+
+function mlp(seed: number): Network {
+  const a = resolveArch('784-64-10', 'relu', 'cross-entropy');
+  return new Network(a.spec, { kernels: (h) => createKernelsSync(h), maxBatch: 20, trainable: true, seed, init: 'he' });
+}
+
+describe('training on a small MNIST subset', () => {
+  it('an MLP reaches 90% on 1,000 validation images after training on 5,000 images', async () => {
+    const data = await loadMnist();
+    const net = mlp(1);
+    const before = evaluate(net, subset(data.validation, 0, 1000)).accuracy;
+    const result = train(net, subset(data.train, 0, 5000), subset(data.validation, 0, 1000), {
+      ...DEFAULT_TRAIN,
+      epochs: 4,
+      batchSize: 20,
+      learningRate: 0.05,
+      optimizer: { type: 'sgd', momentum: 0.9 },
+      seed: 3,
+    });
+    expect(before).toBeLessThan(0.3);
+    expect(result.bestValidationAccuracy).toBeGreaterThan(0.9);
+    // the best epoch's weights are the ones left in the network
+    expect(evaluate(net, subset(data.validation, 0, 1000)).accuracy).toBeCloseTo(result.bestValidationAccuracy, 6);
+  });
+
+  it('the same seed reproduces the same model; another seed does not', async () => {
+    const data = await loadMnist();
+    const run = (seed: number) => {
+      const net = mlp(seed);
+      train(net, subset(data.train, 0, 500), subset(data.validation, 0, 200), { ...DEFAULT_TRAIN, epochs: 1, batchSize: 20, learningRate: 0.05, seed });
+      return net.params().slice();
+    };
+    const a = run(5);
+    const b = run(5);
+    const c = run(6);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(c.buffer))).toBe(false);
+  });
+
+  it('early stopping ends a run whose validation accuracy cannot improve', async () => {
+    const data = await loadMnist();
+    const net = mlp(2);
+    // A learning rate of ~0 leaves the network unchanged, so no epoch after the first improves.
+    const result = train(net, subset(data.train, 0, 200), subset(data.validation, 0, 100), {
+      ...DEFAULT_TRAIN,
+      epochs: 50,
+      batchSize: 20,
+      learningRate: 1e-12,
+      plateau: { halveAfter: 2, stopAfter: 4, minLr: 1e-20 },
+    });
+    expect(result.history.length).toBe(5);
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.history[2].halved).toBe(true);
+  });
+});
