@@ -32,7 +32,7 @@ export async function createKernels(heap: Heap, prefer: KernelPreference = 'auto
 
 /**
  * Builds kernels over `heap` synchronously. Throws if the SIMD kernels are chosen but
- * initKernels() has not completed, rather than silently running 20× slower.
+ * initKernels() has not completed, rather than silently running ~30× slower.
  */
 export function createKernelsSync(heap: Heap, prefer: KernelPreference = 'auto'): Kernels {
   if (choose(prefer) === 'reference') return createReferenceKernels(heap);
