@@ -59,8 +59,8 @@ export class Network {
   readonly inSize: number;
   readonly outSize: number;
   readonly maxBatch: number;
-  private readonly paramsPtr: number;
-  private readonly gradsPtr: number;
+  readonly paramsPointer: number;
+  readonly gradsPointer: number;
   private readonly inputPtr: number;
   private readonly dOutPtr: number;
   private readonly probs: Float32Array;
@@ -84,8 +84,8 @@ export class Network {
 
     this.heap = new Heap();
     this.kernels = options.kernels(this.heap);
-    this.paramsPtr = this.heap.alloc(this.paramCount);
-    this.gradsPtr = options.trainable ? this.heap.alloc(this.paramCount) : this.heap.alloc(0);
+    this.paramsPointer = this.heap.alloc(this.paramCount);
+    this.gradsPointer = options.trainable ? this.heap.alloc(this.paramCount) : this.heap.alloc(0);
     this.inputPtr = this.heap.alloc(options.maxBatch * this.inSize);
     this.dOutPtr = options.trainable ? this.heap.alloc(options.maxBatch * this.outSize) : 0;
     this.probs = new Float32Array(options.maxBatch * this.outSize);
@@ -95,7 +95,7 @@ export class Network {
     this.decay = [];
     let offset = 0;
     for (const layer of this.layers) {
-      layer.bind(ctx, this.paramsPtr + offset, this.gradsPtr + (options.trainable ? offset : 0));
+      layer.bind(ctx, this.paramsPointer + offset, this.gradsPointer + (options.trainable ? offset : 0));
       for (const d of layer.decay) this.decay.push({ offset: offset + d.offset, length: d.length });
       offset += layer.paramCount;
     }
@@ -105,11 +105,11 @@ export class Network {
 
   /** The parameters as one array (a live view; re-fetch after the heap could have grown). */
   params(): Float32Array {
-    return this.heap.view32(this.paramsPtr, this.paramCount);
+    return this.heap.view32(this.paramsPointer, this.paramCount);
   }
 
   grads(): Float32Array {
-    return this.heap.view32(this.gradsPtr, this.paramCount);
+    return this.heap.view32(this.gradsPointer, this.paramCount);
   }
 
   setParams(values: Float32Array): void {

@@ -1,7 +1,10 @@
+import type { Network } from './network.ts';
+
 /**
- * Optimizers see only flat (params, grads) arrays, never layers (after convnetjs). L2 applies
- * to the weight ranges the layers name (not biases), as in Nielsen's network2: the gradient of
- * λ/(2n)·Σw² is (λ/n)·w, with n the training-set size.
+ * Optimizers see only the network's flat parameter and gradient buffers, never its layers
+ * (after convnetjs); their state lives in the same heap so SIMD kernels can update it in
+ * place. L2 applies to the weight ranges the layers name, not biases, as in Nielsen's
+ * network2: the gradient of λ/(2n)·Σw² is (λ/n)·w, with n the training-set size.
  */
 export interface DecayRange {
   offset: number;
@@ -14,54 +17,52 @@ export type OptimizerSettings =
 
 export interface Optimizer {
   readonly settings: OptimizerSettings;
-  /** one update with the given learning rate; l2 is the per-step coefficient λ/n */
-  step(params: Float32Array, grads: Float32Array, lr: number, l2: number): void;
+  /** one update of net.params() from net.grads(); l2 is the per-step coefficient λ/n */
+  step(lr: number, l2: number): void;
 }
 
-export function createOptimizer(settings: OptimizerSettings, paramCount: number, decay: readonly DecayRange[]): Optimizer {
-  // Per-parameter decay mask: 1 for weights, 0 for biases; one pass, no branches per range.
-  const mask = new Float32Array(paramCount);
-  for (const r of decay) mask.fill(1, r.offset, r.offset + r.length);
-  return settings.type === 'sgd' ? sgd(settings, mask) : adam(settings, mask);
+/** The parameter buffer cut into contiguous runs that do or do not get weight decay. */
+export function decaySegments(paramCount: number, decay: readonly DecayRange[]): { offset: number; length: number; decay: boolean }[] {
+  const sorted = [...decay].sort((a, b) => a.offset - b.offset);
+  const out: { offset: number; length: number; decay: boolean }[] = [];
+  let at = 0;
+  for (const r of sorted) {
+    if (r.offset > at) out.push({ offset: at, length: r.offset - at, decay: false });
+    out.push({ offset: r.offset, length: r.length, decay: true });
+    at = r.offset + r.length;
+  }
+  if (at < paramCount) out.push({ offset: at, length: paramCount - at, decay: false });
+  return out;
 }
 
-function sgd(settings: { type: 'sgd'; momentum: number }, mask: Float32Array): Optimizer {
-  const velocity = settings.momentum > 0 ? new Float32Array(mask.length) : null;
-  const mu = settings.momentum;
-  return {
-    settings,
-    step(p, g, lr, l2) {
-      const n = p.length;
-      if (!velocity) {
-        for (let i = 0; i < n; i++) p[i] -= lr * (g[i] + l2 * mask[i] * p[i]);
-        return;
-      }
-      for (let i = 0; i < n; i++) {
-        const v = mu * velocity[i] - lr * (g[i] + l2 * mask[i] * p[i]);
-        velocity[i] = v;
-        p[i] += v;
-      }
-    },
-  };
-}
-
-function adam(settings: { type: 'adam'; beta1: number; beta2: number; epsilon: number }, mask: Float32Array): Optimizer {
-  const m = new Float32Array(mask.length);
-  const v = new Float32Array(mask.length);
+export function createOptimizer(settings: OptimizerSettings, net: Network): Optimizer {
+  const segments = decaySegments(net.paramCount, net.decay);
+  const heap = net.heap;
+  const params = net.paramsPointer;
+  const grads = net.gradsPointer;
+  if (settings.type === 'sgd') {
+    const velocity = settings.momentum > 0 ? heap.alloc(net.paramCount) : 0;
+    return {
+      settings,
+      step(lr, l2) {
+        for (const s of segments) {
+          net.kernels.sgdUpdate(params + s.offset, grads + s.offset, velocity ? velocity + s.offset : 0, s.length, lr, s.decay ? l2 : 0, settings.momentum);
+        }
+      },
+    };
+  }
+  const m = heap.alloc(net.paramCount);
+  const v = heap.alloc(net.paramCount);
   const { beta1, beta2, epsilon } = settings;
   let t = 0;
   return {
     settings,
-    step(p, g, lr, l2) {
+    step(lr, l2) {
       t++;
       // Bias corrections folded into the step size (Kingma & Ba, section 2).
-      const a = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
-      const n = p.length;
-      for (let i = 0; i < n; i++) {
-        const gi = g[i] + l2 * mask[i] * p[i];
-        const mi = (m[i] = beta1 * m[i] + (1 - beta1) * gi);
-        const vi = (v[i] = beta2 * v[i] + (1 - beta2) * gi * gi);
-        p[i] -= (a * mi) / (Math.sqrt(vi) + epsilon);
+      const stepSize = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+      for (const s of segments) {
+        net.kernels.adamUpdate(params + s.offset, grads + s.offset, m + s.offset, v + s.offset, s.length, stepSize, beta1, beta2, epsilon, s.decay ? l2 : 0);
       }
     },
   };

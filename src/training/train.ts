@@ -65,7 +65,7 @@ export interface TrainHooks {
  */
 export function train(net: Network, trainSet: Dataset, validation: Dataset, settings: TrainSettings, hooks: TrainHooks = {}): TrainResult {
   if (settings.batchSize > net.maxBatch) throw new Error(`batch size ${settings.batchSize} exceeds the network's maxBatch ${net.maxBatch}`);
-  const optimizer = createOptimizer(settings.optimizer, net.paramCount, net.decay);
+  const optimizer = createOptimizer(settings.optimizer, net);
   const schedule = new PlateauSchedule(settings.learningRate, settings.plateau);
   const rng = new Rng(settings.seed);
   const order = new Uint32Array(trainSet.n);
@@ -99,7 +99,7 @@ export function train(net: Network, trainSet: Dataset, validation: Dataset, sett
         net.loadInput(trainSet.images, start, batch, order);
       }
       lossSum += net.forwardBackward(batch, labels, 0);
-      optimizer.step(net.params(), net.grads(), schedule.learningRate, l2PerStep);
+      optimizer.step(schedule.learningRate, l2PerStep);
       if (hooks.onProgress && (start / settings.batchSize) % 50 === 0) hooks.onProgress(start + batch, trainSet.n);
       if (hooks.shouldStop?.()) {
         interrupted = true;

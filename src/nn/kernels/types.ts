@@ -21,4 +21,15 @@ export interface Kernels {
     c: number, ldc: number,
     accumulate: boolean,
   ): void;
+
+  /**
+   * SGD step on n parameters: g' = g + decay·p; with momentum μ > 0 (velocity pointer ≠ 0)
+   * v = μ·v − lr·g', p += v; otherwise p −= lr·g'.
+   */
+  sgdUpdate(params: number, grads: number, velocity: number, n: number, lr: number, decay: number, momentum: number): void;
+  /**
+   * Adam step on n parameters with bias correction folded into stepSize:
+   * g' = g + decay·p; m = β1·m + (1−β1)·g'; v = β2·v + (1−β2)·g'²; p −= stepSize·m / (√v + ε).
+   */
+  adamUpdate(params: number, grads: number, m: number, v: number, n: number, stepSize: number, beta1: number, beta2: number, epsilon: number, decay: number): void;
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Heap } from '../heap.ts';
 import { checkGemmArgs } from './check.ts';
+import { referenceUpdates } from './update.ts';
 import type { Kernels } from './types.ts';
 
 /** What gemm.wat exports. Booleans cross as 0/1; pointers and strides are float indices. */
@@ -61,6 +62,8 @@ export function instantiateWasmKernels(module: WebAssembly.Module, heap: Heap): 
   const scratch = heap.alloc(wasm.scratch_floats());
   return {
     name: 'wasm-simd',
+    // TODO(simd): the optimizer updates still run the TypeScript loops.
+    ...referenceUpdates(heap),
     gemm(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate) {
       checkGemmArgs(heap.memory.buffer.byteLength / 4, transA, transB, M, N, K, a, lda, b, ldb, c, ldc);
       if (M === 0 || N === 0) return;
