@@ -24,13 +24,33 @@ export interface Reading {
   reason?: string;
   /** ink polarity detected in the photo */
   polarity?: 'dark-on-light' | 'light-on-dark';
+  /**
+   * When `noDigit` is set: what the pipeline saw and the model guessed before refusing, for
+   * debugging and `predict --explain` (never shown as an answer).
+   */
+  candidates?: DigitReading[];
 }
+
+/**
+ * Why a file was refused. 'too-small' (a side under a few pixels) and 'internal' (an unexpected
+ * failure inside the pipeline, wrapped so that callers only ever catch this one error type) were
+ * added by the vision module.
+ */
+export type RejectionCode =
+  | 'too-large'
+  | 'too-many-pixels'
+  | 'unsupported'
+  | 'corrupt'
+  | 'timeout'
+  | 'empty'
+  | 'too-small'
+  | 'internal';
 
 /** A picture refused before or during decoding (too big, corrupt, unsupported). */
 export class ImageRejectedError extends Error {
   constructor(
     message: string,
-    readonly code: 'too-large' | 'too-many-pixels' | 'unsupported' | 'corrupt' | 'timeout' | 'empty',
+    readonly code: RejectionCode,
   ) {
     super(message);
     this.name = 'ImageRejectedError';

@@ -1,0 +1,117 @@
+/**
+ * Step 1: bytes → oriented RGBA at working size. The only step that talks to sharp (apart from
+ * the final 28x28 encoding for --explain). Every refusal happens here, and as early as
+ * possible: size before parsing, header (format, dimensions) before decoding.
+ */
+import sharp, { type Metadata } from 'sharp';
+import type { RgbaImage } from './raster.ts';
+import { ImageRejectedError } from './types.ts';
+import type { VisionOptions } from './options.ts';
+
+export interface DecodedImage {
+  image: RgbaImage;
+  /** Size of the oriented picture as posted, before shrinking to working size. */
+  originalWidth: number;
+  originalHeight: number;
+  format: string;
+}
+
+/** sharp's format names we accept. SVG/PDF are refused: they are not photos and render at any size. */
+const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'heif', 'tiff', 'avif']);
+
+export type DecodeLimits = Pick<VisionOptions, 'maxBytes' | 'maxPixels' | 'minSide' | 'workingSize' | 'timeBudgetMs'>;
+
+/** Reads the header only (no pixel decoding) and refuses what must not be decoded. */
+export async function checkHeader(bytes: Buffer, limits: DecodeLimits): Promise<Metadata> {
+  if (bytes.length === 0) throw new ImageRejectedError('The file is empty.', 'empty');
+  if (bytes.length > limits.maxBytes) {
+    throw new ImageRejectedError(
+      `The file is ${mb(bytes.length)}; the limit is ${mb(limits.maxBytes)}.`,
+      'too-large',
+    );
+  }
+  let meta: Metadata;
+  try {
+    // metadata() parses the header without decoding pixels, so a 20000x20000 bomb costs nothing here.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw mapSharpError(err, 'unsupported');
+  }
+  const format = String(meta.format ?? 'unknown');
+  if (!ACCEPTED_FORMATS.has(format)) {
+    throw new ImageRejectedError(
+      `This file is ${format.toUpperCase()}, not a picture format I read (JPEG, PNG, WebP, GIF, AVIF, TIFF).`,
+      'unsupported',
+    );
+  }
+  const width = meta.width ?? 0;
+  // For animated GIF/WebP and multi-page TIFF only the first page is decoded.
+  const height = meta.pageHeight ?? meta.height ?? 0;
+  if (width * height > limits.maxPixels) {
+    throw new ImageRejectedError(
+      `The picture is ${width}×${height} pixels; the limit is ${(limits.maxPixels / 1e6).toFixed(0)} megapixels.`,
+      'too-many-pixels',
+    );
+  }
+  if (Math.min(width, height) < limits.minSide) {
+    throw new ImageRejectedError(
+      `The picture is only ${width}×${height} pixels; it needs at least ${limits.minSide} on each side.`,
+      'too-small',
+    );
+  }
+  return meta;
+}
+
+/**
+ * Decodes the first frame, applies the EXIF orientation, converts any colour space / bit depth /
+ * palette to 8-bit sRGB + alpha, and shrinks to the working size. Alpha is kept: transparency is
+ * resolved later by `flatten`, because the right backdrop depends on the strokes.
+ */
+export async function decodeImage(bytes: Buffer, limits: DecodeLimits): Promise<DecodedImage> {
+  const meta = await checkHeader(bytes, limits);
+  const swap = (meta.orientation ?? 1) >= 5; // orientations 5-8 swap width and height
+  const w0 = meta.width ?? 0;
+  const h0 = meta.pageHeight ?? meta.height ?? 0;
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, pages: 1, failOn: 'warning' })
+      .timeout({ seconds: Math.max(1, Math.ceil(limits.timeBudgetMs / 1000)) })
+      .rotate()
+      .resize({ width: limits.workingSize, height: limits.workingSize, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .ensureAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4 || data.length !== info.width * info.height * 4) {
+      throw new ImageRejectedError('The picture decoded to an unexpected pixel layout.', 'unsupported');
+    }
+    return {
+      image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) },
+      originalWidth: swap ? h0 : w0,
+      originalHeight: swap ? w0 : h0,
+      format: String(meta.format),
+    };
+  } catch (err) {
+    throw mapSharpError(err, 'corrupt');
+  }
+}
+
+/** Turns a libvips message into one plain sentence with a code; keeps our own errors as they are. */
+export function mapSharpError(err: unknown, fallback: 'corrupt' | 'unsupported'): ImageRejectedError {
+  if (err instanceof ImageRejectedError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/pixel limit/i.test(msg)) {
+    return new ImageRejectedError('The picture has more pixels than I accept.', 'too-many-pixels');
+  }
+  if (/timeout/i.test(msg)) return new ImageRejectedError('Decoding the picture took too long.', 'timeout');
+  if (/unsupported image format/i.test(msg)) {
+    return new ImageRejectedError('This file is not a picture format I read (JPEG, PNG, WebP, GIF, AVIF, TIFF).', 'unsupported');
+  }
+  if (fallback === 'unsupported') {
+    return new ImageRejectedError('This file is not a picture I can read.', 'unsupported');
+  }
+  return new ImageRejectedError('The picture is damaged or truncated and cannot be decoded.', 'corrupt');
+}
+
+function mb(n: number): string {
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}

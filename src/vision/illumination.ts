@@ -1,0 +1,95 @@
+/**
+ * Step 2c: from colours under uneven light to an ink map in 0..1. The paper (or screen) is
+ * estimated per colour channel by a morphological closing (dark ink) or opening (light ink) with
+ * a window wider than the strokes, then smoothed; ink is the relative departure from that
+ * estimate. Dividing by the local paper brightness makes a shadowed part of the page as white as
+ * a lit one; taking the strongest channel makes blue, red or yellow ink as visible as black,
+ * whatever the luminance says (yellow on white is nearly invisible in grey).
+ */
+import { boxBlur, closing, opening } from './morphology.ts';
+import type { FloatImage } from './raster.ts';
+import type { FlatImage } from './flatten.ts';
+import type { Polarity } from './polarity.ts';
+
+/** Paper darker than this (0..255) is treated as this, so that near-black scans do not explode. */
+const MIN_RANGE = 24;
+
+/**
+ * The paper under the strokes. Lighting varies slowly, so the estimate is made on a grid reduced
+ * by about window/8 (block max for dark ink, block min for light ink — itself the first step of
+ * the closing/opening), then interpolated back: the same picture for a fraction of the cost.
+ */
+export function estimateBackground(plane: FloatImage, polarity: Polarity, size: number): FloatImage {
+  const dark = polarity === 'dark-on-light';
+  const f = Math.max(1, Math.floor(size / 8));
+  const small = f > 1 ? pool(plane, f, dark) : plane;
+  const k = Math.max(3, Math.round(size / f) | 1);
+  const bg = dark ? closing(small, k) : opening(small, k);
+  const smooth = boxBlur(bg, k);
+  return f > 1 ? upsample(smooth, f, plane.width, plane.height) : smooth;
+}
+
+/** Block extremum over f×f blocks (partial blocks at the edges included). */
+function pool(img: FloatImage, f: number, isMax: boolean): FloatImage {
+  const w = Math.ceil(img.width / f);
+  const h = Math.ceil(img.height / f);
+  const out = new Float32Array(w * h).fill(isMax ? -Infinity : Infinity);
+  for (let y = 0; y < img.height; y++) {
+    const row = Math.floor(y / f) * w;
+    for (let x = 0; x < img.width; x++) {
+      const v = img.data[y * img.width + x];
+      const j = row + Math.floor(x / f);
+      if (isMax ? v > out[j] : v < out[j]) out[j] = v;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Bilinear interpolation of a grid of block values (block centres) back to full size. */
+function upsample(small: FloatImage, f: number, width: number, height: number): FloatImage {
+  const out = new Float32Array(width * height);
+  const sw = small.width;
+  const sh = small.height;
+  for (let y = 0; y < height; y++) {
+    const gy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5));
+    const y0 = Math.floor(gy);
+    const y1 = Math.min(sh - 1, y0 + 1);
+    const fy = gy - y0;
+    for (let x = 0; x < width; x++) {
+      const gx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5));
+      const x0 = Math.floor(gx);
+      const x1 = Math.min(sw - 1, x0 + 1);
+      const fx = gx - x0;
+      const a = small.data[y0 * sw + x0] * (1 - fx) + small.data[y0 * sw + x1] * fx;
+      const b = small.data[y1 * sw + x0] * (1 - fx) + small.data[y1 * sw + x1] * fx;
+      out[y * width + x] = a * (1 - fy) + b * fy;
+    }
+  }
+  return { width, height, data: out };
+}
+
+export function inkMap(flat: FlatImage, polarity: Polarity, size: number): FloatImage {
+  const { width: w, height: h } = flat;
+  const n = w * h;
+  const ink = new Float32Array(n);
+  const grey = flat.planes[0] === flat.planes[1] || isGrey(flat);
+  const planes = grey ? [flat.planes[0]] : flat.planes;
+  for (const p of planes) {
+    const img: FloatImage = { width: w, height: h, data: p };
+    const bg = estimateBackground(img, polarity, size).data;
+    for (let i = 0; i < n; i++) {
+      let v: number;
+      if (polarity === 'dark-on-light') v = (bg[i] - p[i]) / Math.max(bg[i], MIN_RANGE);
+      else v = (p[i] - bg[i]) / Math.max(255 - bg[i], MIN_RANGE);
+      if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+    }
+  }
+  return { width: w, height: h, data: ink };
+}
+
+/** All three planes equal (grey picture, or alpha-as-ink): one channel is enough. */
+function isGrey(flat: FlatImage): boolean {
+  const [r, g, b] = flat.planes;
+  for (let i = 0; i < r.length; i += 7) if (r[i] !== g[i] || g[i] !== b[i]) return false;
+  return true;
+}

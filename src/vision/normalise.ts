@@ -1,0 +1,127 @@
+/**
+ * Step 2: RGBA at working size → soft ink map + binary ink mask + its connected components.
+ * Composes flatten → polarity → illumination → threshold → labelling; each is tested alone.
+ */
+import { flattenAlpha, luminance } from './flatten.ts';
+import { detectPolarity, type PolarityDecision } from './polarity.ts';
+import { inkMap } from './illumination.ts';
+import { maxFilter } from './morphology.ts';
+import { binarize, otsuThreshold } from './threshold.ts';
+import { labelComponents, strokeWidth, type Labelling } from './components.ts';
+import type { FloatImage, MaskImage, RgbaImage } from './raster.ts';
+
+export interface Normalised {
+  /** Luminance 0..255 after flattening, before any correction (for shape checks). */
+  lum: FloatImage;
+  /** Ink strength 0..1 (1 = the darkest/lightest ink relative to the local paper). */
+  ink: FloatImage;
+  mask: MaskImage;
+  labelling: Labelling;
+  polarity: PolarityDecision;
+  alphaIsInk: boolean;
+  threshold: number;
+  /** Ink below this is paper noise; `to28` subtracts it before stretching. */
+  noiseFloor: number;
+  /** Median-ish stroke width of the mask, working pixels. */
+  strokeWidth: number;
+  /** Window (px) used to estimate the paper. */
+  backgroundWindow: number;
+  /** Fraction of the picture that is ink. */
+  inkFraction: number;
+}
+
+export interface NormaliseOptions {
+  minInkContrast: number;
+}
+
+export function normalise(img: RgbaImage, opts: NormaliseOptions): Normalised {
+  const flat = flattenAlpha(img);
+  const lum = luminance(flat);
+  const polarity: PolarityDecision = flat.alphaIsInk
+    ? { polarity: 'dark-on-light', skew: 0, by: 'skew' }
+    : detectPolarity(lum);
+  const { width: w, height: h } = img;
+  // First pass with a wide window (safe for any stroke), then a window fitted to the strokes so
+  // that shadow edges leave only a thin band behind.
+  const wide = odd(Math.max(15, Math.min(w, h) / 5));
+  let ink = inkMap(flat, polarity.polarity, wide);
+  let threshold = chooseThreshold(ink, opts.minInkContrast);
+  let mask = binarize(ink, threshold);
+  const sw = maskStrokeWidth(mask);
+  const fitted = odd(Math.min(wide, Math.max(7, 4 * sw + 3)));
+  let window = wide;
+  if (fitted < wide) {
+    ink = inkMap(flat, polarity.polarity, fitted);
+    threshold = chooseThreshold(ink, opts.minInkContrast);
+    mask = binarize(ink, threshold);
+    window = fitted;
+  }
+  const labelling = labelComponents(mask);
+  let inkCount = 0;
+  for (let i = 0; i < mask.data.length; i++) inkCount += mask.data[i];
+  return {
+    lum,
+    ink,
+    mask,
+    labelling,
+    polarity,
+    alphaIsInk: flat.alphaIsInk,
+    threshold,
+    noiseFloor: noiseFloor(ink, mask, threshold),
+    strokeWidth: maskStrokeWidth(mask),
+    backgroundWindow: window,
+    inkFraction: inkCount / mask.data.length,
+  };
+}
+
+/** Otsu, but never below the minimum contrast: on a blank page Otsu would split the noise. */
+export function chooseThreshold(ink: FloatImage, minInkContrast: number): number {
+  return Math.max(minInkContrast, Math.min(0.5, otsuThreshold(ink.data)));
+}
+
+function maskStrokeWidth(mask: MaskImage): number {
+  const { width: w, height: h, data } = mask;
+  let area = 0;
+  let perimeter = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!data[i]) continue;
+      area++;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1 || !data[i - 1] || !data[i + 1] || !data[i - w] || !data[i + w]) {
+        perimeter++;
+      }
+    }
+  }
+  return strokeWidth(area, perimeter);
+}
+
+/**
+ * 99th percentile of the ink map away from the strokes (their anti-aliased edges are real ink,
+ * not noise), capped well under the threshold.
+ */
+function noiseFloor(ink: FloatImage, mask: MaskImage, threshold: number): number {
+  const near = maxFilter({ width: mask.width, height: mask.height, data: Float32Array.from(mask.data) }, 7).data;
+  const hist = new Uint32Array(101);
+  let count = 0;
+  for (let i = 0; i < ink.data.length; i++) {
+    if (near[i]) continue;
+    hist[Math.min(100, Math.max(0, Math.round(ink.data[i] * 100)))]++;
+    count++;
+  }
+  if (count === 0) return 0;
+  let acc = 0;
+  let p99 = 0;
+  for (let b = 0; b <= 100; b++) {
+    acc += hist[b];
+    if (acc >= 0.99 * count) {
+      p99 = b / 100;
+      break;
+    }
+  }
+  return Math.min(p99, 0.5 * threshold);
+}
+
+function odd(x: number): number {
+  return Math.round(x) | 1;
+}

@@ -1,0 +1,60 @@
+/**
+ * Limits and tuning knobs of the image pipeline. One object so that the bot, the predict script
+ * and the tests can override a single value (`readDigits(bytes, model, { maxBytes: 1e6 })`).
+ */
+export interface VisionOptions {
+  /** Files larger than this are refused before anything is parsed (Discord allows 25 MB uploads). */
+  maxBytes: number;
+  /** Width × height read from the header; larger pictures are refused before decoding. */
+  maxPixels: number;
+  /** Pictures with a side shorter than this hold no readable digit; refused as 'too-small'. */
+  minSide: number;
+  /** Wall-clock budget for one picture, decode included. */
+  timeBudgetMs: number;
+  /**
+   * The picture is shrunk so that its longest side is at most this before the per-pixel work:
+   * a digit keeps plenty of pixels (it ends up 20 px tall) and the cost stays bounded.
+   */
+  workingSize: number;
+  /** More separate marks than this is text, a drawing or noise, not a number. */
+  maxDigits: number;
+  /** Below this relative contrast (0..1) between ink and paper a pixel is never ink. */
+  minInkContrast: number;
+  /** A component smaller than this fraction of the largest one is a speck. */
+  speckFraction: number;
+  /** Absolute speck size, as a fraction of the working picture's area. */
+  minSpeckArea: number;
+  /** A digit whose best class has a probability below this is not trusted ("no digit"). */
+  minConfidence: number;
+  /** Ink covering more than this fraction of the picture is not handwriting (a photo, noise). */
+  maxInkFraction: number;
+  /** A segment wider than this × its height is not one digit (a line, a word). */
+  maxAspect: number;
+  /** A segment whose ink fills more than this fraction of its box is a blob, not strokes. */
+  maxFill: number;
+}
+
+export const DEFAULT_VISION_OPTIONS: Readonly<VisionOptions> = Object.freeze({
+  maxBytes: 25 * 1024 * 1024,
+  maxPixels: 50_000_000,
+  minSide: 8,
+  timeBudgetMs: 8_000,
+  workingSize: 800,
+  maxDigits: 12,
+  minInkContrast: 0.12,
+  speckFraction: 0.04,
+  minSpeckArea: 0.00004,
+  minConfidence: 0.6,
+  maxInkFraction: 0.45,
+  maxAspect: 1.8,
+  maxFill: 0.75,
+});
+
+/** Merges user overrides onto the defaults, ignoring `undefined` values. */
+export function resolveOptions(options: Partial<VisionOptions> = {}): VisionOptions {
+  const out: VisionOptions = { ...DEFAULT_VISION_OPTIONS };
+  for (const [k, v] of Object.entries(options) as [keyof VisionOptions, number | undefined][]) {
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}

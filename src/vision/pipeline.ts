@@ -1,0 +1,36 @@
+/**
+ * The pure part of the pipeline, from decoded RGBA to the 28x28 images to classify and the
+ * reasons to refuse. Synchronous and free of sharp, so it is tested (and timed) alone.
+ */
+import { normalise, type Normalised } from './normalise.ts';
+import { segmentDigits, type Segmentation } from './segment.ts';
+import { segmentTo28, type DigitImage } from './to28.ts';
+import { pictureVerdict, segmentVerdict } from './reject.ts';
+import type { RgbaImage } from './raster.ts';
+import type { VisionOptions } from './options.ts';
+
+export interface Analysis {
+  norm: Normalised;
+  segmentation: Segmentation;
+  /** One per segment, left to right (also when the picture is refused, for --explain). */
+  digits: DigitImage[];
+  /** Set when the picture holds no digit we should try to read. */
+  reason: string | null;
+}
+
+export function analyse(img: RgbaImage, opts: VisionOptions): Analysis {
+  const norm = normalise(img, opts);
+  const segmentation = segmentDigits(norm.labelling, opts);
+  let reason = pictureVerdict(norm, segmentation, opts);
+  // Turning 500 noise blobs into 28x28 images is wasted work: only do it for a plausible number.
+  const segs = segmentation.segments.length <= opts.maxDigits ? segmentation.segments : [];
+  if (!reason) {
+    for (const s of segs) {
+      reason = segmentVerdict(s, norm, opts);
+      if (reason) break;
+    }
+  }
+  const src = { ink: norm.ink, labels: norm.labelling.labels, noiseFloor: norm.noiseFloor, threshold: norm.threshold };
+  const digits = segs.map((s) => segmentTo28(src, s));
+  return { norm, segmentation, digits, reason };
+}

@@ -1,0 +1,89 @@
+/**
+ * The entry point: picture bytes + a classifier → the digits read. Decode (sharp) → analyse
+ * (pure typed-array steps) → classify → trust or refuse. Throws only ImageRejectedError.
+ */
+import type { DigitClassifier } from '../model/classifier.ts';
+import { decodeImage } from './decode.ts';
+import { analyse, type Analysis } from './pipeline.ts';
+import { confidenceVerdict } from './reject.ts';
+import { resolveOptions, type VisionOptions } from './options.ts';
+import { SIDE } from './to28.ts';
+import { ImageRejectedError, type DigitReading, type Reading } from './types.ts';
+
+export { DEFAULT_VISION_OPTIONS, type VisionOptions } from './options.ts';
+export { checkHeader, decodeImage } from './decode.ts';
+export { normalise } from './normalise.ts';
+export { segmentDigits } from './segment.ts';
+export { segmentTo28, cropSegment, fitTo20, centreByMass, centreOfMass } from './to28.ts';
+export { analyse } from './pipeline.ts';
+
+export async function readDigits(
+  bytes: Buffer,
+  classifier: DigitClassifier,
+  options: Partial<VisionOptions> = {},
+): Promise<Reading> {
+  const started = performance.now();
+  const opts = resolveOptions(options);
+  const checkBudget = (): void => {
+    if (performance.now() - started > opts.timeBudgetMs) {
+      throw new ImageRejectedError(`Reading the picture took longer than ${opts.timeBudgetMs} ms.`, 'timeout');
+    }
+  };
+  try {
+    const decoded = await decodeImage(bytes, opts);
+    checkBudget();
+    const analysis = analyse(decoded.image, opts);
+    checkBudget();
+    const toOriginal = decoded.originalWidth / decoded.image.width;
+    const readings = classify(analysis, classifier, toOriginal);
+    checkBudget();
+    return decide(analysis, readings, opts);
+  } catch (err) {
+    if (err instanceof ImageRejectedError) throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new ImageRejectedError(`Something went wrong while reading this picture (${detail}).`, 'internal');
+  }
+}
+
+function classify(a: Analysis, classifier: DigitClassifier, toOriginal: number): DigitReading[] {
+  const n = a.digits.length;
+  if (n === 0) return [];
+  const batch = new Float32Array(n * SIDE * SIDE);
+  a.digits.forEach((d, i) => batch.set(d.image, i * SIDE * SIDE));
+  const probs = classifier.predictProbs(batch, n);
+  return a.digits.map((d, i) => {
+    const row = Array.from(probs.subarray(i * 10, i * 10 + 10));
+    const order = row.map((p, digit) => ({ digit, p })).sort((x, y) => y.p - x.p);
+    return {
+      digit: order[0].digit,
+      confidence: order[0].p,
+      top3: order.slice(0, 3),
+      image: d.image,
+      box: {
+        x: Math.round(d.box.x * toOriginal),
+        y: Math.round(d.box.y * toOriginal),
+        width: Math.round(d.box.width * toOriginal),
+        height: Math.round(d.box.height * toOriginal),
+      },
+    };
+  });
+}
+
+function decide(a: Analysis, readings: DigitReading[], opts: VisionOptions): Reading {
+  const polarity = a.norm.polarity.polarity;
+  let reason = a.reason;
+  if (!reason) {
+    for (const r of readings) {
+      reason = confidenceVerdict(r.digit, r.confidence, opts);
+      if (reason) break;
+    }
+  }
+  if (reason) return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings };
+  return {
+    digits: readings.map((r) => String(r.digit)).join(''),
+    confidence: readings.reduce((p, r) => p * r.confidence, 1),
+    perDigit: readings,
+    noDigit: false,
+    polarity,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Step 5: "no digit found". Three cheap gates before the model — the picture as a whole, the
+ * shape of each segment — then the model's own confidence after it. The thresholds live in
+ * VisionOptions; scripts/pipeline-accuracy.ts measures both error rates (real digits refused,
+ * non-digits read) with the shipped model.
+ */
+import type { Normalised } from './normalise.ts';
+import type { Segment, Segmentation } from './segment.ts';
+import type { VisionOptions } from './options.ts';
+import type { Box, FloatImage } from './raster.ts';
+import type { Polarity } from './polarity.ts';
+import { otsuThreshold } from './threshold.ts';
+
+export type RejectOptions = Pick<VisionOptions, 'maxDigits' | 'maxInkFraction' | 'maxAspect' | 'maxFill' | 'minConfidence'>;
+
+/** Smallest readable digit, working pixels (a 12-px digit has lost its shape already). */
+const MIN_HEIGHT = 12;
+
+/** Why the picture as a whole holds no number, or null. */
+export function pictureVerdict(norm: Normalised, seg: Segmentation, opts: RejectOptions): string | null {
+  if (norm.inkFraction > opts.maxInkFraction) return 'not a digit: the picture is mostly ink (a photo or a pattern?)';
+  if (seg.segments.length === 0) return 'blank image: no ink found';
+  if (seg.marks > 3 * opts.maxDigits) return 'not a digit: too many separate marks (noise or text?)';
+  if (seg.segments.length > opts.maxDigits) return `not a number: more than ${opts.maxDigits} separate marks (text?)`;
+  return null;
+}
+
+/** Why one segment is not a single digit, or null. */
+export function segmentVerdict(s: Segment, norm: Normalised, opts: RejectOptions): string | null {
+  const { width, height } = s.box;
+  if (Math.max(width, height) < MIN_HEIGHT) return 'too small to read';
+  if (width > opts.maxAspect * height) return 'not a digit: a mark wider than it is tall';
+  if (Math.max(s.area / (width * height), solidity(norm.lum, s.box, norm.polarity.polarity)) > opts.maxFill) {
+    return 'not a digit: a solid shape, not strokes';
+  }
+  return null;
+}
+
+/**
+ * Fraction of the segment's box on the ink side of an Otsu split of the raw luminance. The ink
+ * mask alone cannot see a solid shape larger than the paper-estimation window (its middle
+ * passes for paper, leaving a ring that reads as a 0); within one digit's box the light is
+ * nearly even, so the plain luminance can.
+ */
+export function solidity(lum: FloatImage, box: Box, polarity: Polarity): number {
+  const n = box.width * box.height;
+  const values = new Float32Array(n);
+  let k = 0;
+  for (let y = box.y; y < box.y + box.height; y++) {
+    for (let x = box.x; x < box.x + box.width; x++) values[k++] = lum.data[y * lum.width + x] / 255;
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi - lo < 0.05) return 1;
+  for (let i = 0; i < n; i++) values[i] = (values[i] - lo) / (hi - lo);
+  const t = otsuThreshold(values);
+  let ink = 0;
+  for (const v of values) if (polarity === 'dark-on-light' ? v < t : v > t) ink++;
+  return ink / n;
+}
+
+/** Why the model's answer is not trusted, or null. */
+export function confidenceVerdict(best: number, p: number, opts: RejectOptions): string | null {
+  if (p < opts.minConfidence) return `not sure it is a digit (best guess ${best} at ${Math.round(p * 100)}%)`;
+  return null;
+}

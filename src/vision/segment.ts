@@ -1,0 +1,112 @@
+/**
+ * Step 3: connected components → digits, left to right. Specks and the page border are dropped;
+ * pieces whose column ranges mostly overlap are one digit (the two strokes of a broken 4, the
+ * flag of a 5 drawn apart from its body, a 7's bar), because in a row of digits two different
+ * digits sit side by side, not on top of each other.
+ */
+import type { Component, Labelling } from './components.ts';
+import type { Box } from './raster.ts';
+
+export interface Segment {
+  /** Tight box of the segment's ink, working pixels. */
+  box: Box;
+  /** Component ids (labels) forming this digit. */
+  componentIds: number[];
+  area: number;
+  perimeter: number;
+}
+
+export interface SegmentOptions {
+  speckFraction: number;
+  minSpeckArea: number;
+}
+
+export interface Segmentation {
+  segments: Segment[];
+  /** Components left after dropping specks and border pieces (many → noise, text). */
+  marks: number;
+  /** What was dropped, for --explain and tests. */
+  dropped: { specks: number; border: number; small: number };
+}
+
+/** Two pieces are one digit when their column ranges overlap by this much of the narrower one. */
+const MERGE_OVERLAP = 0.5;
+/** A border-touching piece spanning this much of the edge it touches is the page edge or table. */
+const BORDER_SPAN = 0.8;
+/** A segment shorter than this fraction of the tallest one is a stray mark (dot, comma, tick). */
+const MIN_RELATIVE_HEIGHT = 0.3;
+
+export function segmentDigits(lab: Labelling, opts: SegmentOptions): Segmentation {
+  const { width: w, height: h } = lab;
+  const dropped = { specks: 0, border: 0, small: 0 };
+  let kept: Component[] = [];
+  for (const c of lab.components) {
+    if (isFrame(c, w, h)) dropped.border++;
+    else kept.push(c);
+  }
+  const largest = kept.reduce((m, c) => Math.max(m, c.area), 0);
+  const minArea = Math.max(opts.speckFraction * largest, opts.minSpeckArea * w * h, 3);
+  const before = kept.length;
+  kept = kept.filter((c) => c.area >= minArea);
+  dropped.specks = before - kept.length;
+  const marks = kept.length;
+
+  // Union pieces whose column ranges overlap (transitively).
+  const parent = kept.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  for (let i = 0; i < kept.length; i++) {
+    for (let j = i + 1; j < kept.length; j++) {
+      const a = kept[i];
+      const b = kept[j];
+      const overlap = Math.min(a.maxX, b.maxX) - Math.max(a.minX, b.minX) + 1;
+      const narrower = Math.min(a.maxX - a.minX + 1, b.maxX - b.minX + 1);
+      if (overlap >= MERGE_OVERLAP * narrower) parent[find(i)] = find(j);
+    }
+  }
+  const groups = new Map<number, Component[]>();
+  kept.forEach((c, i) => {
+    const r = find(i);
+    const g = groups.get(r);
+    if (g) g.push(c);
+    else groups.set(r, [c]);
+  });
+  let segments: Segment[] = [...groups.values()].map(toSegment);
+  const tallest = segments.reduce((m, s) => Math.max(m, s.box.height), 0);
+  const beforeSmall = segments.length;
+  segments = segments.filter((s) => s.box.height >= MIN_RELATIVE_HEIGHT * tallest);
+  dropped.small = beforeSmall - segments.length;
+  segments.sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2));
+  return { segments, marks, dropped };
+}
+
+/** Touches an edge and runs along most of it: a page edge, a table, a frame line. */
+function isFrame(c: Component, w: number, h: number): boolean {
+  const cw = c.maxX - c.minX + 1;
+  const ch = c.maxY - c.minY + 1;
+  if ((c.touches.top || c.touches.bottom) && cw >= BORDER_SPAN * w) return true;
+  if ((c.touches.left || c.touches.right) && ch >= BORDER_SPAN * h) return true;
+  return false;
+}
+
+function toSegment(parts: Component[]): Segment {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  let area = 0;
+  let perimeter = 0;
+  for (const c of parts) {
+    minX = Math.min(minX, c.minX);
+    minY = Math.min(minY, c.minY);
+    maxX = Math.max(maxX, c.maxX);
+    maxY = Math.max(maxY, c.maxY);
+    area += c.area;
+    perimeter += c.perimeter;
+  }
+  return {
+    box: { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 },
+    componentIds: parts.map((c) => c.id).sort((a, b) => a - b),
+    area,
+    perimeter,
+  };
+}

@@ -1,0 +1,53 @@
+/** Global thresholds on an ink map (values in 0..1). */
+import type { FloatImage, MaskImage } from './raster.ts';
+
+const BINS = 256;
+
+/**
+ * Otsu's threshold: the cut that maximises the between-class variance of the histogram.
+ * Returns a value in [0, 1]; 0.5 for a constant picture.
+ */
+export function otsuThreshold(values: Float32Array): number {
+  const hist = new Float64Array(BINS);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const b = v <= 0 ? 0 : v >= 1 ? BINS - 1 : Math.floor(v * (BINS - 1) + 0.5);
+    hist[b]++;
+  }
+  const total = values.length;
+  let sumAll = 0;
+  for (let b = 0; b < BINS; b++) sumAll += b * hist[b];
+  let wB = 0;
+  let sumB = 0;
+  let best = -1;
+  let bestB = (BINS - 1) / 2;
+  for (let b = 0; b < BINS - 1; b++) {
+    wB += hist[b];
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += b * hist[b];
+    const mB = sumB / wB;
+    const mF = (sumAll - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      bestB = b + 0.5;
+    }
+  }
+  return bestB / (BINS - 1);
+}
+
+export function binarize(img: FloatImage, threshold: number): MaskImage {
+  const out = new Uint8Array(img.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = img.data[i] > threshold ? 1 : 0;
+  return { width: img.width, height: img.height, data: out };
+}
+
+/** The q-quantile (0..1) of values, by sorting a copy; callers pass small arrays or samples. */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  if (values.length === 0) return 0;
+  const s = Float32Array.from(values).sort();
+  const i = Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))));
+  return s[i];
+}
