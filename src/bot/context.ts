@@ -1,0 +1,33 @@
+/** What the bot's handlers share: dependencies (injected by main or tests) and run-time helpers. */
+import type { Client } from 'discord.js';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { DigitClassifier } from '../model/classifier.ts';
+import type { Store } from '../store/index.ts';
+import type { Reading } from '../vision/types.ts';
+import type { StatsChartRenderer } from './charts.ts';
+import type { Cooldown } from './cooldown.ts';
+import type { Limiter, TaskTracker } from './limiter.ts';
+import type { ModelHolder } from './modelHolder.ts';
+
+/** Reads the digits of a picture; throws only ImageRejectedError (src/vision/read.ts). */
+export type ReadDigitsFn = (bytes: Buffer, classifier: DigitClassifier) => Promise<Reading>;
+
+export interface BotDeps {
+  config: Config;
+  log: Logger;
+  store: Store;
+  models: ModelHolder;
+  readDigits: ReadDigitsFn;
+  renderCharts?: StatsChartRenderer;
+  now?: () => number;
+}
+
+export interface BotContext extends BotDeps {
+  client: Client;
+  cooldown: Cooldown;
+  reads: Limiter;
+  tasks: TaskTracker;
+  /** set once shutdown begins: new work is politely refused */
+  closing: boolean;
+}

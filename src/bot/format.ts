@@ -1,0 +1,287 @@
+/**
+ * Reply formatting: pure functions from data to Discord message payloads (embeds + components).
+ * No client, no I/O: tested alone.
+ */
+import {
+  ButtonStyle,
+  ComponentType,
+  TextInputStyle,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIEmbedField,
+  type APIModalInteractionResponseCallbackData,
+} from 'discord.js';
+import type { Reading } from '../vision/types.ts';
+import type { LiveStats, ModelInfo, RetrainRun } from '../store/index.ts';
+import { encodeFeedbackId, MODAL_LABEL_FIELD } from './customIds.ts';
+
+export const COLOURS = { sure: 0x2ecc71, unsure: 0xf1c40f, none: 0x95a5a6, error: 0xe74c3c, info: 0x5865f2 } as const;
+
+export function percent(p: number | null | undefined, digits = 0): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '–';
+  return `${(p * 100).toFixed(digits)}%`;
+}
+
+/** A 10-cell bar for a probability: `███████░░░`. */
+export function bar(p: number, width = 10): string {
+  const full = Math.max(0, Math.min(width, Math.round(p * width)));
+  return '█'.repeat(full) + '░'.repeat(width - full);
+}
+
+export interface AnswerInput {
+  reading: Reading;
+  predictionId: number;
+  modelName: string;
+  lowConfidence: number;
+  /** file name, shown when a message had several pictures */
+  filename?: string;
+}
+
+export interface MessagePayload {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+}
+
+/** The answer to one picture: what was read, how sure, the alternatives, and the feedback controls. */
+export function formatAnswer(a: AnswerInput): MessagePayload {
+  const r = a.reading;
+  const footer = { text: `model ${a.modelName} · prediction #${a.predictionId}` };
+  const author = a.filename ? { name: truncate(a.filename, 200) } : undefined;
+  if (r.noDigit || r.digits === '') {
+    const why = r.reason ? ` (${r.reason})` : '';
+    return {
+      embeds: [
+        {
+          ...(author ? { author } : {}),
+          title: 'No digit found',
+          description:
+            `I could not find a digit I trust in this picture${why}.\n` +
+            'Try a single digit or number written large, dark on a plain light background (or light on dark), cropped close.\n' +
+            'If there is a number in it, tell me which with the button below.',
+          color: COLOURS.none,
+          footer,
+        },
+      ],
+      components: feedbackComponents(a.predictionId, { single: true, canConfirm: false }),
+    };
+  }
+  const unsure = r.confidence < a.lowConfidence;
+  const single = r.perDigit.length === 1;
+  const fields: APIEmbedField[] = [];
+  let description: string;
+  if (single) {
+    const d = r.perDigit[0]!;
+    description = d.top3.map((t) => `\`${t.digit}\` ${bar(t.p)} ${percent(t.p).padStart(4)}`).join('\n');
+  } else {
+    description = r.perDigit
+      .map((d, i) => {
+        const alts = d.top3
+          .slice(1)
+          .filter((t) => t.p >= 0.01)
+          .map((t) => `${t.digit} ${percent(t.p)}`)
+          .join(', ');
+        return `\`${i + 1}.\` **${d.digit}** ${bar(d.confidence)} ${percent(d.confidence)}${alts ? ` · or ${alts}` : ''}`;
+      })
+      .join('\n');
+  }
+  if (unsure) {
+    fields.push({
+      name: 'Not sure',
+      value: `I am only ${percent(r.confidence)} sure about this one. If it is wrong, tell me below: it helps me learn.`,
+    });
+  }
+  return {
+    embeds: [
+      {
+        ...(author ? { author } : {}),
+        title: `I read: ${r.digits}`,
+        description: `${single ? '' : `${r.perDigit.length} digits, `}${percent(r.confidence)} sure\n${description}`,
+        color: unsure ? COLOURS.unsure : COLOURS.sure,
+        ...(fields.length ? { fields } : {}),
+        footer,
+      },
+    ],
+    components: feedbackComponents(a.predictionId, { single, canConfirm: true }),
+  };
+}
+
+/** ✅ Right, ✏️ type a number, and (for a single digit) a 0-9 menu. */
+export function feedbackComponents(predictionId: number, opts: { single: boolean; canConfirm: boolean }): MessagePayload['components'] {
+  const buttons: APIActionRowComponent<APIComponentInMessageActionRow> = {
+    type: ComponentType.ActionRow,
+    components: [
+      ...(opts.canConfirm
+        ? [{ type: ComponentType.Button as const, style: ButtonStyle.Success as const, label: 'Right', emoji: { name: '✅' }, custom_id: encodeFeedbackId({ kind: 'confirm', predictionId }) }]
+        : []),
+      {
+        type: ComponentType.Button as const,
+        style: ButtonStyle.Secondary as const,
+        label: opts.single ? 'It is a number…' : 'Wrong? Type the number',
+        emoji: { name: '✏️' },
+        custom_id: encodeFeedbackId({ kind: 'number', predictionId }),
+      },
+    ],
+  };
+  if (!opts.single) return [buttons];
+  const menu: APIActionRowComponent<APIComponentInMessageActionRow> = {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.StringSelect,
+        custom_id: encodeFeedbackId({ kind: 'pick', predictionId }),
+        placeholder: 'Wrong? Pick the right digit',
+        min_values: 1,
+        max_values: 1,
+        options: Array.from({ length: 10 }, (_, d) => ({ label: String(d), value: String(d) })),
+      },
+    ],
+  };
+  return [buttons, menu];
+}
+
+/** The modal that asks for the right number. */
+export function labelModal(predictionId: number): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: encodeFeedbackId({ kind: 'modal', predictionId }),
+    title: 'What does the picture say?',
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.TextInput,
+            custom_id: MODAL_LABEL_FIELD,
+            label: 'The digits, left to right',
+            style: TextInputStyle.Short,
+            min_length: 1,
+            max_length: 32,
+            placeholder: 'e.g. 7 or 2024',
+            required: true,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export const FEEDBACK_FIELD_NAME = 'Feedback';
+
+/**
+ * The answer embed after feedback: the verdict as a field (replacing an earlier one), colour
+ * and title updated. `embed` is the message's current embed (JSON).
+ */
+export function withFeedback(embed: APIEmbed, f: { kind: 'confirmed' | 'corrected'; label: string; userId: string; asModerator: boolean }): APIEmbed {
+  const fields = (embed.fields ?? []).filter((x) => x.name !== FEEDBACK_FIELD_NAME && x.name !== 'Not sure');
+  const who = `<@${f.userId}>${f.asModerator ? ' (moderator)' : ''}`;
+  const value = f.kind === 'confirmed' ? `✅ Confirmed by ${who}. Thanks!` : `✏️ Corrected to **${f.label}** by ${who}. Thanks, I will learn from it.`;
+  fields.push({ name: FEEDBACK_FIELD_NAME, value });
+  return {
+    ...embed,
+    title: f.kind === 'confirmed' ? embed.title : `It says: ${f.label}`,
+    color: f.kind === 'confirmed' ? COLOURS.sure : COLOURS.info,
+    fields,
+  };
+}
+
+/** A short, friendly error as an embed (used for private replies and chat answers). */
+export function errorEmbed(message: string, title = 'Sorry'): APIEmbed {
+  return { title, description: message, color: COLOURS.error };
+}
+
+export function cooldownMessage(retryAfterMs: number): string {
+  const s = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return `⏳ Slow down a little: you can send another picture in ${s} s.`;
+}
+
+export interface StatsInput {
+  model: ModelInfo;
+  live: LiveStats;
+  lastRun: RetrainRun | null;
+  /** attachment name of the chart, when there is one */
+  chartName?: string;
+}
+
+/** The /stats embed. */
+export function formatStats(s: StatsInput): APIEmbed {
+  const l = s.live;
+  const perDigit = l.perDigit
+    .map((d) => `\`${d.digit}\` ${d.total > 0 ? `${percent(d.correct / d.total).padStart(4)} of ${d.total}` : '  – '}`)
+    .join('\n');
+  const fields: APIEmbedField[] = [
+    {
+      name: 'Active model',
+      value: [
+        `**${s.model.name}**`,
+        truncate(s.model.arch, 200),
+        `trained ${formatDate(s.model.createdAt)}`,
+        `MNIST test accuracy (10,000 images): **${percent(s.model.testAccuracy, 2)}**`,
+        ...(s.model.parent ? [`fine-tuned from ${s.model.parent}`] : []),
+      ].join('\n'),
+    },
+    {
+      name: 'Live accuracy (users’ feedback)',
+      value: `all time: **${percent(l.accuracyAll, 1)}** (${l.confirmed + l.corrected} answers rated)\nlast 7 days: **${percent(l.accuracy7d, 1)}** (${l.feedback7d} rated)`,
+      inline: true,
+    },
+    {
+      name: 'Activity',
+      value: `predictions served: **${l.predictions}**\nconfirmed: **${l.confirmed}** · corrected: **${l.corrected}**\nsamples waiting for retraining: **${l.samplesWaiting}**`,
+      inline: true,
+    },
+    { name: 'Per-digit live accuracy', value: perDigit || '–', inline: false },
+    { name: 'Last retraining', value: formatRun(s.lastRun) },
+  ];
+  return {
+    title: 'digit-bot statistics',
+    color: COLOURS.info,
+    fields,
+    ...(s.chartName ? { image: { url: `attachment://${s.chartName}` } } : {}),
+    timestamp: undefined,
+  };
+}
+
+export function formatRun(r: RetrainRun | null): string {
+  if (!r) return 'none yet';
+  const when = formatDate(r.finishedAt ?? r.startedAt);
+  const fig = (a: number | null, b: number | null) => (a === null && b === null ? null : `${percent(a, 2)} → ${percent(b, 2)}`);
+  const parts = [
+    `**${r.status}** (${r.trigger}, ${when})`,
+    r.samplesUsed !== null ? `${r.samplesUsed} samples` : null,
+    fig(r.mnistBefore, r.mnistAfter) ? `MNIST ${fig(r.mnistBefore, r.mnistAfter)}` : null,
+    fig(r.holdoutBefore, r.holdoutAfter) ? `held-back user samples ${fig(r.holdoutBefore, r.holdoutAfter)}` : null,
+    r.candidateModel ? `candidate ${r.candidateModel}` : null,
+    r.reason ? truncate(r.reason, 300) : null,
+  ];
+  return parts.filter((x) => x !== null).join(' · ');
+}
+
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso || 'unknown' : d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+export function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+export function helpEmbed(opts: { watched: boolean }): APIEmbed {
+  return {
+    title: 'digit-bot: I read handwritten digits',
+    color: COLOURS.info,
+    description: [
+      `Post a picture of a handwritten digit or number ${opts.watched ? 'in a watched channel, ' : ''}in a DM, or mention me with the picture, and I answer with what I read, how sure I am and the alternatives.`,
+      '',
+      '**Commands**',
+      '`/predict image:` read an attached picture (add `private:True` to see the answer alone)',
+      '**Read digits** (right-click a message › Apps) read the pictures of any message',
+      '`/correct digit:` correct your latest answer (for clients without buttons)',
+      '`/stats` the model, live accuracy from your feedback, and a chart',
+      '`/forget` delete the samples and feedback I stored for you',
+      '`/help` this message',
+      '',
+      '**Teach me**: under each answer, ✅ confirms, the menu picks the right digit, ✏️ types a number. Only the person who posted the picture (or a moderator) can do it. I keep the 28×28 image I looked at, never your photo.',
+    ].join('\n'),
+  };
+}

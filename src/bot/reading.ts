@@ -1,0 +1,144 @@
+/**
+ * One picture → a stored prediction and the answer payload: checks, download (bounded), read
+ * (concurrency-limited), record (one transaction). Every failure becomes a friendly message.
+ */
+import { ImageRejectedError, type Reading } from '../vision/types.ts';
+import type { Prediction, PredictionSource } from '../store/index.ts';
+import type { BotContext } from './context.ts';
+import { formatAnswer, type MessagePayload } from './format.ts';
+import { isImageAttachment } from './permissions.ts';
+
+export interface AttachmentRef {
+  url: string;
+  name: string;
+  size: number;
+  contentType: string | null;
+}
+
+export interface ReadRequest {
+  attachment: AttachmentRef;
+  /** who posted the picture */
+  posterId: string;
+  requestedBy: string;
+  guildId: string | null;
+  channelId: string;
+  messageId: string | null;
+  attachmentIndex: number;
+  source: PredictionSource;
+  /** show the file name (several pictures in one message) */
+  showName?: boolean;
+}
+
+export type ReadOutcome =
+  | { ok: true; prediction: Prediction; reading: Reading; payload: MessagePayload }
+  | { ok: false; code: string; message: string };
+
+export class UserFacingError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 0)} MB`;
+
+/** Downloads at most `maxBytes` bytes of an attachment, within a timeout. */
+export async function download(url: string, maxBytes: number, timeoutMs: number): Promise<Buffer> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    throw new UserFacingError(timeout ? 'Downloading the picture took too long. Please try again.' : 'I could not download the picture. Please try again.', timeout ? 'download-timeout' : 'download-failed');
+  }
+  if (!res.ok || !res.body) throw new UserFacingError(`I could not download the picture (HTTP ${res.status}).`, 'download-failed');
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new UserFacingError(`This picture is too large (${mb(declared)}; the limit is ${mb(maxBytes)}).`, 'too-large');
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new UserFacingError(`This picture is too large (the limit is ${mb(maxBytes)}).`, 'too-large');
+    }
+    chunks.push(Buffer.from(value));
+  }
+  if (total === 0) throw new UserFacingError('This file is empty.', 'empty');
+  return Buffer.concat(chunks);
+}
+
+export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<ReadOutcome> {
+  const a = req.attachment;
+  const { limits } = ctx.config;
+  try {
+    if (!isImageAttachment(a)) {
+      throw new UserFacingError(`\`${a.name}\` is not a picture I can read. Send a PNG, JPEG, WebP or GIF image.`, 'not-an-image');
+    }
+    if (a.size > limits.imageBytes) {
+      throw new UserFacingError(`This picture is too large (${mb(a.size)}; the limit is ${mb(limits.imageBytes)}).`, 'too-large');
+    }
+    const bytes = await download(a.url, limits.imageBytes, limits.downloadTimeoutMs);
+    // the model is captured once: a hot swap during this read does not mix models
+    const model = ctx.models.current();
+    const reading = await ctx.reads.run(() => ctx.readDigits(bytes, model.classifier));
+    const prediction = await ctx.store.predictions.record({
+      userId: req.posterId,
+      requestedBy: req.requestedBy,
+      guildId: req.guildId,
+      channelId: req.channelId,
+      messageId: req.messageId,
+      attachmentIndex: req.attachmentIndex,
+      source: req.source,
+      modelName: model.info.name,
+      digits: reading.noDigit ? '' : reading.digits,
+      confidence: reading.noDigit ? 0 : reading.confidence,
+      noDigit: reading.noDigit || reading.digits === '',
+      reason: reading.reason,
+      perDigit: reading.noDigit ? [] : reading.perDigit.map((d) => ({ digit: d.digit, confidence: d.confidence, image: d.image })),
+    });
+    const payload = formatAnswer({
+      reading,
+      predictionId: prediction.id,
+      modelName: model.info.name,
+      lowConfidence: ctx.config.lowConfidence,
+      filename: req.showName ? a.name : undefined,
+    });
+    ctx.log.info(
+      { predictionId: prediction.id, source: req.source, user: req.posterId, digits: prediction.digits, confidence: Number(prediction.confidence.toFixed(4)), model: model.info.name },
+      'prediction',
+    );
+    return { ok: true, prediction, reading, payload };
+  } catch (err) {
+    if (err instanceof UserFacingError) {
+      ctx.log.info({ code: err.code, source: req.source, user: req.posterId, file: a.name }, 'picture refused');
+      return { ok: false, code: err.code, message: err.message };
+    }
+    if (err instanceof ImageRejectedError) {
+      ctx.log.info({ code: err.code, source: req.source, user: req.posterId, file: a.name }, 'picture rejected by the pipeline');
+      return { ok: false, code: err.code, message: friendlyRejection(err) };
+    }
+    ctx.log.error({ err, source: req.source, user: req.posterId, file: a.name }, 'reading a picture failed');
+    return { ok: false, code: 'internal', message: 'Something went wrong on my side while reading this picture. Please try again later.' };
+  }
+}
+
+function friendlyRejection(err: ImageRejectedError): string {
+  switch (err.code) {
+    case 'corrupt':
+      return 'I could not open this picture: the file looks damaged or is not really an image.';
+    case 'unsupported':
+      return 'I cannot read this image format. Send a PNG, JPEG, WebP or GIF.';
+    case 'empty':
+      return 'This file is empty.';
+    default:
+      // the pipeline's messages are written for people
+      return err.message;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Starts the real bot (real discord.js client, real SQLite store) against the emulator, with an
+ * injectable reader and classifier. Used by the end-to-end tests and the load script.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
+import { createBot, type Bot } from '../../src/bot/client.ts';
+import type { ReadDigitsFn } from '../../src/bot/context.ts';
+import { ModelHolder, type ActiveModel } from '../../src/bot/modelHolder.ts';
+import type { StatsChartRenderer } from '../../src/bot/charts.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { ImageRejectedError, type DigitReading, type Reading } from '../../src/vision/types.ts';
+import type { DigitClassifier } from '../../src/model/classifier.ts';
+import { DiscordEmulator, type EmulatorOptions } from './emulator/index.ts';
+
+/** A classifier that always answers uniform probabilities (the fake reader ignores it). */
+export const fakeClassifier: DigitClassifier = {
+  name: 'fake-model',
+  predictProbs: (_images, n) => new Float32Array(n * 10).fill(0.1),
+};
+
+export const fakeModel: ActiveModel = {
+  classifier: fakeClassifier,
+  info: { name: 'fake-model', arch: 'fake (test double)', createdAt: '2026-01-01T00:00:00.000Z', testAccuracy: 0.9912, parent: null },
+};
+
+function digitReading(digit: number, confidence: number): DigitReading {
+  const rest = (1 - confidence) / 2;
+  return {
+    digit,
+    confidence,
+    top3: [
+      { digit, p: confidence },
+      { digit: (digit + 1) % 10, p: rest },
+      { digit: (digit + 7) % 10, p: rest },
+    ],
+    image: new Float32Array(784).fill(digit / 10),
+    box: { x: 0, y: 0, width: 28, height: 28 },
+  };
+}
+
+/**
+ * A reader for tests: the "picture" is text. `digits:42@0.9` reads 42 at confidence 0.9,
+ * `blank` finds no digit, `corrupt` is refused as the real pipeline would, anything else too.
+ */
+export const fakeReadDigits: ReadDigitsFn = async (bytes) => {
+  const s = bytes.toString('utf8');
+  const m = /^digits:(\d+)(?:@([\d.]+))?$/.exec(s);
+  if (m) {
+    const conf = m[2] ? Number(m[2]) : 0.95;
+    const perDigit = [...m[1]!].map((d) => digitReading(Number(d), conf));
+    return { digits: m[1]!, confidence: perDigit.reduce((a, d) => a * d.confidence, 1), perDigit, noDigit: false } satisfies Reading;
+  }
+  if (s === 'blank') return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason: 'blank image' };
+  throw new ImageRejectedError('This file is not an image I can decode.', 'corrupt');
+};
+
+export interface Harness {
+  emu: DiscordEmulator;
+  bot: Bot;
+  store: Store;
+  config: Config;
+  models: ModelHolder;
+  dbUrl: string;
+  /** stops the bot (and, unless keepEmulator, the emulator), closes the store; removes the temp dir unless keepDb */
+  close(opts?: { keepDb?: boolean; keepEmulator?: boolean }): Promise<void>;
+}
+
+export interface HarnessOptions {
+  emu?: DiscordEmulator;
+  emulator?: EmulatorOptions;
+  env?: Record<string, string>;
+  readDigits?: ReadDigitsFn;
+  model?: ActiveModel;
+  dbUrl?: string;
+  log?: Logger;
+  renderCharts?: StatsChartRenderer;
+}
+
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
+  const emu = o.emu ?? (await DiscordEmulator.start(o.emulator));
+  let dir: string | null = null;
+  let dbUrl = o.dbUrl;
+  if (!dbUrl) {
+    dir = mkdtempSync(join(tmpdir(), 'digit-bot-e2e-'));
+    dbUrl = `file:${join(dir, 'bot.db')}`;
+  }
+  const config = loadConfig({
+    DISCORD_TOKEN: emu.token,
+    DISCORD_API_URL: emu.apiUrl,
+    DISCORD_GUILD_ID: emu.guildId,
+    WATCH_CHANNEL_IDS: emu.channels.watched.id,
+    DATABASE_URL: dbUrl,
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...o.env,
+  });
+  const store = await openStore({ url: config.databaseUrl });
+  const models = new ModelHolder(o.model ?? fakeModel);
+  const log = o.log ?? (process.env.BOT_TEST_LOG ? createLogger('debug') : silentLogger);
+  const bot = createBot({ config, log, store, models, readDigits: o.readDigits ?? fakeReadDigits, renderCharts: o.renderCharts });
+  await bot.start();
+  return {
+    emu, bot, store, config, models, dbUrl,
+    async close(c = {}) {
+      await bot.stop();
+      store.close();
+      if (!c.keepEmulator) await emu.stop();
+      if (dir && !c.keepDb) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function png(text: string): Buffer {
+  return Buffer.from(text, 'utf8');
+}
