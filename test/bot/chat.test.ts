@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIEmbed } from 'discord.js';
-import { png, startHarness, type Harness } from '../support/botHarness.ts';
+import { eventually, png, startHarness, type Harness } from '../support/botHarness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -31,8 +31,10 @@ describe('pictures in chat (real discord.js client against the emulator)', () =>
     expect(e.description).toMatch(/`7` █+░* +93%/);
     const components = (reply.body as { components: { components: { custom_id: string }[] }[] }).components;
     expect(components.flatMap((r) => r.components.map((c) => c.custom_id.split(':').slice(0, 2).join(':')))).toEqual(['fb:ok', 'fb:num', 'fb:pick']);
-    const p = await h.store.predictions.latestForUser(alice.id);
-    expect(p).toMatchObject({ digits: '7', source: 'chat', userId: alice.id, messageId: msg.id, replyMessageId: (reply.response as { id: string }).id });
+    await eventually(async () => {
+      const p = await h.store.predictions.latestForUser(alice.id);
+      expect(p).toMatchObject({ digits: '7', source: 'chat', userId: alice.id, messageId: msg.id, replyMessageId: (reply.response as { id: string }).id });
+    });
   });
 
   it('answers in DMs and when mentioned, not in other channels without a mention', async () => {
@@ -83,5 +85,11 @@ describe('pictures in chat (real discord.js client against the emulator)', () =>
     await h.emu.waitForCall((c) => typeof (c.body as { content?: string } | null)?.content === 'string' && (c.body as { content: string }).content.includes('first 4 pictures'));
     const titles = h.emu.repliesTo(msg.id).map((c) => (c.body as { embeds?: APIEmbed[] }).embeds?.[0]?.title).filter(Boolean);
     expect(titles).toEqual(['I read: 1', 'I read: 2', 'I read: 3', 'I read: 4']);
+  });
+});
+
+describe('hygiene', () => {
+  it('made no REST call the emulator had to refuse', () => {
+    expect(h.emu.calls.filter((c) => c.status >= 400).map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([]);
   });
 });

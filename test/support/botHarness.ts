@@ -116,3 +116,16 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 export function png(text: string): Buffer {
   return Buffer.from(text, 'utf8');
 }
+
+/** Retries an async assertion until it passes (the bot finishes bookkeeping after replying). */
+export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

@@ -459,7 +459,7 @@ export class DiscordEmulator extends EventEmitter {
   waitForInteractionAnswer(interaction: Record<string, Json>, timeoutMs?: number): Promise<RestCall> {
     const token = String(interaction.token);
     return this.waitForCall((c) => {
-      if (!c.path.includes(token)) return false;
+      if (!c.path.includes(token) || c.status >= 400) return false;
       if (c.path.endsWith('/callback')) {
         const type = (c.body as { type?: number } | null)?.type;
         return type === 4 || type === 7 || type === 9;
@@ -484,7 +484,7 @@ export class DiscordEmulator extends EventEmitter {
       res.end(JSON.stringify({ message: '404: Not Found', code: 0 }));
       return;
     }
-    const path = m[1]!;
+    const path = decodeURIComponent(m[1]!);
     const raw = await readBody(req);
     const contentType = req.headers['content-type'] ?? '';
     let body: Json | null = null;
