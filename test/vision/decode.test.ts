@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { checkHeader, decodeImage } from '../../src/vision/decode.ts';
+import { resolveOptions } from '../../src/vision/options.ts';
+import { ImageRejectedError } from '../../src/vision/types.ts';
+import {
+  animatedGif,
+  asFormat,
+  cleanPng,
+  decompressionBombPng,
+  exifRotatedJpeg,
+  exoticEncodings,
+  onePixelPng,
+  truncatedJpeg,
+} from './fixtures.ts';
+
+const opts = resolveOptions();
+
+async function rejection(p: Promise<unknown>): Promise<ImageRejectedError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ImageRejectedError);
+    return err as ImageRejectedError;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Mean luminance of the top and bottom halves of an RGBA image. */
+function halves(img: { width: number; height: number; data: Uint8Array }): { top: number; bottom: number } {
+  let top = 0;
+  let bottom = 0;
+  const half = Math.floor(img.height / 2);
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const v = img.data[(y * img.width + x) * 4];
+      if (y < half) top += v;
+      else bottom += v;
+    }
+  }
+  return { top: top / (half * img.width), bottom: bottom / ((img.height - half) * img.width) };
+}
+
+describe('decodeImage', () => {
+  it.each(['webp', 'gif', 'avif', 'tiff', 'jpeg'] as const)('reads %s', async (format) => {
+    const bytes = await asFormat(await cleanPng('7'), format);
+    const d = await decodeImage(bytes, opts);
+    expect(d.image.width).toBe(320);
+    expect(d.image.height).toBe(400);
+    expect(d.image.data.length).toBe(320 * 400 * 4);
+  });
+
+  it('applies the EXIF orientation (stored sideways, shown upright)', async () => {
+    const bytes = await exifRotatedJpeg('7');
+    expect((await sharp(bytes).metadata()).orientation).toBe(6);
+    const d = await decodeImage(bytes, opts);
+    // Upright the picture is portrait (320×400); the stored pixels are landscape.
+    expect([d.image.width, d.image.height]).toEqual([320, 400]);
+    expect([d.originalWidth, d.originalHeight]).toEqual([320, 400]);
+  });
+
+  it('reads 16-bit, CMYK and palette pictures as 8-bit RGBA', async () => {
+    const { png16, cmyk, palette } = await exoticEncodings('1');
+    expect((await sharp(png16).metadata()).depth).toBe('ushort');
+    expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
+    for (const bytes of [png16, cmyk, palette]) {
+      const d = await decodeImage(bytes, opts);
+      expect(d.image.data.length).toBe(d.image.width * d.image.height * 4);
+      // Paper stays light, whatever the encoding (a CMYK file read as RGB would come out dark).
+      expect(d.image.data[0]).toBeGreaterThan(200);
+    }
+  });
+
+  it('takes the first frame of an animated GIF', async () => {
+    const gif = await animatedGif('1', '7');
+    expect((await sharp(gif).metadata()).pages).toBe(2);
+    const d = await decodeImage(gif, opts);
+    expect([d.image.width, d.image.height]).toEqual([320, 400]);
+    // Frame 1 is a "1" (a thin stroke): its top half is nearly all paper, unlike a 7's bar.
+    const first = halves(d.image);
+    const seven = halves((await decodeImage(await cleanPng('7'), opts)).image);
+    expect(first.top).toBeGreaterThan(seven.top);
+  });
+
+  it('shrinks big pictures to the working size', async () => {
+    const big = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#fff' } }).jpeg().toBuffer();
+    const d = await decodeImage(big, opts);
+    expect(Math.max(d.image.width, d.image.height)).toBe(opts.workingSize);
+    expect(d.originalWidth).toBe(4000);
+  });
+});
+
+describe('refusals', () => {
+  it('empty file', async () => {
+    expect((await rejection(decodeImage(Buffer.alloc(0), opts))).code).toBe('empty');
+  });
+
+  it('too many bytes, before parsing', async () => {
+    const e = await rejection(decodeImage(await cleanPng('1'), { ...opts, maxBytes: 100 }));
+    expect(e.code).toBe('too-large');
+    expect(e.message).toMatch(/limit/);
+  });
+
+  it('text named .png', async () => {
+    const e = await rejection(decodeImage(Buffer.from('this is not a picture, just text\n'), opts));
+    expect(e.code).toBe('unsupported');
+  });
+
+  it('SVG is not accepted as a photo', async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="50000" height="50000"/>');
+    expect((await rejection(decodeImage(svg, opts))).code).toBe('unsupported');
+  });
+
+  it('truncated JPEG', async () => {
+    const e = await rejection(decodeImage(await truncatedJpeg(), opts));
+    expect(e.code).toBe('corrupt');
+  });
+
+  it('a small file that decodes to 20000×20000 is refused from its header, fast', async () => {
+    const bomb = decompressionBombPng();
+    expect(bomb.length).toBeLessThan(200_000);
+    const t0 = performance.now();
+    const e = await rejection(decodeImage(bomb, opts));
+    expect(e.code).toBe('too-many-pixels');
+    expect(e.message).toContain('20000×20000');
+    expect(performance.now() - t0).toBeLessThan(500);
+    // And the header check alone refuses it too.
+    expect((await rejection(checkHeader(bomb, opts))).code).toBe('too-many-pixels');
+  });
+
+  it('1×1 picture', async () => {
+    expect((await rejection(decodeImage(await onePixelPng(), opts))).code).toBe('too-small');
+  });
+});

@@ -1,0 +1,173 @@
+/** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
+import { describe, expect, it } from 'vitest';
+import { boxBlur, closing, maxFilter, minFilter } from '../../src/vision/morphology.ts';
+import { areaResample } from '../../src/vision/resample.ts';
+import { otsuThreshold } from '../../src/vision/threshold.ts';
+import { labelComponents } from '../../src/vision/components.ts';
+import { flattenAlpha } from '../../src/vision/flatten.ts';
+import { detectPolarity } from '../../src/vision/polarity.ts';
+import { centreByMass, centreOfMass, fitTo20 } from '../../src/vision/to28.ts';
+import { mulberry32 } from './fixtures.ts';
+
+function brute(data: Float32Array, w: number, h: number, size: number, isMax: boolean): Float32Array {
+  const r = size >> 1;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let m = isMax ? -Infinity : Infinity;
+      for (let dy = -r; dy <= r; dy++) {
+        for (let dx = -r; dx <= r; dx++) {
+          const yy = y + dy;
+          const xx = x + dx;
+          if (yy < 0 || xx < 0 || yy >= h || xx >= w) continue;
+          const v = data[yy * w + xx];
+          m = isMax ? Math.max(m, v) : Math.min(m, v);
+        }
+      }
+      out[y * w + x] = m;
+    }
+  }
+  return out;
+}
+
+describe('morphology', () => {
+  const rnd = mulberry32(7);
+  const w = 23;
+  const h = 17;
+  const img = { width: w, height: h, data: Float32Array.from({ length: w * h }, () => rnd()) };
+
+  it.each([1, 3, 5, 9, 31])('max/min filters of size %i match brute force', (size) => {
+    expect(Array.from(maxFilter(img, size).data)).toEqual(Array.from(brute(img.data, w, h, size, true)));
+    expect(Array.from(minFilter(img, size).data)).toEqual(Array.from(brute(img.data, w, h, size, false)));
+  });
+
+  it('closing removes a dark line narrower than the window, keeps the paper level', () => {
+    const page = { width: 40, height: 40, data: new Float32Array(1600).fill(200) };
+    for (let y = 5; y < 35; y++) page.data[y * 40 + 20] = 30;
+    const bg = closing(page, 7).data;
+    expect(Math.min(...bg)).toBe(200);
+  });
+
+  it('box blur keeps a constant image constant (no dark frame at the borders)', () => {
+    const c = boxBlur({ width: 10, height: 8, data: new Float32Array(80).fill(5) }, 5).data;
+    for (const v of c) expect(v).toBeCloseTo(5, 5);
+  });
+});
+
+describe('areaResample', () => {
+  it('halving averages 2×2 blocks exactly', () => {
+    const src = Float32Array.from([1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1]);
+    expect(Array.from(areaResample(src, 4, 4, 2, 2))).toEqual([0.75, 0, 0, 1]);
+  });
+
+  it('keeps the total ink (mean) when shrinking by a non-integer factor', () => {
+    const rnd = mulberry32(3);
+    const src = Float32Array.from({ length: 37 * 29 }, () => rnd());
+    const out = areaResample(src, 37, 29, 20, 16);
+    const mean = (a: Float32Array): number => a.reduce((s, v) => s + v, 0) / a.length;
+    expect(mean(out)).toBeCloseTo(mean(src), 4);
+  });
+
+  it('a one-pixel line 100 px long survives a 5x shrink (a sampled kernel could miss it)', () => {
+    const src = new Float32Array(100 * 100);
+    for (let y = 0; y < 100; y++) src[y * 100 + 52] = 1;
+    const out = areaResample(src, 100, 100, 20, 20);
+    expect(out[5 * 20 + 10]).toBeCloseTo(0.2, 5);
+  });
+});
+
+describe('otsuThreshold', () => {
+  it('splits two clusters between them', () => {
+    const v = new Float32Array(1000);
+    for (let i = 0; i < 1000; i++) v[i] = i < 800 ? 0.05 : 0.8;
+    const t = otsuThreshold(v);
+    expect(t).toBeGreaterThan(0.05);
+    expect(t).toBeLessThan(0.8);
+  });
+});
+
+describe('labelComponents', () => {
+  it('finds 8-connected components with boxes and border contacts', () => {
+    // Two diagonal pixels are one component (8-connectivity); a separate bar touching the right edge.
+    const m = [
+      '1.....',
+      '.1...1',
+      '.....1',
+      '..1..1',
+    ];
+    const w = 6;
+    const data = Uint8Array.from(m.join('').split('').map((c) => (c === '1' ? 1 : 0)));
+    const lab = labelComponents({ width: w, height: 4, data });
+    expect(lab.components.length).toBe(3);
+    const [a, b, c] = lab.components;
+    expect(a.area).toBe(2);
+    expect([a.minX, a.maxX, a.minY, a.maxY]).toEqual([0, 1, 0, 1]);
+    expect(b.touches.right).toBe(true);
+    expect(b.area).toBe(3);
+    expect(c.area).toBe(1);
+  });
+});
+
+describe('flattenAlpha', () => {
+  it('mostly transparent: the alpha channel is the ink, whatever the colour', () => {
+    // White strokes (invisible on white) and black strokes (invisible on black) both come out as ink.
+    for (const colour of [255, 0]) {
+      const data = new Uint8Array(10 * 10 * 4); // transparent black
+      for (let x = 0; x < 10; x++) data.set([colour, colour, colour, 255], (5 * 10 + x) * 4);
+      const flat = flattenAlpha({ width: 10, height: 10, data });
+      expect(flat.alphaIsInk).toBe(true);
+      expect(flat.planes[0][5 * 10 + 3]).toBe(0); // dark stroke
+      expect(flat.planes[0][0]).toBe(255); // white paper
+    }
+  });
+
+  it('a few transparent pixels take the paper colour instead of their hidden black', () => {
+    const data = new Uint8Array(10 * 10 * 4);
+    for (let i = 0; i < 100; i++) data.set([240, 235, 220, i < 5 ? 0 : 255], i * 4);
+    const flat = flattenAlpha({ width: 10, height: 10, data });
+    expect(flat.alphaIsInk).toBe(false);
+    expect(flat.planes[0][0]).toBe(240);
+  });
+});
+
+describe('detectPolarity', () => {
+  function page(paper: number, ink: number): { width: number; height: number; data: Float32Array } {
+    const data = new Float32Array(60 * 60).fill(paper);
+    for (let y = 10; y < 50; y++) for (let x = 28; x < 32; x++) data[y * 60 + x] = ink;
+    return { width: 60, height: 60, data };
+  }
+  it('dark strokes on light paper', () => {
+    expect(detectPolarity(page(220, 40)).polarity).toBe('dark-on-light');
+  });
+  it('light strokes on a dark screen', () => {
+    expect(detectPolarity(page(30, 240)).polarity).toBe('light-on-dark');
+  });
+});
+
+describe('fit and centre', () => {
+  it('fits the longest side into 20 px keeping the aspect ratio', () => {
+    const tall = fitTo20({ width: 30, height: 90, data: new Float32Array(2700).fill(1) });
+    expect([tall.width, tall.height]).toEqual([7, 20]);
+    const wide = fitTo20({ width: 100, height: 50, data: new Float32Array(5000).fill(1) });
+    expect([wide.width, wide.height]).toEqual([20, 10]);
+  });
+
+  it('places the centre of mass at (14, 14), not the box centre', () => {
+    // A "7"-like patch: heavy top bar, so the box centre and the centre of mass differ.
+    const p = { width: 12, height: 20, data: new Float32Array(240) };
+    for (let x = 0; x < 12; x++) p.data[x] = 1;
+    for (let y = 1; y < 20; y++) p.data[y * 12 + 11 - Math.floor(y / 2)] = 1;
+    const img = centreByMass(p);
+    const c = centreOfMass(img);
+    expect(Math.abs(c.x - 14)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(c.y - 14)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('never pushes ink out of the frame, even for a very lopsided patch', () => {
+    const p = { width: 20, height: 20, data: new Float32Array(400) };
+    for (let x = 0; x < 20; x++) for (let y = 0; y < 4; y++) p.data[y * 20 + x] = 1;
+    p.data[19 * 20 + 10] = 1;
+    const img = centreByMass(p);
+    expect(img.reduce((s, v) => s + v, 0)).toBe(81);
+  });
+});
