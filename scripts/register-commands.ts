@@ -1,0 +1,22 @@
+/**
+ * npm run register-commands: registers the slash commands and the context menu on their own
+ * (guild commands when DISCORD_GUILD_ID is set: instant; else global: may take up to an hour).
+ */
+import dotenv from 'dotenv';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { registerCommands } from '../src/bot/register.ts';
+
+dotenv.config({ quiet: true });
+
+try {
+  const config = loadConfig();
+  if (!config.discordClientId) {
+    console.error('register-commands: DISCORD_CLIENT_ID is missing (the application id, from the developer portal)');
+    process.exit(1);
+  }
+  const r = await registerCommands({ token: config.discordToken, applicationId: config.discordClientId, guildId: config.discordGuildId, api: config.discordApiUrl });
+  console.log(`registered ${r.count} commands (${r.scope})`);
+} catch (err) {
+  console.error(`register-commands: ${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

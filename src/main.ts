@@ -1,0 +1,79 @@
+/**
+ * Composition root: config → log → store → model → bot; SIGINT/SIGTERM shut down gracefully.
+ * (The retrain scheduler of issue 6 plugs in here, holding the same ModelHolder.)
+ */
+import dotenv from 'dotenv';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './log.ts';
+import { createBot } from './bot/client.ts';
+import { ModelHolder } from './bot/modelHolder.ts';
+import { loadActiveModel } from './model/registry.ts';
+import { openStore } from './store/index.ts';
+import { readDigits } from './vision/read.ts';
+
+dotenv.config({ quiet: true });
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`digit-bot: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const log = createLogger(config.logLevel);
+
+function fatal(message: string, err?: unknown): never {
+  log.fatal(err ? { err } : {}, message);
+  console.error(`digit-bot: ${message}${err instanceof Error ? `: ${err.message}` : ''}`);
+  process.exit(1);
+}
+
+const store = await openStore({ url: config.databaseUrl, authToken: config.databaseAuthToken }).catch((err: unknown) =>
+  fatal(`cannot open the database at ${config.databaseUrl}`, err),
+);
+const active = await loadActiveModel(config.modelsDir).catch((err: unknown) => fatal(`cannot load the active model from ${config.modelsDir}`, err));
+const models = new ModelHolder(active);
+
+const bot = createBot({
+  config,
+  log,
+  store,
+  models,
+  readDigits: (bytes, classifier) => readDigits(bytes, classifier, { maxBytes: config.limits.imageBytes, maxPixels: config.limits.imagePixels }),
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal, inFlight: bot.ctx.tasks.size }, 'shutting down');
+  // a hard stop if anything hangs: in-flight work is bounded by SHUTDOWN_TIMEOUT_MS, closing by a few seconds more
+  setTimeout(() => {
+    log.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs + 5_000).unref();
+  try {
+    const r = await bot.stop();
+    store.close();
+    log.info(r, 'stopped');
+    process.exit(0);
+  } catch (err) {
+    log.error({ err }, 'error while shutting down');
+    process.exit(1);
+  }
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// the bot keeps running through unexpected errors; they are logged
+process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
+try {
+  await bot.start();
+} catch (err) {
+  const invalidToken = err instanceof Error && /token/i.test(err.message);
+  fatal(invalidToken ? 'Discord refused the token (DISCORD_TOKEN): check it in the developer portal' : 'cannot connect to Discord', err);
+}
