@@ -93,6 +93,8 @@ describe('lifecycle', () => {
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
     const r = spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main.ts')], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n')).toEqual(['digit-bot: Invalid configuration: DISCORD_TOKEN is missing: set it in the environment or in .env (see .env.example)']);
+    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('digit-bot:'));
+    expect(lines, r.stderr).toEqual(['digit-bot: Invalid configuration: DISCORD_TOKEN is missing: set it in the environment or in .env (see .env.example)']);
+    expect(r.stderr).not.toMatch(/^\s+at /m); // no stack trace
   });
 });

@@ -6,11 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIEmbed } from 'discord.js';
 import { loadMnistSplit } from '../../src/data/mnist.ts';
 import { loadActiveModel } from '../../src/model/registry.ts';
 import { readDigits } from '../../src/vision/read.ts';
-import { startHarness, type Harness } from '../support/botHarness.ts';
+import { firstEmbed, startHarness, type Harness } from '../support/botHarness.ts';
 import { mnistToPng } from '../support/digitImages.ts';
 
 const modelsDir = process.env.BOT_TEST_MODELS_DIR ?? 'models';
@@ -34,7 +33,7 @@ describe.skipIf(!hasModel)('real model and image pipeline', () => {
       const att = h.emu.attachment(await mnistToPng(test.images, i), `digit-${i}.png`, 'image/png');
       const msg = h.emu.postMessage({ author: u, channelId: h.emu.channels.watched.id, attachments: [att] });
       const reply = await h.emu.waitForReply(msg.id);
-      expect((reply.body as { embeds: APIEmbed[] }).embeds[0]!.title).toBe(`I read: ${test.labels[i]}`);
+      expect(firstEmbed(reply).title).toBe(`I read: ${test.labels[i]}`);
     }
     const p = await h.store.predictions.latestForUser(u.id);
     expect(p?.modelName).toBe(h.models.current().info.name);
@@ -46,11 +45,11 @@ describe.skipIf(!hasModel)('real model and image pipeline', () => {
     const u = h.emu.user('slash');
     const att = h.emu.attachment(await mnistToPng(test.images, 1), 'two.png', 'image/png');
     const i = h.emu.slashCommand({ user: u, name: 'predict', options: [{ name: 'image', type: 11, value: att.id }], attachments: [att] });
-    expect((((await h.emu.waitForInteractionAnswer(i)).body as { embeds: APIEmbed[] }).embeds[0]!.title)).toBe('I read: 2');
+    expect(firstEmbed(await h.emu.waitForInteractionAnswer(i)).title).toBe('I read: 2');
 
     const junk = h.emu.attachment(Buffer.from('this is not a png at all, just text pretending'), 'fake.png', 'image/png');
     const msg = h.emu.postMessage({ author: u, channelId: h.emu.channels.watched.id, attachments: [junk] });
-    const e = (((await h.emu.waitForReply(msg.id)).body as { embeds: APIEmbed[] }).embeds[0])!;
+    const e = firstEmbed(await h.emu.waitForReply(msg.id));
     expect(e.title).toBe('I could not read that picture');
     expect(e.description!.length).toBeGreaterThan(10);
   });

@@ -2,6 +2,7 @@
  * Starts the real bot (real discord.js client, real SQLite store) against the emulator, with an
  * injectable reader and classifier. Used by the end-to-end tests and the load script.
  */
+import type { APIEmbed } from 'discord.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,4 +129,12 @@ export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 3000): Pro
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/** The first embed of a REST call's message body (a reply, an edit, or an interaction callback's data). */
+export function firstEmbed(c: { body: unknown }): APIEmbed {
+  const b = c.body as { embeds?: APIEmbed[]; data?: { embeds?: APIEmbed[] } } | null;
+  const e = b?.embeds?.[0] ?? b?.data?.embeds?.[0];
+  if (!e) throw new Error(`no embed in ${JSON.stringify(c.body).slice(0, 200)}`);
+  return e;
 }
