@@ -29,3 +29,16 @@ describe('config', () => {
     expect(() => loadConfig({ DISCORD_TOKEN: 't', DISCORD_API_URL: 'nope' })).toThrow(/DISCORD_API_URL/);
   });
 });
+
+describe('log', () => {
+  it('never writes the token', async () => {
+    const { createLogger } = await import('../src/log.ts');
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (s: string) => void lines.push(s) });
+    const config = loadConfig({ DISCORD_TOKEN: 'super.secret.token' });
+    log.info({ config }, 'config');
+    log.info({ token: 'super.secret.token', headers: { authorization: 'Bot super.secret.token' } }, 'oops');
+    expect(lines.join('')).not.toContain('super.secret.token');
+    expect(lines.join('')).toContain('[redacted]');
+  });
+});
