@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createReferenceKernels } from '../../src/nn/kernels/reference.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createKernelsSync, initKernels, type KernelPreference } from '../../src/nn/kernels/index.ts';
 import type { LayerSpec, Shape } from '../../src/nn/layers/layer.ts';
 import type { LossName } from '../../src/nn/losses.ts';
 import { Network } from '../../src/nn/network.ts';
@@ -9,9 +9,15 @@ import { Rng } from '../../src/nn/rng.ts';
  * Every layer's backward pass against central finite differences of the loss, through whole
  * small networks so each layer's input gradient is exercised by the layer before it.
  */
+let kernels: KernelPreference = 'reference';
+
 function build(input: Shape, layers: LayerSpec[], loss: LossName, batch: number): Network {
-  return new Network({ input, layers, loss }, { kernels: createReferenceKernels, maxBatch: batch, trainable: true, seed: 7, init: 'xavier' });
+  return new Network({ input, layers, loss }, { kernels: (h) => createKernelsSync(h, kernels), maxBatch: batch, trainable: true, seed: 7, init: 'xavier' });
 }
+
+beforeAll(async () => {
+  await initKernels();
+});
 
 function gradCheck(net: Network, batch: number, seed = 3): { maxRel: number; checked: number } {
   const rng = new Rng(seed);
@@ -46,7 +52,11 @@ function gradCheck(net: Network, batch: number, seed = 3): { maxRel: number; che
   return { maxRel, checked };
 }
 
-describe('gradients match finite differences', () => {
+describe.each(['reference', 'wasm-simd'] as const)('gradients match finite differences (%s kernels)', (which) => {
+  beforeAll(() => {
+    kernels = which;
+  });
+
   it('dense + sigmoid/tanh + softmax cross-entropy', () => {
     const net = build([7], [{ type: 'dense', units: 5 }, { type: 'tanh' }, { type: 'dense', units: 4 }, { type: 'sigmoid' }, { type: 'dense', units: 3 }], 'cross-entropy', 4);
     const r = gradCheck(net, 4);

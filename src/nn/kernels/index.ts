@@ -14,19 +14,19 @@
 import type { Heap } from '../heap.ts';
 import { createReferenceKernels } from './reference.ts';
 import type { Kernels } from './types.ts';
-import { compileGemmModule, compiledGemmModule, instantiateWasmKernels } from './wasm.ts';
+import { compileWasmModules, compiledWasmModules, instantiateWasmKernels } from './wasm.ts';
 
 export type { Kernels } from './types.ts';
 export type KernelPreference = 'auto' | 'wasm-simd' | 'reference';
 
 /** Compiles the SIMD kernels if the runtime supports them. Idempotent; cheap after the first call. */
 export async function initKernels(): Promise<void> {
-  if (simdSupported()) await compileGemmModule();
+  if (simdSupported()) await compileWasmModules();
 }
 
 /** Builds kernels over `heap`, compiling the SIMD module first if needed. */
 export async function createKernels(heap: Heap, prefer: KernelPreference = 'auto'): Promise<Kernels> {
-  if (choose(prefer) === 'wasm-simd') await compileGemmModule();
+  if (choose(prefer) === 'wasm-simd') await compileWasmModules();
   return createKernelsSync(heap, prefer);
 }
 
@@ -36,9 +36,9 @@ export async function createKernels(heap: Heap, prefer: KernelPreference = 'auto
  */
 export function createKernelsSync(heap: Heap, prefer: KernelPreference = 'auto'): Kernels {
   if (choose(prefer) === 'reference') return createReferenceKernels(heap);
-  const module = compiledGemmModule();
-  if (!module) throw new Error('SIMD kernels are not compiled yet: await initKernels() once at startup');
-  return instantiateWasmKernels(module, heap);
+  const modules = compiledWasmModules();
+  if (!modules) throw new Error('SIMD kernels are not compiled yet: await initKernels() once at startup');
+  return instantiateWasmKernels(modules, heap);
 }
 
 function choose(prefer: KernelPreference): 'wasm-simd' | 'reference' {

@@ -6,12 +6,12 @@
 import type { Heap } from '../heap.ts';
 import { checkGemmArgs } from './check.ts';
 import type { Kernels } from './types.ts';
-import { referenceUpdates } from './update.ts';
+import { referenceOps } from './ops.ts';
 
 export function createReferenceKernels(heap: Heap): Kernels {
   return {
     name: 'reference',
-    ...referenceUpdates(heap),
+    ...referenceOps(heap),
     gemm(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate) {
       const f = heap.f32; // fetched per call: heap growth replaces the buffer
       checkGemmArgs(f.length, transA, transB, M, N, K, a, lda, b, ldb, c, ldc);

@@ -1,12 +1,12 @@
 /**
- * The WebAssembly SIMD GEMM (gemm.wat), compiled in-process with wabt so that no binary is
- * committed. Compilation happens once per process; each heap then gets its own cheap,
+ * The WebAssembly SIMD kernels (gemm.wat for the GEMM, ops.wat for everything else), compiled
+ * in-process with wabt so that no binary is committed. Compilation happens once per process; each heap then gets its own cheap,
  * synchronous instance importing that heap's memory.
  */
 import { readFile } from 'node:fs/promises';
 import type { Heap } from '../heap.ts';
 import { checkGemmArgs } from './check.ts';
-import { referenceUpdates } from './update.ts';
+import { activationForwardJs } from './ops.ts';
 import type { Kernels } from './types.ts';
 
 /** What gemm.wat exports. Booleans cross as 0/1; pointers and strides are float indices. */
@@ -20,13 +20,33 @@ interface GemmExports {
   scratch_floats(): number;
 }
 
-let compiling: Promise<WebAssembly.Module> | undefined;
-let compiled: WebAssembly.Module | undefined;
+/** What ops.wat exports (see ops.ts for the TypeScript twins). */
+interface OpsExports {
+  sgd(p: number, g: number, vel: number, n: number, lr: number, decay: number, momentum: number): void;
+  adam(p: number, g: number, m: number, v: number, n: number, step: number, b1: number, b2: number, c1: number, c2: number, eps: number, decay: number): void;
+  bias_rows(y: number, bias: number, rows: number, n: number): void;
+  column_sums(dst: number, src: number, rows: number, n: number): void;
+  relu_forward(x: number, y: number, n: number): void;
+  activation_backward(kind: number, y: number, dy: number, dx: number, n: number): void;
+  multiply(a: number, b: number, out: number, n: number): void;
+  maxpool_forward(x: number, y: number, arg: number, batch: number, H: number, W: number, C: number, p: number, s: number, OH: number, OW: number): void;
+  maxpool_backward(dy: number, dx: number, arg: number, outCount: number, inCount: number): void;
+  im2row(x: number, rows: number, batch: number, H: number, W: number, C: number, k: number, s: number, pad: number, OH: number, OW: number): void;
+  row2im(rows: number, dx: number, batch: number, H: number, W: number, C: number, k: number, s: number, pad: number, OH: number, OW: number): void;
+}
 
-/** Compiles gemm.wat once per process (later calls share the result). */
-export function compileGemmModule(): Promise<WebAssembly.Module> {
-  compiling ??= compile().then(
-    (module) => (compiled = module),
+export interface WasmModules {
+  gemm: WebAssembly.Module;
+  ops: WebAssembly.Module;
+}
+
+let compiling: Promise<WasmModules> | undefined;
+let compiled: WasmModules | undefined;
+
+/** Compiles gemm.wat and ops.wat once per process (later calls share the result). */
+export function compileWasmModules(): Promise<WasmModules> {
+  compiling ??= Promise.all([compile('./gemm.wat'), compile('./ops.wat')]).then(
+    ([gemm, ops]) => (compiled = { gemm, ops }),
     (err: unknown) => {
       compiling = undefined; // let a later call retry rather than cache the failure
       throw err;
@@ -35,16 +55,16 @@ export function compileGemmModule(): Promise<WebAssembly.Module> {
   return compiling;
 }
 
-/** The compiled module if compileGemmModule() has finished, for synchronous construction. */
-export function compiledGemmModule(): WebAssembly.Module | undefined {
+/** The compiled modules if compileWasmModules() has finished, for synchronous construction. */
+export function compiledWasmModules(): WasmModules | undefined {
   return compiled;
 }
 
-async function compile(): Promise<WebAssembly.Module> {
-  const url = new URL('./gemm.wat', import.meta.url);
+async function compile(file: string): Promise<WebAssembly.Module> {
+  const url = new URL(file, import.meta.url);
   const text = await readFile(url, 'utf8');
   const wabt = await (await import('wabt')).default();
-  const parsed = wabt.parseWat(url.pathname, text, { simd: true });
+  const parsed = wabt.parseWat(url.pathname, text, { simd: true, bulk_memory: true });
   try {
     parsed.resolveNames();
     parsed.validate();
@@ -55,15 +75,53 @@ async function compile(): Promise<WebAssembly.Module> {
   }
 }
 
+const ACTIVATION_CODE = { relu: 0, sigmoid: 1, tanh: 2 } as const;
+
 /** Instantiates the compiled module over `heap`; reserves its fixed scratch from the heap. */
-export function instantiateWasmKernels(module: WebAssembly.Module, heap: Heap): Kernels {
-  const instance = new WebAssembly.Instance(module, { env: { memory: heap.memory } });
-  const wasm = instance.exports as unknown as GemmExports;
+export function instantiateWasmKernels(modules: WasmModules, heap: Heap): Kernels {
+  const imports = { env: { memory: heap.memory } };
+  const wasm = new WebAssembly.Instance(modules.gemm, imports).exports as unknown as GemmExports;
+  const ops = new WebAssembly.Instance(modules.ops, imports).exports as unknown as OpsExports;
   const scratch = heap.alloc(wasm.scratch_floats());
   return {
     name: 'wasm-simd',
-    // TODO(simd): the optimizer updates still run the TypeScript loops.
-    ...referenceUpdates(heap),
+    // The element-wise kernels trust their callers (the layers) for pointers and sizes: a
+    // pointer past the heap traps in wasm, but none is checked against its neighbours.
+    sgdUpdate(p, g, vel, n, lr, decay, momentum) {
+      ops.sgd(p, g, vel, n, lr, decay, momentum);
+    },
+    adamUpdate(p, g, m, v, n, stepSize, beta1, beta2, epsilon, decay) {
+      ops.adam(p, g, m, v, n, stepSize, beta1, beta2, 1 - beta1, 1 - beta2, epsilon, decay);
+    },
+    biasRows(y, bias, rows, n) {
+      ops.bias_rows(y, bias, rows, n);
+    },
+    columnSums(dst, src, rows, n) {
+      ops.column_sums(dst, src, rows, n);
+    },
+    activationForward(kind, x, y, n) {
+      // No accurate vector exp/tanh here: sigmoid and tanh stay in TypeScript.
+      if (kind === 'relu') ops.relu_forward(x, y, n);
+      else activationForwardJs(heap.f32, kind, x, y, n);
+    },
+    activationBackward(kind, y, dy, dx, n) {
+      ops.activation_backward(ACTIVATION_CODE[kind], y, dy, dx, n);
+    },
+    multiply(a, b, out, n) {
+      ops.multiply(a, b, out, n);
+    },
+    maxpoolForward(x, y, argmax, g, batch) {
+      if (batch > 0) ops.maxpool_forward(x, y, argmax, batch, g.H, g.W, g.C, g.size, g.stride, g.OH, g.OW);
+    },
+    maxpoolBackward(dy, dx, argmax, outCount, inCount) {
+      ops.maxpool_backward(dy, dx, argmax, outCount, inCount);
+    },
+    im2row(x, rows, g, batch) {
+      if (batch > 0) ops.im2row(x, rows, batch, g.H, g.W, g.C, g.kernel, g.stride, g.pad, g.OH, g.OW);
+    },
+    row2im(rows, dx, g, batch) {
+      if (batch > 0) ops.row2im(rows, dx, batch, g.H, g.W, g.C, g.kernel, g.stride, g.pad, g.OH, g.OW);
+    },
     gemm(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate) {
       checkGemmArgs(heap.memory.buffer.byteLength / 4, transA, transB, M, N, K, a, lda, b, ldb, c, ldc);
       if (M === 0 || N === 0) return;
@@ -81,5 +139,5 @@ export function instantiateWasmKernels(module: WebAssembly.Module, heap: Heap): 
 }
 
 export async function createWasmKernels(heap: Heap): Promise<Kernels> {
-  return instantiateWasmKernels(await compileGemmModule(), heap);
+  return instantiateWasmKernels(await compileWasmModules(), heap);
 }

@@ -1,4 +1,5 @@
 import { initWeights } from '../init.ts';
+import type { ConvGeometry } from '../kernels/types.ts';
 import type { Rng } from '../rng.ts';
 import { size, type InitScheme, type Layer, type LayerContext, type Shape } from './layer.ts';
 
@@ -14,6 +15,7 @@ export class Conv2d implements Layer {
   readonly decay: { offset: number; length: number }[];
   readonly pad: number;
   private readonly patch: number; // k·k·C
+  private readonly geometry: ConvGeometry;
   private ctx!: LayerContext;
   private w = 0;
   private b = 0;
@@ -38,6 +40,7 @@ export class Conv2d implements Layer {
     const ow = Math.floor((w + 2 * this.pad - kernel) / stride) + 1;
     if (oh < 1 || ow < 1) throw new Error(`conv2d ${kernel}x${kernel} does not fit a ${h}x${w} input`);
     this.outShape = [oh, ow, filters];
+    this.geometry = { H: h, W: w, C: c, kernel, stride, pad: this.pad, OH: oh, OW: ow };
     this.patch = kernel * kernel * c;
     this.paramCount = this.patch * filters + filters;
     this.decay = [{ offset: 0, length: this.patch * filters }];
@@ -68,10 +71,11 @@ export class Conv2d implements Layer {
   forward(x: number, batch: number): number {
     const { filters, patch } = this;
     const m = batch * this.outShape[0] * this.outShape[1];
-    const h = this.ctx.heap.f32;
-    this.im2row(h, x, batch);
-    for (let r = 0; r < m; r++) h.copyWithin(this.y + r * filters, this.b, this.b + filters);
-    this.ctx.kernels.gemm(false, false, m, filters, patch, this.rows, patch, this.w, filters, this.y, filters, true);
+    const k = this.ctx.kernels;
+    // rows = im2row(x); y = broadcast(b), then y += rows·W
+    k.im2row(x, this.rows, this.geometry, batch);
+    k.biasRows(this.y, this.b, m, filters);
+    k.gemm(false, false, m, filters, patch, this.rows, patch, this.w, filters, this.y, filters, true);
     return this.y;
   }
 
@@ -81,77 +85,12 @@ export class Conv2d implements Layer {
     const k = this.ctx.kernels;
     // dW = rowsᵀ·dy (patch, F); db = Σ_rows dy
     k.gemm(true, false, patch, filters, m, this.rows, patch, dy, filters, this.dw, filters, false);
-    const h = this.ctx.heap.f32;
-    h.fill(0, this.db, this.db + filters);
-    for (let r = 0; r < m; r++) {
-      const row = dy + r * filters;
-      for (let f = 0; f < filters; f++) h[this.db + f] += h[row + f];
-    }
+    k.columnSums(this.db, dy, m, filters);
     if (!needInputGrad) return 0;
     // dRows = dy·Wᵀ, then scatter-add each patch back onto the input positions it came from
     k.gemm(false, true, m, patch, filters, dy, filters, this.w, filters, this.dRows, patch, false);
-    this.row2im(this.ctx.heap.f32, batch);
+    k.row2im(this.dRows, this.dx, this.geometry, batch);
     return this.dx;
-  }
-
-  /** Gathers each output position's input patch (zeros outside the image) into a row. */
-  private im2row(h: Float32Array, x: number, batch: number): void {
-    const [H, W, C] = this.inShape;
-    const [OH, OW] = this.outShape;
-    const { kernel: k, stride: s, pad, patch } = this;
-    let r = this.rows;
-    for (let b = 0; b < batch; b++) {
-      const img = x + b * H * W * C;
-      for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++, r += patch) {
-          let o = r;
-          for (let ky = 0; ky < k; ky++) {
-            const iy = oy * s + ky - pad;
-            if (iy < 0 || iy >= H) {
-              h.fill(0, o, o + k * C);
-              o += k * C;
-              continue;
-            }
-            for (let kx = 0; kx < k; kx++, o += C) {
-              const ix = ox * s + kx - pad;
-              if (ix < 0 || ix >= W) h.fill(0, o, o + C);
-              else if (C === 1) h[o] = h[img + iy * W + ix];
-              else h.copyWithin(o, img + (iy * W + ix) * C, img + (iy * W + ix + 1) * C);
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /** The adjoint of im2row: adds each row's gradient back to the input pixels it was read from. */
-  private row2im(h: Float32Array, batch: number): void {
-    const [H, W, C] = this.inShape;
-    const [OH, OW] = this.outShape;
-    const { kernel: k, stride: s, pad, patch } = this;
-    h.fill(0, this.dx, this.dx + batch * H * W * C);
-    let r = this.dRows;
-    for (let b = 0; b < batch; b++) {
-      const img = this.dx + b * H * W * C;
-      for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++, r += patch) {
-          let o = r;
-          for (let ky = 0; ky < k; ky++) {
-            const iy = oy * s + ky - pad;
-            if (iy < 0 || iy >= H) {
-              o += k * C;
-              continue;
-            }
-            for (let kx = 0; kx < k; kx++, o += C) {
-              const ix = ox * s + kx - pad;
-              if (ix < 0 || ix >= W) continue;
-              const at = img + (iy * W + ix) * C;
-              for (let c = 0; c < C; c++) h[at + c] += h[o + c];
-            }
-          }
-        }
-      }
-    }
   }
 
   spec() {

@@ -50,9 +50,8 @@ export class Dense implements Layer {
   forward(x: number, batch: number): number {
     const { units, nIn } = this;
     this.x = x;
-    const h = this.ctx.heap.f32;
     // y = broadcast(b), then y += x·W
-    for (let r = 0; r < batch; r++) h.copyWithin(this.y + r * units, this.b, this.b + units);
+    this.ctx.kernels.biasRows(this.y, this.b, batch, units);
     this.ctx.kernels.gemm(false, false, batch, units, nIn, x, nIn, this.w, units, this.y, units, true);
     return this.y;
   }
@@ -62,12 +61,7 @@ export class Dense implements Layer {
     const k = this.ctx.kernels;
     // dW = xᵀ·dy (in, out); db = Σ_rows dy
     k.gemm(true, false, nIn, units, batch, this.x, nIn, dy, units, this.dw, units, false);
-    const h = this.ctx.heap.f32;
-    h.fill(0, this.db, this.db + units);
-    for (let r = 0; r < batch; r++) {
-      const row = dy + r * units;
-      for (let j = 0; j < units; j++) h[this.db + j] += h[row + j];
-    }
+    k.columnSums(this.db, dy, batch, units);
     if (!needInputGrad) return 0;
     // dx = dy·Wᵀ (B, in)
     k.gemm(false, true, batch, nIn, units, dy, units, this.w, units, this.dx, nIn, false);

@@ -15,7 +15,8 @@ export class Dropout implements Layer {
   private rng!: Rng;
   private y = 0;
   private dx = 0;
-  private mask = new Float32Array(0);
+  /** the scaled keep mask (0 or 1/(1-rate)) of the last training batch, in the heap */
+  private mask = 0;
   private active = false;
 
   constructor(
@@ -32,7 +33,7 @@ export class Dropout implements Layer {
     this.rng = ctx.rng.fork();
     this.y = ctx.heap.alloc(ctx.maxBatch * this.n);
     if (ctx.trainable) this.dx = ctx.heap.alloc(ctx.maxBatch * this.n);
-    this.mask = new Float32Array(ctx.maxBatch * this.n);
+    this.mask = ctx.heap.alloc(ctx.maxBatch * this.n);
   }
 
   init(): void {}
@@ -44,20 +45,16 @@ export class Dropout implements Layer {
     const keep = 1 - this.rate;
     const scale = 1 / keep;
     const n = batch * this.n;
-    for (let i = 0; i < n; i++) {
-      const m = this.rng.next() < keep ? scale : 0;
-      this.mask[i] = m;
-      h[this.y + i] = h[x + i] * m;
-    }
+    // The mask is drawn in TypeScript from the layer's seeded Rng (deterministic per seed).
+    for (let i = 0; i < n; i++) h[this.mask + i] = this.rng.next() < keep ? scale : 0;
+    this.ctx.kernels.multiply(x, this.mask, this.y, n);
     return this.y;
   }
 
   backward(dy: number, batch: number, needInputGrad: boolean): number {
     if (!needInputGrad) return 0;
     if (!this.active) return dy;
-    const h = this.ctx.heap.f32;
-    const n = batch * this.n;
-    for (let i = 0; i < n; i++) h[this.dx + i] = h[dy + i] * this.mask[i];
+    this.ctx.kernels.multiply(dy, this.mask, this.dx, batch * this.n);
     return this.dx;
   }
 

@@ -1,3 +1,4 @@
+import type { PoolGeometry } from '../kernels/types.ts';
 import { size, type Layer, type LayerContext, type Shape } from './layer.ts';
 
 /** Max pooling over (H, W) per channel, NHWC; remembers each window's winner for backward. */
@@ -10,7 +11,9 @@ export class MaxPool implements Layer {
   private ctx!: LayerContext;
   private y = 0;
   private dx = 0;
-  private argmax = new Int32Array(0);
+  private readonly geometry: PoolGeometry;
+  /** int32 slots in the heap: each output's winning input as an offset from the input batch */
+  private argmax = 0;
 
   constructor(
     readonly inShape: Shape,
@@ -24,57 +27,26 @@ export class MaxPool implements Layer {
     const ow = Math.floor((w - poolSize) / this.stride) + 1;
     if (oh < 1 || ow < 1) throw new Error(`maxpool ${poolSize} does not fit a ${h}x${w} input`);
     this.outShape = [oh, ow, c];
+    this.geometry = { H: h, W: w, C: c, size: poolSize, stride: this.stride, OH: oh, OW: ow };
   }
 
   bind(ctx: LayerContext): void {
     this.ctx = ctx;
     this.y = ctx.heap.alloc(ctx.maxBatch * size(this.outShape));
     if (ctx.trainable) this.dx = ctx.heap.alloc(ctx.maxBatch * size(this.inShape));
-    this.argmax = new Int32Array(ctx.maxBatch * size(this.outShape));
+    this.argmax = ctx.heap.alloc(ctx.maxBatch * size(this.outShape));
   }
 
   init(): void {}
 
   forward(x: number, batch: number): number {
-    const h = this.ctx.heap.f32;
-    const [H, W, C] = this.inShape;
-    const [OH, OW] = this.outShape;
-    const { poolSize: p, stride: s } = this;
-    const inSize = H * W * C;
-    let o = 0;
-    for (let b = 0; b < batch; b++) {
-      const base = x + b * inSize;
-      for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++) {
-          for (let c = 0; c < C; c++, o++) {
-            let best = -Infinity;
-            let bestAt = 0;
-            for (let ky = 0; ky < p; ky++) {
-              const row = base + ((oy * s + ky) * W + ox * s) * C + c;
-              for (let kx = 0; kx < p; kx++) {
-                const at = row + kx * C;
-                const v = h[at];
-                if (v > best) {
-                  best = v;
-                  bestAt = at;
-                }
-              }
-            }
-            h[this.y + o] = best;
-            this.argmax[o] = bestAt - x;
-          }
-        }
-      }
-    }
+    this.ctx.kernels.maxpoolForward(x, this.y, this.argmax, this.geometry, batch);
     return this.y;
   }
 
   backward(dy: number, batch: number, needInputGrad: boolean): number {
     if (!needInputGrad) return 0;
-    const h = this.ctx.heap.f32;
-    const n = batch * size(this.outShape);
-    h.fill(0, this.dx, this.dx + batch * size(this.inShape));
-    for (let o = 0; o < n; o++) h[this.dx + this.argmax[o]] += h[dy + o];
+    this.ctx.kernels.maxpoolBackward(dy, this.dx, this.argmax, batch * size(this.outShape), batch * size(this.inShape));
     return this.dx;
   }
 
