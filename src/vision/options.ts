@@ -32,6 +32,11 @@ export interface VisionOptions {
   maxAspect: number;
   /** A segment whose ink fills more than this fraction of its box is a blob, not strokes. */
   maxFill: number;
+  /**
+   * A 28x28 image farther than this from every MNIST prototype (see novelty.ts) is not a digit
+   * (a shape, a letter, a scribble). Infinity turns the gate off (and skips loading MNIST).
+   */
+  maxNovelty: number;
 }
 
 export const DEFAULT_VISION_OPTIONS: Readonly<VisionOptions> = Object.freeze({
@@ -48,6 +53,7 @@ export const DEFAULT_VISION_OPTIONS: Readonly<VisionOptions> = Object.freeze({
   maxInkFraction: 0.45,
   maxAspect: 1.8,
   maxFill: 0.75,
+  maxNovelty: 2.3,
 });
 
 /** Merges user overrides onto the defaults, ignoring `undefined` values. */

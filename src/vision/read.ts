@@ -5,7 +5,8 @@
 import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
 import { analyse, type Analysis } from './pipeline.ts';
-import { confidenceVerdict } from './reject.ts';
+import { confidenceVerdict, noveltyVerdict } from './reject.ts';
+import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { SIDE } from './to28.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from './types.ts';
@@ -37,7 +38,9 @@ export async function readDigits(
     const toOriginal = decoded.originalWidth / decoded.image.width;
     const readings = classify(analysis, classifier, toOriginal);
     checkBudget();
-    return decide(analysis, readings, opts);
+    const novelty = await noveltyScores(analysis, opts);
+    checkBudget();
+    return decide(analysis, readings, novelty, opts);
   } catch (err) {
     if (err instanceof ImageRejectedError) throw err;
     const detail = err instanceof Error ? err.message : String(err);
@@ -69,20 +72,29 @@ function classify(a: Analysis, classifier: DigitClassifier, toOriginal: number):
   });
 }
 
-function decide(a: Analysis, readings: DigitReading[], opts: VisionOptions): Reading {
+/** Distance of each digit image to the nearest MNIST prototype; empty when the gate is off. */
+async function noveltyScores(a: Analysis, opts: VisionOptions): Promise<number[]> {
+  if (!Number.isFinite(opts.maxNovelty) || a.reason || a.digits.length === 0) return [];
+  const index = await defaultNoveltyIndex();
+  return index ? a.digits.map((d) => noveltyScore(index, d.image)) : [];
+}
+
+function decide(a: Analysis, readings: DigitReading[], novelty: number[], opts: VisionOptions): Reading {
   const polarity = a.norm.polarity.polarity;
   let reason = a.reason;
+  for (const s of novelty) reason ??= noveltyVerdict(s, opts);
   if (!reason) {
     for (const r of readings) {
       reason = confidenceVerdict(r.digit, r.confidence, opts);
       if (reason) break;
     }
   }
-  if (reason) return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings };
+  const scored = readings.map((r, i) => (novelty[i] === undefined ? r : { ...r, novelty: novelty[i] }));
+  if (reason) return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: scored };
   return {
     digits: readings.map((r) => String(r.digit)).join(''),
     confidence: readings.reduce((p, r) => p * r.confidence, 1),
-    perDigit: readings,
+    perDigit: scored,
     noDigit: false,
     polarity,
   };

@@ -11,7 +11,7 @@ import type { Box, FloatImage } from './raster.ts';
 import type { Polarity } from './polarity.ts';
 import { otsuThreshold } from './threshold.ts';
 
-export type RejectOptions = Pick<VisionOptions, 'maxDigits' | 'maxInkFraction' | 'maxAspect' | 'maxFill' | 'minConfidence'>;
+export type RejectOptions = Pick<VisionOptions, 'maxDigits' | 'maxInkFraction' | 'maxAspect' | 'maxFill' | 'minConfidence' | 'maxNovelty'>;
 
 /** Smallest readable digit, working pixels (a 12-px digit has lost its shape already). */
 const MIN_HEIGHT = 12;
@@ -30,7 +30,9 @@ export function segmentVerdict(s: Segment, norm: Normalised, opts: RejectOptions
   const { width, height } = s.box;
   if (Math.max(width, height) < MIN_HEIGHT) return 'too small to read';
   if (width > opts.maxAspect * height) return 'not a digit: a mark wider than it is tall';
-  if (Math.max(s.area / (width * height), solidity(norm.lum, s.box, norm.polarity.polarity)) > opts.maxFill) {
+  // A straight 1 fills its narrow box: only shapes with some width can be "solid".
+  const roundish = width >= 0.4 * height && height >= 0.4 * width;
+  if (roundish && Math.max(s.area / (width * height), solidity(norm.lum, s.box, norm.polarity.polarity)) > opts.maxFill) {
     return 'not a digit: a solid shape, not strokes';
   }
   return null;
@@ -61,6 +63,12 @@ export function solidity(lum: FloatImage, box: Box, polarity: Polarity): number 
   let ink = 0;
   for (const v of values) if (polarity === 'dark-on-light' ? v < t : v > t) ink++;
   return ink / n;
+}
+
+/** Why an image unlike any training digit is not read, or null. */
+export function noveltyVerdict(score: number, opts: RejectOptions): string | null {
+  if (score > opts.maxNovelty) return 'not a digit: it does not look like handwriting of a digit';
+  return null;
 }
 
 /** Why the model's answer is not trusted, or null. */

@@ -31,6 +31,8 @@ export interface Segmentation {
 
 /** Two pieces are one digit when their column ranges overlap by this much of the narrower one. */
 const MERGE_OVERLAP = 0.5;
+/** A piece shorter than this fraction of another is a fragment, not a digit of its own. */
+const SHORT_PIECE = 0.5;
 /** A border-touching piece spanning this much of the edge it touches is the page edge or table. */
 const BORDER_SPAN = 0.8;
 /** A segment shorter than this fraction of the tallest one is a stray mark (dot, comma, tick). */
@@ -60,7 +62,12 @@ export function segmentDigits(lab: Labelling, opts: SegmentOptions): Segmentatio
       const b = kept[j];
       const overlap = Math.min(a.maxX, b.maxX) - Math.max(a.minX, b.minX) + 1;
       const narrower = Math.min(a.maxX - a.minX + 1, b.maxX - b.minX + 1);
-      if (overlap >= MERGE_OVERLAP * narrower) parent[find(i)] = find(j);
+      // A short piece (a 5's flag, a 7's bar) overlapping a taller one at all belongs to it:
+      // the next digit in a row is about as tall, not a fragment.
+      const ha = a.maxY - a.minY + 1;
+      const hb = b.maxY - b.minY + 1;
+      const short = Math.min(ha, hb) < SHORT_PIECE * Math.max(ha, hb);
+      if (overlap >= MERGE_OVERLAP * narrower || (short && overlap > 0)) parent[find(i)] = find(j);
     }
   }
   const groups = new Map<number, Component[]>();
