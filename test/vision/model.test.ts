@@ -1,0 +1,56 @@
+/**
+ * The digits actually read, with the shipped (active) model. Skipped when no model is installed
+ * yet; DIGIT_MODEL_DIR points at another model folder.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadClassifier } from '../../src/model/load.ts';
+import type { DigitClassifier } from '../../src/model/classifier.ts';
+import { readDigits } from '../../src/vision/read.ts';
+import {
+  BROKEN_PATHS,
+  asFormat,
+  cleanPng,
+  exifRotatedJpeg,
+  invertedPng,
+  nonDigit,
+  photoJpeg,
+  transparentPng,
+  type NonDigitKind,
+} from './fixtures.ts';
+
+const dir = process.env.DIGIT_MODEL_DIR ?? 'models';
+const classifier: DigitClassifier | null = await loadClassifier(dir).catch(() => null);
+
+describe.skipIf(!classifier)(`digits read with the model in ${dir}`, () => {
+  let model: DigitClassifier;
+  beforeAll(() => {
+    model = classifier!;
+  });
+  const read = async (bytes: Buffer): Promise<string> => (await readDigits(bytes, model)).digits;
+
+  it('a clean row 0-9 (drawing app export)', async () => {
+    expect(await read(await cleanPng('0123456789'))).toBe('0123456789');
+  });
+
+  it('a phone photo of "4096": blue ballpoint, lit gradient, shadow, JPEG', async () => {
+    expect(await read(await photoJpeg('4096'))).toBe('4096');
+  });
+
+  it('dark theme, transparent canvas (white and red ink), EXIF-rotated, WebP', async () => {
+    expect(await read(await invertedPng('3'))).toBe('3');
+    expect(await read(await transparentPng('5'))).toBe('5');
+    expect(await read(await transparentPng('2', '#d22'))).toBe('2');
+    expect(await read(await exifRotatedJpeg('7'))).toBe('7');
+    expect(await read(await asFormat(await cleanPng('8'), 'webp'))).toBe('8');
+  });
+
+  it('a broken 4 and 5 read as "45"', async () => {
+    expect(await read(await cleanPng('45', { paths: BROKEN_PATHS }))).toBe('45');
+  });
+
+  it.each<NonDigitKind>(['star', 'blank-photo', 'text', 'disc'])('%s: no digit found', async (kind) => {
+    const r = await readDigits(await nonDigit(kind, 1), model);
+    expect(r.noDigit).toBe(true);
+    expect(r.digits).toBe('');
+  });
+});
