@@ -98,6 +98,30 @@ export async function photoJpeg(digits: string, opts: { width?: number; height?:
   return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality }).toBuffer();
 }
 
+/**
+ * A sheet of paper on a dark wooden table, seen from above: the table shows along two edges, the
+ * phone casts a hard-edged shadow over part of the page. Digits in black felt pen.
+ */
+export async function paperOnTableJpeg(digits: string): Promise<Buffer> {
+  const W = 1400;
+  const H = 1000;
+  const scale = 2.2;
+  const ox = 380;
+  const oy = 330;
+  const strokes = [...digits]
+    .map((d, i) => `<path transform="translate(${ox + i * 100 * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
+    .join('');
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">` +
+    `<rect width="100%" height="100%" fill="#4a3020"/>` +
+    `<path d="M150,60 L${W + 50},40 L${W + 50},${H + 50} L120,${H + 50} Z" fill="#ebe7df"/>` +
+    `<g fill="none" stroke="#222" stroke-width="5" stroke-linecap="round" stroke-linejoin="round">${strokes}</g>` +
+    `<path d="M${W * 0.55},${H} L${W * 0.75},${H * 0.45} L${W},${H * 0.4} L${W},${H} Z" fill="#000" fill-opacity="0.35"/></svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  addGrain(data, 9, 12);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 80 }).toBuffer();
+}
+
 /** The same clean digit stored rotated, with an EXIF orientation that puts it upright again. */
 export async function exifRotatedJpeg(digits: string): Promise<Buffer> {
   const upright = await cleanPng(digits);

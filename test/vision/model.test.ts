@@ -13,6 +13,7 @@ import {
   exifRotatedJpeg,
   invertedPng,
   nonDigit,
+  paperOnTableJpeg,
   photoJpeg,
   transparentPng,
   type NonDigitKind,
@@ -34,6 +35,10 @@ describe.skipIf(!classifier)(`digits read with the model in ${dir}`, () => {
 
   it('a phone photo of "4096": blue ballpoint, lit gradient, shadow, JPEG', async () => {
     expect(await read(await photoJpeg('4096'))).toBe('4096');
+  });
+
+  it('paper on a dark table with a hard shadow: "2071"', async () => {
+    expect(await read(await paperOnTableJpeg('2071'))).toBe('2071');
   });
 
   it('dark theme, transparent canvas (white and red ink), EXIF-rotated, WebP', async () => {

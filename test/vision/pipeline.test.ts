@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { analyseBytes } from './helpers.ts';
-import { BROKEN_PATHS, cleanPng, digitsSvg, exifRotatedJpeg, invertedPng, mulberry32, nonDigit, photoJpeg, renderPng, transparentPng } from './fixtures.ts';
+import { BROKEN_PATHS, paperOnTableJpeg, cleanPng, digitsSvg, exifRotatedJpeg, invertedPng, mulberry32, nonDigit, photoJpeg, renderPng, transparentPng } from './fixtures.ts';
 import { centreOfMass } from '../../src/vision/to28.ts';
 import type { Analysis } from '../../src/vision/pipeline.ts';
 import { loadMnistSplit, type Dataset } from '../../src/data/mnist.ts';
@@ -93,6 +93,17 @@ describe('phone photo: blue ballpoint "4096" on a lit-gradient page, JPEG', () =
     expectMnistShaped(a);
     // Thickened: the 28x28 images carry roughly MNIST's ink mass (mean ~100/784 for MNIST).
     for (const d of a.digits) expect(d.image.reduce((s, v) => s + v, 0)).toBeGreaterThan(60);
+  });
+});
+
+describe('paper on a dark table with a hard phone shadow', () => {
+  it('the table is dropped as page border, the shadow edge is not ink, "2071" gives four digits', async () => {
+    const a = await analyseBytes(await paperOnTableJpeg('2071'));
+    expect(a.norm.polarity.polarity).toBe('dark-on-light');
+    expect(a.segmentation.dropped.border).toBeGreaterThanOrEqual(1);
+    expect(a.segmentation.segments.length).toBe(4);
+    expect(a.reason).toBeNull();
+    expectMnistShaped(a);
   });
 });
 
