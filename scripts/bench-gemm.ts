@@ -1,6 +1,6 @@
 /**
  * GEMM throughput of each kernel on shapes the network actually runs (single thread).
- *   npx tsx scripts/bench-gemm.ts [--seconds 0.3]
+ *   npx tsx scripts/bench-gemm.ts [--seconds 0.3] [--no-reference]
  */
 import { Heap } from '../src/nn/heap.ts';
 import { createReferenceKernels } from '../src/nn/kernels/reference.ts';
@@ -25,7 +25,15 @@ const shapes: Shape[] = [
   { what: 'conv fwd   1024×64 ← 800 (im2col)', transA: false, transB: false, M: 1024, N: 64, K: 800 },
   { what: 'conv dW    800×64 ← 1024', transA: true, transB: false, M: 800, N: 64, K: 1024 },
   { what: 'both T     256×256 ← 256', transA: true, transB: true, M: 256, N: 256, K: 256 },
+  { what: 'cnn c1 fwd 36864×32 ← 25', transA: false, transB: false, M: 36864, N: 32, K: 25 },
+  { what: 'cnn c1 dW  25×32 ← 36864 (TN)', transA: true, transB: false, M: 25, N: 32, K: 36864 },
+  { what: 'cnn c2 fwd 4096×64 ← 800', transA: false, transB: false, M: 4096, N: 64, K: 800 },
+  { what: 'cnn c2 dW  800×64 ← 4096 (TN)', transA: true, transB: false, M: 800, N: 64, K: 4096 },
+  { what: 'cnn c2 dX  4096×800 ← 64 (NT)', transA: false, transB: true, M: 4096, N: 800, K: 64 },
   { what: 'small      10×30 ← 784', transA: false, transB: false, M: 10, N: 30, K: 784 },
+  { what: 'mlp fwd    10×150 ← 784', transA: false, transB: false, M: 10, N: 150, K: 784 },
+  { what: 'mlp dW     784×150 ← 10 (TN)', transA: true, transB: false, M: 784, N: 150, K: 10 },
+  { what: 'mlp dX     10×50 ← 100 (NT)', transA: false, transB: true, M: 10, N: 50, K: 100 },
   { what: 'batch 1    1×256 ← 784', transA: false, transB: false, M: 1, N: 256, K: 784 },
 ];
 
@@ -33,7 +41,8 @@ const secondsArg = process.argv.indexOf('--seconds');
 const seconds = secondsArg >= 0 ? Number(process.argv[secondsArg + 1]) : 0.3;
 
 const heap = new Heap();
-const kernels: Kernels[] = [await createWasmKernels(heap), createReferenceKernels(heap)];
+const withReference = !process.argv.includes('--no-reference');
+const kernels: Kernels[] = [await createWasmKernels(heap), ...(withReference ? [createReferenceKernels(heap)] : [])];
 
 /** GFLOP/s of `k` on `s`: warm up (lets V8 tier up), then repeat for about `seconds`. */
 function measure(k: Kernels, s: Shape, a: number, b: number, c: number): number {

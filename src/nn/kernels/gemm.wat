@@ -38,6 +38,8 @@
   (global $KC i32 (i32.const 256))
   (global $MC i32 (i32.const 128))
   (global $NC i32 (i32.const 256))
+  ;; C with at most this many rows reads untransposed B in place (see gemm).
+  (global $DIRECT_M i32 (i32.const 16))
 
   (func (export "scratch_floats") (result i32)
     (i32.add
@@ -74,6 +76,8 @@
     (local $nc i32) (local $kc i32) (local $mc i32)
     ;; Element steps (bytes) of op(A) along i and k, and of op(B) along k and j.
     (local $aI i32) (local $aK i32) (local $bK i32) (local $bJ i32)
+    ;; Small-M path: op(B)'s block read in place (byte address, or 0 when B is packed).
+    (local $direct i32) (local $bd i32) (local $edge i32)
 
     (if (i32.or (i32.eqz (local.get $M)) (i32.or (i32.eqz (local.get $N)) (i32.eqz (local.get $K))))
       (then (return)))
@@ -102,6 +106,11 @@
     (local.set $kstep (call $block (local.get $K) (global.get $KC) (i32.const 1)))
     (local.set $mstep (call $block (local.get $M) (global.get $MC) (i32.const 4)))
     (local.set $nstep (call $block (local.get $N) (global.get $NC) (i32.const 8)))
+    ;; With few rows of C each B sliver is used by only a few A slivers, so copying B into
+    ;; packed slivers costs as much as the multiply (M = 10: one copy per 5 multiply-adds).
+    ;; Untransposed B already holds 8 adjacent columns per k, one row stride apart: the
+    ;; micro-kernel reads full slivers in place and only the narrow edge sliver is packed.
+    (local.set $direct (i32.and (i32.eqz (local.get $transB)) (i32.le_u (local.get $M) (global.get $DIRECT_M))))
 
     ;; for each panel of NC columns of C
     (local.set $jc (i32.const 0))
@@ -111,11 +120,24 @@
       (local.set $pc (i32.const 0))
       (loop $kblocks
         (local.set $kc (call $min (local.get $kstep) (i32.sub (local.get $K) (local.get $pc))))
-        ;; op(B)[pc.., jc..] → slivers of 8 columns
-        (call $pack
-          (i32.add (local.get $b)
-            (i32.add (i32.mul (local.get $pc) (local.get $bK)) (i32.mul (local.get $jc) (local.get $bJ))))
-          (local.get $bK) (local.get $bJ) (local.get $kc) (local.get $nc) (i32.const 8) (local.get $packB))
+        (local.set $bd (i32.add (local.get $b)
+          (i32.add (i32.mul (local.get $pc) (local.get $bK)) (i32.mul (local.get $jc) (local.get $bJ)))))
+        (if (local.get $direct)
+          (then
+            ;; only the edge sliver (columns nc & ~7 ..) is packed, at its usual place
+            (local.set $edge (i32.and (local.get $nc) (i32.const -8)))
+            (if (i32.lt_u (local.get $edge) (local.get $nc))
+              (then
+                (call $pack_sliver
+                  (i32.add (local.get $bd) (i32.shl (local.get $edge) (i32.const 2)))
+                  (local.get $bK) (i32.const 4) (local.get $kc)
+                  (i32.sub (local.get $nc) (local.get $edge)) (i32.const 8)
+                  (i32.add (local.get $packB) (i32.shl (i32.mul (local.get $edge) (local.get $kc)) (i32.const 2)))))))
+          (else
+            ;; op(B)[pc.., jc..] → slivers of 8 columns
+            (call $pack (local.get $bd)
+              (local.get $bK) (local.get $bJ) (local.get $kc) (local.get $nc) (i32.const 8) (local.get $packB))
+            (local.set $bd (i32.const 0))))
         ;; for each block of MC rows
         (local.set $ic (i32.const 0))
         (loop $mblocks
@@ -127,7 +149,7 @@
             (local.get $aK) (local.get $aI) (local.get $kc) (local.get $mc) (i32.const 4) (local.get $packA))
           (call $macro
             (local.get $mc) (local.get $nc) (local.get $kc)
-            (local.get $packA) (local.get $packB)
+            (local.get $packA) (local.get $packB) (local.get $bd) (local.get $ldb)
             (i32.add (local.get $c)
               (i32.add (i32.mul (local.get $ic) (local.get $ldc)) (i32.shl (local.get $jc) (i32.const 2))))
             (local.get $ldc)
@@ -255,17 +277,26 @@
   ;; a time. The B sliver is the outer loop so that it stays in L1 across all A slivers.
   (func $macro
     (param $mc i32) (param $nc i32) (param $kc i32)
-    (param $pa i32) (param $pb i32) (param $c i32) (param $ldc i32)
+    (param $pa i32) (param $pb i32) (param $bd i32) (param $ldb i32) (param $c i32) (param $ldc i32)
     (param $overwrite i32) (param $tile i32)
-    (local $ir i32) (local $jr i32)
+    (local $ir i32) (local $jr i32) (local $pbj i32) (local $bstep i32)
     (local.set $jr (i32.const 0))
     (loop $jloop
+      ;; B sliver jr: in place (bd ≠ 0, full width) or packed
+      (if (i32.and (i32.ne (local.get $bd) (i32.const 0))
+                   (i32.le_u (i32.add (local.get $jr) (i32.const 8)) (local.get $nc)))
+        (then
+          (local.set $pbj (i32.add (local.get $bd) (i32.shl (local.get $jr) (i32.const 2))))
+          (local.set $bstep (local.get $ldb)))
+        (else
+          (local.set $pbj (i32.add (local.get $pb) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 2))))
+          (local.set $bstep (i32.const 32))))
       (local.set $ir (i32.const 0))
       (loop $iloop
         (call $micro
           (local.get $kc)
           (i32.add (local.get $pa) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2)))
-          (i32.add (local.get $pb) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 2)))
+          (local.get $pbj) (local.get $bstep)
           (i32.add (local.get $c)
             (i32.add (i32.mul (local.get $ir) (local.get $ldc)) (i32.shl (local.get $jr) (i32.const 2))))
           (local.get $ldc)
@@ -280,7 +311,7 @@
   ;; C[0..mr, 0..nr] (=|+=) A sliver · B sliver over kc ≥ 1 steps. The full 4×8 tile is
   ;; computed even at edges (the padding is zeros); only the write is narrowed.
   (func $micro
-    (param $kc i32) (param $pa i32) (param $pb i32) (param $c i32) (param $ldc i32)
+    (param $kc i32) (param $pa i32) (param $pb i32) (param $bstep i32) (param $c i32) (param $ldc i32)
     (param $mr i32) (param $nr i32) (param $overwrite i32) (param $tile i32)
     (local $b0 v128) (local $b1 v128) (local $av v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
@@ -303,7 +334,7 @@
       (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $av) (local.get $b0))))
       (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $av) (local.get $b1))))
       (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
-      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $bstep)))
       (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
 
     (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
