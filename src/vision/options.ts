@@ -51,7 +51,7 @@ export const DEFAULT_VISION_OPTIONS: Readonly<VisionOptions> = Object.freeze({
   minSpeckArea: 0.00004,
   minConfidence: 0.6,
   maxInkFraction: 0.45,
-  maxAspect: 1.8,
+  maxAspect: 2.5,
   maxFill: 0.75,
   maxNovelty: 2.3,
 });

@@ -15,6 +15,8 @@ export type RejectOptions = Pick<VisionOptions, 'maxDigits' | 'maxInkFraction' |
 
 /** Smallest readable digit, working pixels (a 12-px digit has lost its shape already). */
 const MIN_HEIGHT = 12;
+/** Segments smaller than this (working px) are not checked for being solid blobs. */
+const SOLID_MIN_SIZE = 40;
 
 /** Why the picture as a whole holds no number, or null. */
 export function pictureVerdict(norm: Normalised, seg: Segmentation, opts: RejectOptions): string | null {
@@ -31,7 +33,8 @@ export function segmentVerdict(s: Segment, norm: Normalised, opts: RejectOptions
   if (Math.max(width, height) < MIN_HEIGHT) return 'too small to read';
   if (width > opts.maxAspect * height) return 'not a digit: a mark wider than it is tall';
   // A straight 1 fills its narrow box: only shapes with some width can be "solid".
-  const roundish = width >= 0.4 * height && height >= 0.4 * width;
+  // Only judged on segments big enough to have a shape: at 28 px a bold MNIST 8 is nearly solid.
+  const roundish = width >= 0.4 * height && height >= 0.4 * width && Math.max(width, height) >= SOLID_MIN_SIZE;
   if (roundish && Math.max(s.area / (width * height), solidity(norm.lum, s.box, norm.polarity.polarity)) > opts.maxFill) {
     return 'not a digit: a solid shape, not strokes';
   }

@@ -33,6 +33,12 @@ export interface Segmentation {
 const MERGE_OVERLAP = 0.5;
 /** A piece shorter than this fraction of another is a fragment, not a digit of its own. */
 const SHORT_PIECE = 0.5;
+/** Fragment merging: the shorter piece is under this × the union's height... */
+const FRAGMENT_HEIGHT = 0.75;
+/** ...the union is no wider than this × its height... */
+const FRAGMENT_ASPECT = 1.15;
+/** ...and the pieces are at most this × the union's height apart. */
+const FRAGMENT_GAP = 0.2;
 /** A border-touching piece spanning this much of the edge it touches is the page edge or table. */
 const BORDER_SPAN = 0.8;
 /** A segment shorter than this fraction of the tallest one is a stray mark (dot, comma, tick). */
@@ -67,7 +73,7 @@ export function segmentDigits(lab: Labelling, opts: SegmentOptions): Segmentatio
       const ha = a.maxY - a.minY + 1;
       const hb = b.maxY - b.minY + 1;
       const short = Math.min(ha, hb) < SHORT_PIECE * Math.max(ha, hb);
-      if (overlap >= MERGE_OVERLAP * narrower || (short && overlap > 0)) parent[find(i)] = find(j);
+      if (overlap >= MERGE_OVERLAP * narrower || (short && overlap > 0) || fragmentsOfOne(a, b)) parent[find(i)] = find(j);
     }
   }
   const groups = new Map<number, Component[]>();
@@ -84,6 +90,25 @@ export function segmentDigits(lab: Labelling, opts: SegmentOptions): Segmentatio
   dropped.small = beforeSmall - segments.length;
   segments.sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2));
   return { segments, marks, dropped };
+}
+
+/**
+ * Two nearby pieces, at least one of them well short of the pair's height, whose union is
+ * shaped like one digit (not wider than tall): the halves of a 7 or 5 written with a gap.
+ * Two neighbouring digits are each full height, or side by side make a box twice as wide.
+ */
+function fragmentsOfOne(a: Component, b: Component): boolean {
+  const minX = Math.min(a.minX, b.minX);
+  const maxX = Math.max(a.maxX, b.maxX);
+  const minY = Math.min(a.minY, b.minY);
+  const maxY = Math.max(a.maxY, b.maxY);
+  const w = maxX - minX + 1;
+  const h = maxY - minY + 1;
+  const shorter = Math.min(a.maxY - a.minY + 1, b.maxY - b.minY + 1);
+  if (shorter >= FRAGMENT_HEIGHT * h || w > FRAGMENT_ASPECT * h) return false;
+  const gapX = Math.max(0, Math.max(a.minX, b.minX) - Math.min(a.maxX, b.maxX) - 1);
+  const gapY = Math.max(0, Math.max(a.minY, b.minY) - Math.min(a.maxY, b.maxY) - 1);
+  return Math.max(gapX, gapY) <= FRAGMENT_GAP * h;
 }
 
 /** Touches an edge and runs along most of it: a page edge, a table, a frame line. */
