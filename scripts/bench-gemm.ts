@@ -5,7 +5,7 @@
 import { Heap } from '../src/nn/heap.ts';
 import { createReferenceKernels } from '../src/nn/kernels/reference.ts';
 import type { Kernels } from '../src/nn/kernels/types.ts';
-import { createWasmKernels } from '../src/nn/kernels/wasm.ts';
+import { compiledWasmModules, createWasmKernels } from '../src/nn/kernels/wasm.ts';
 
 interface Shape {
   what: string;
@@ -62,6 +62,7 @@ function measure(k: Kernels, s: Shape, a: number, b: number, c: number): number 
   return (2 * s.M * s.N * s.K * reps) / (elapsed * 1e6);
 }
 
+console.log(`GEMM with fused multiply-adds: ${compiledWasmModules()?.fma ? 'yes' : 'no'} (DIGIT_FMA=0 turns them off)`);
 console.log(`${'shape'.padEnd(40)} ${kernels.map((k) => k.name.padStart(10)).join(' ')}   GFLOP/s`);
 for (const s of shapes) {
   const a = heap.alloc(s.M * s.K);

@@ -5,12 +5,14 @@
  * sparsity and pooling winners).
  *
  *   npx tsx scripts/bench-layers.ts [--repeat 3] [--only cnn|mlp30|mlp150] [--kernels wasm-simd|reference]
+ *   (DIGIT_FMA=0 for the GEMM without fused multiply-adds)
  *
  * Reports the best of `repeat` runs: seconds per 6,400 images for the reference CNN (batch 64,
  * Adam) and per 50,000 images for the MLPs [784,30,10] sigmoid/quadratic and
  * [784,150,50,100,10] ReLU/cross-entropy (batch 10, SGD).
  */
 import { initKernels, createKernelsSync, type KernelPreference } from '../src/nn/kernels/index.ts';
+import { compiledWasmModules } from '../src/nn/kernels/wasm.ts';
 import { Network } from '../src/nn/network.ts';
 import { createOptimizer, type OptimizerSettings } from '../src/nn/optimizers.ts';
 import { Rng } from '../src/nn/rng.ts';
@@ -41,6 +43,7 @@ const cases: Case[] = [
 ];
 
 await initKernels();
+const variant = prefer === 'reference' ? 'reference' : `wasm-simd${compiledWasmModules()?.fma ? ' (fma)' : ' (mul+add)'}`;
 
 function run(c: Case): number {
   const net = new Network(c.spec, { kernels: (h) => createKernelsSync(h, prefer), maxBatch: c.batch, trainable: true, seed: 1, init: 'he' });
@@ -66,5 +69,5 @@ for (const c of cases) {
   const times: number[] = [];
   for (let r = 0; r < repeat; r++) times.push(run(c));
   const unit = c.name === 'cnn' ? '6,400' : '50,000';
-  console.log(`${c.name.padEnd(7)} ${prefer}: best ${Math.min(...times).toFixed(3)} s per ${unit} images  (runs: ${times.map((t) => t.toFixed(3)).join(', ')})`);
+  console.log(`${c.name.padEnd(7)} ${variant}: best ${Math.min(...times).toFixed(3)} s per ${unit} images  (runs: ${times.map((t) => t.toFixed(3)).join(', ')})`);
 }

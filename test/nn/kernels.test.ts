@@ -3,7 +3,7 @@ import { Heap } from '../../src/nn/heap.ts';
 import { createKernels, createKernelsSync, initKernels } from '../../src/nn/kernels/index.ts';
 import { createReferenceKernels } from '../../src/nn/kernels/reference.ts';
 import type { Kernels } from '../../src/nn/kernels/types.ts';
-import { createWasmKernels } from '../../src/nn/kernels/wasm.ts';
+import { compileWasmModulesWith, createWasmKernels, fusedMultiplyAdds, instantiateWasmKernels } from '../../src/nn/kernels/wasm.ts';
 
 interface Case {
   transA: boolean;
@@ -181,6 +181,29 @@ describe('gemm kernels', () => {
         check(w, h, tc, s, { value, scale });
       }
     }
+  });
+
+  it.each([true, false])('the GEMM variant with fused multiply-adds = %s matches the reference on edge and random shapes', async (fma) => {
+    const modules = await compileWasmModulesWith({ fma });
+    // fma is only granted where the runtime has relaxed SIMD (Node 20 on x86-64: yes, via V8's flag).
+    if (!fma) expect(modules.fma).toBe(false);
+    const rand = lcg(fma ? 11 : 12);
+    const h = new Heap();
+    const w = instantiateWasmKernels(modules, h);
+    const r = createReferenceKernels(h);
+    for (const tc of [...edgeCases(), ...randomCases(100, rand)]) {
+      const s = setup(h, tc, rand);
+      const expected = naive(h.f32, tc, s);
+      check(r, h, tc, s, expected);
+      check(w, h, tc, s, expected);
+    }
+  });
+
+  it('the fused rewrite finds all eight multiply-adds of the micro-kernel', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../src/nn/kernels/gemm.wat', import.meta.url), 'utf8');
+    expect(fusedMultiplyAdds(text).match(/f32x4\.relaxed_madd/g)).toHaveLength(8);
+    expect(() => fusedMultiplyAdds('(module)')).toThrow(/expected 8/);
   });
 
   it('K = 0 clears C or leaves it; M = 0 or N = 0 touches nothing', () => {

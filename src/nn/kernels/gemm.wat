@@ -28,6 +28,14 @@
 ;;    4×200, not 3×256+32) so that no call ends with a sliver of a block.
 ;;    The K blocks after the first add into C, which is how `accumulate` and K > KC combine.
 ;;
+;;  * Fused multiply-adds: where the runtime accepts relaxed SIMD, wasm.ts rewrites the eight
+;;    `(f32x4.add (local.get $cIJ) (f32x4.mul (local.get $av) (local.get $bJ)))` steps of the
+;;    micro-kernel into f32x4.relaxed_madd before compiling (~40% faster here); keep that
+;;    exact spelling when editing the micro-kernel (a test counts the rewrites).
+;;
+;;  * Small M: with at most DIRECT_M rows of C, untransposed B is read in place rather than
+;;    packed (packing B would cost as much as the multiply for a batch of 10).
+;;
 ;; The caller provides scratch of `scratch_floats()` floats (16-byte aligned) for the packed
 ;; A block, the packed B panel and one spilled 4×8 tile. The sizes are fixed, so the heap
 ;; never has to grow during a call.
