@@ -202,7 +202,7 @@ describe('gemm kernels', () => {
   it('the fused rewrite finds all eight multiply-adds of the micro-kernel', async () => {
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(new URL('../../src/nn/kernels/gemm.wat', import.meta.url), 'utf8');
-    expect(fusedMultiplyAdds(text).match(/f32x4\.relaxed_madd/g)).toHaveLength(8);
+    expect(fusedMultiplyAdds(text).match(/\(f32x4\.relaxed_madd /g)).toHaveLength(8);
     expect(() => fusedMultiplyAdds('(module)')).toThrow(/expected 8/);
   });
 
