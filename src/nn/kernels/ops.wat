@@ -416,7 +416,7 @@
     (param $H i32) (param $W i32) (param $C i32) (param $k i32) (param $s i32) (param $pad i32)
     (param $OH i32) (param $OW i32)
     (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $iy i32) (local $ix0 i32)
-    (local $kx0 i32) (local $kx1 i32) (local $img i32) (local $cb i32) (local $kcb i32)
+    (local $kx0 i32) (local $kx1 i32) (local $img i32) (local $cb i32) (local $kcb i32) (local $src i32)
     (local.set $x (i32.shl (local.get $x) (i32.const 2)))
     (local.set $rows (i32.shl (local.get $rows) (i32.const 2)))
     (local.set $cb (i32.shl (local.get $C) (i32.const 2)))           ;; bytes per pixel
@@ -438,15 +438,32 @@
             (if (i32.or (i32.ge_u (local.get $iy) (local.get $H)) (i32.le_s (local.get $kx1) (local.get $kx0)))
               (then (call $zero (local.get $rows) (local.get $kcb)))
               (else
-                (call $zero (local.get $rows) (i32.mul (local.get $kx0) (local.get $cb)))
-                (call $copy
-                  (i32.add (local.get $rows) (i32.mul (local.get $kx0) (local.get $cb)))
-                  (i32.add (local.get $img)
-                    (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $W)) (i32.add (local.get $ix0) (local.get $kx0))) (local.get $cb)))
-                  (i32.mul (i32.sub (local.get $kx1) (local.get $kx0)) (local.get $cb)))
-                (call $zero
-                  (i32.add (local.get $rows) (i32.mul (local.get $kx1) (local.get $cb)))
-                  (i32.mul (i32.sub (local.get $k) (local.get $kx1)) (local.get $cb)))))
+                (local.set $src (i32.add (local.get $img)
+                  (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $W)) (i32.add (local.get $ix0) (local.get $kx0))) (local.get $cb))))
+                (if (i32.and (i32.eqz (local.get $kx0)) (i32.eq (local.get $kx1) (local.get $k)))
+                  (then
+                    ;; the whole k·C run lies inside the image (the common case)
+                    (if (i32.le_u (local.get $kcb) (i32.const 32))
+                      (then
+                        ;; short runs (the first layer: C = 1, k ≤ 8): two overlapping vector
+                        ;; copies, or floats one by one below 4
+                        (if (i32.ge_u (local.get $kcb) (i32.const 16))
+                          (then
+                            (v128.store (local.get $rows) (v128.load (local.get $src)))
+                            (v128.store
+                              (i32.sub (i32.add (local.get $rows) (local.get $kcb)) (i32.const 16))
+                              (v128.load (i32.sub (i32.add (local.get $src) (local.get $kcb)) (i32.const 16)))))
+                          (else (call $copy (local.get $rows) (local.get $src) (local.get $kcb)))))
+                      (else (call $copy (local.get $rows) (local.get $src) (local.get $kcb)))))
+                  (else
+                    (call $zero (local.get $rows) (i32.mul (local.get $kx0) (local.get $cb)))
+                    (call $copy
+                      (i32.add (local.get $rows) (i32.mul (local.get $kx0) (local.get $cb)))
+                      (local.get $src)
+                      (i32.mul (i32.sub (local.get $kx1) (local.get $kx0)) (local.get $cb)))
+                    (call $zero
+                      (i32.add (local.get $rows) (i32.mul (local.get $kx1) (local.get $cb)))
+                      (i32.mul (i32.sub (local.get $k) (local.get $kx1)) (local.get $cb)))))))
             (local.set $rows (i32.add (local.get $rows) (local.get $kcb)))
             (br_if $kyl (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $k))))
           (br_if $oxl (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $OW))))
