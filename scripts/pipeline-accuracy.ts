@@ -42,7 +42,7 @@ const { values } = parseArgs({
 });
 const classifier = await loadClassifier(values.model);
 const CONF_THRESHOLDS = [0, 0.6, 0.8, 0.9];
-const NOVELTY_THRESHOLDS = [Infinity, 2.6, 2.4, 2.3, 2.2, 2.0];
+const NOVELTY_THRESHOLDS = [Infinity, 2.6, 2.5, 2.4, 2.3, 2.2, 2.0];
 const DEFAULT_T = DEFAULT_VISION_OPTIONS.minConfidence;
 const DEFAULT_NV = DEFAULT_VISION_OPTIONS.maxNovelty;
 

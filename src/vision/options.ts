@@ -53,7 +53,7 @@ export const DEFAULT_VISION_OPTIONS: Readonly<VisionOptions> = Object.freeze({
   maxInkFraction: 0.45,
   maxAspect: 2.5,
   maxFill: 0.75,
-  maxNovelty: 2.3,
+  maxNovelty: 2.4,
 });
 
 /** Merges user overrides onto the defaults, ignoring `undefined` values. */
