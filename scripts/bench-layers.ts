@@ -4,13 +4,16 @@
  * (uniform [0, 1), like MNIST's range; timing does not depend on the values beyond ReLU
  * sparsity and pooling winners).
  *
- *   npx tsx scripts/bench-layers.ts [--repeat 3] [--only cnn|mlp30|mlp150] [--kernels wasm-simd|reference]
+ *   npx tsx scripts/bench-layers.ts [--repeat 3] [--only cnn|mlp30|mlp150] [--kernels wasm-simd|reference] [--profile]
  *   (DIGIT_FMA=0 for the GEMM without fused multiply-adds)
  *
  * Reports the best of `repeat` runs: seconds per 6,400 images for the reference CNN (batch 64,
  * Adam) and per 50,000 images for the MLPs [784,30,10] sigmoid/quadratic and
- * [784,150,50,100,10] ReLU/cross-entropy (batch 10, SGD).
+ * [784,150,50,100,10] ReLU/cross-entropy (batch 10, SGD). --profile adds one more run that
+ * times every kernel call (GEMMs by shape) and prints where the time went.
  */
+import type { Heap } from '../src/nn/heap.ts';
+import type { Kernels } from '../src/nn/kernels/types.ts';
 import { initKernels, createKernelsSync, type KernelPreference } from '../src/nn/kernels/index.ts';
 import { compiledWasmModules } from '../src/nn/kernels/wasm.ts';
 import { Network } from '../src/nn/network.ts';
@@ -26,6 +29,7 @@ function arg(name: string, fallback: string): string {
 const repeat = Number(arg('repeat', '3'));
 const only = arg('only', '');
 const prefer = arg('kernels', 'wasm-simd') as KernelPreference;
+const profile = process.argv.includes('--profile');
 
 interface Case {
   name: string;
@@ -45,8 +49,24 @@ const cases: Case[] = [
 await initKernels();
 const variant = prefer === 'reference' ? 'reference' : `wasm-simd${compiledWasmModules()?.fma ? ' (fma)' : ' (mul+add)'}`;
 
-function run(c: Case): number {
-  const net = new Network(c.spec, { kernels: (h) => createKernelsSync(h, prefer), maxBatch: c.batch, trainable: true, seed: 1, init: 'he' });
+/** Kernels whose every call adds its duration to `times` (GEMMs keyed by shape). */
+function timed(heap: Heap, times: Map<string, number>): Kernels {
+  const inner = createKernelsSync(heap, prefer);
+  const wrapped: Record<string, unknown> = { name: inner.name };
+  for (const [key, fn] of Object.entries(inner)) {
+    if (typeof fn !== 'function') continue;
+    wrapped[key] = (...args: unknown[]): void => {
+      const start = performance.now();
+      (fn as (...a: unknown[]) => void)(...args);
+      const tag = key === 'gemm' ? `gemm ${args[0] ? 'T' : 'N'}${args[1] ? 'T' : 'N'} ${args[2]}×${args[3]}×${args[4]}` : key;
+      times.set(tag, (times.get(tag) ?? 0) + performance.now() - start);
+    };
+  }
+  return wrapped as unknown as Kernels;
+}
+
+function run(c: Case, times?: Map<string, number>): number {
+  const net = new Network(c.spec, { kernels: (h) => (times ? timed(h, times) : createKernelsSync(h, prefer)), maxBatch: c.batch, trainable: true, seed: 1, init: 'he' });
   const opt = createOptimizer(c.optimizer, net);
   const rng = new Rng(2);
   // A pool of distinct batches so caches see fresh inputs, as in training.
@@ -70,4 +90,12 @@ for (const c of cases) {
   for (let r = 0; r < repeat; r++) times.push(run(c));
   const unit = c.name === 'cnn' ? '6,400' : '50,000';
   console.log(`${c.name.padEnd(7)} ${variant}: best ${Math.min(...times).toFixed(3)} s per ${unit} images  (runs: ${times.map((t) => t.toFixed(3)).join(', ')})`);
+  if (profile) {
+    const spent = new Map<string, number>();
+    const total = run(c, spent);
+    const top = [...spent].sort((a, b) => b[1] - a[1]);
+    for (const [what, ms] of top) console.log(`    ${what.padEnd(28)} ${(ms / 1000).toFixed(3)} s`);
+    const inKernels = top.reduce((sum, [, ms]) => sum + ms, 0) / 1000;
+    console.log(`    kernels ${inKernels.toFixed(3)} s of ${total.toFixed(3)} s (profiled run)`);
+  }
 }
