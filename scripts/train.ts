@@ -4,10 +4,11 @@
  * history.json, accuracy.png}.
  */
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
 import { ProgressBar } from '../src/cli/progress.ts';
-import { augmentBatch, type AugmentOptions } from '../src/data/augment.ts';
+import type { AugmentOptions } from '../src/data/augment.ts';
 import { loadMnist, subset } from '../src/data/mnist.ts';
 import { loadModel, saveModel } from '../src/model/format.ts';
 import { createKernelsSync, initKernels } from '../src/nn/kernels/index.ts';
@@ -17,7 +18,7 @@ import { Network } from '../src/nn/network.ts';
 import { resolveArch, describeSpec } from '../src/nn/spec.ts';
 import type { OptimizerSettings } from '../src/nn/optimizers.ts';
 import { evaluate } from '../src/training/evaluate.ts';
-import { train, type BatchTransform, type TrainSettings } from '../src/training/train.ts';
+import { train, type TrainSettings } from '../src/training/train.ts';
 import { renderLineChart } from '../src/vision/render.ts';
 
 const USAGE = `
@@ -39,6 +40,7 @@ npm run train -- [options]
   --train-size N     train on the first N of the 50,000 training images
   --from DIR         fine-tune from an existing model instead of a fresh initialisation
   --seed N           random seed (default 1)
+  --threads N        threads sharing each batch (default: 2 or the cores available)
   --name NAME        model name (default from the architecture)
   --out DIR          output folder (default models/NAME)
 `;
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     'train-size': { type: 'string' },
     from: { type: 'string' },
     seed: { type: 'string' },
+    threads: { type: 'string' },
     name: { type: 'string' },
     out: { type: 'string' },
   });
@@ -97,6 +100,8 @@ async function main(): Promise<void> {
       minLr: 1e-7,
     },
     seed: num(v.seed, 'seed', 1, Number.isInteger),
+    augment: augment === 'none' ? null : ({ affine: augment !== 'elastic', elastic: augment !== 'affine' } satisfies AugmentOptions),
+    threads: num(v.threads, 'threads', Math.min(2, availableParallelism()), positiveInt),
   };
   const name = v.name ?? (/^\d/.test(archName) ? `mlp-${archName}` : archName);
   const outDir = v.out ?? join('models', name);
@@ -115,16 +120,10 @@ async function main(): Promise<void> {
     net = new Network(arch.spec, { kernels: (heap) => createKernelsSync(heap), maxBatch: settings.batchSize, trainable: true, seed: settings.seed, init });
   }
   console.log(`Training ${name}: ${v.from ? `fine-tuning ${parent}` : arch.description} [${describeSpec(net.spec)}], ${net.paramCount} parameters, kernels ${net.kernels.name}`);
-  console.log(`  ${trainSet.n} training / ${data.validation.n} validation images; ${JSON.stringify({ ...settings, plateau: undefined, augment })}`);
+  console.log(`  ${trainSet.n} training / ${data.validation.n} validation images; ${JSON.stringify({ ...settings, plateau: undefined })}`);
 
-  let transform: BatchTransform | undefined;
-  if (augment !== 'none') {
-    const opts: AugmentOptions = { affine: augment !== 'elastic', elastic: augment !== 'affine' };
-    transform = (src, dst, count, rng) => augmentBatch(src, dst, count, rng, opts);
-  }
   const bar = new ProgressBar();
-  const result = train(net, trainSet, data.validation, settings, {
-    transform,
+  const result = await train(net, trainSet, data.validation, settings, {
     onProgress: (done, total) => bar.update(done, total),
     onEpoch: (r) => {
       bar.clear();
@@ -147,7 +146,6 @@ async function main(): Promise<void> {
     training: {
       command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
       ...settings,
-      augment,
       trainImages: trainSet.n,
       epochsRun: result.history.length,
       bestEpoch: result.bestEpoch,

@@ -1,8 +1,11 @@
+import type { AugmentOptions } from '../data/augment.ts';
 import type { Dataset } from '../data/dataset.ts';
+import type { InitScheme } from '../nn/layers/layer.ts';
 import type { Network } from '../nn/network.ts';
 import { createOptimizer, type OptimizerSettings } from '../nn/optimizers.ts';
 import { Rng } from '../nn/rng.ts';
 import { evaluate } from './evaluate.ts';
+import { ParallelGradients } from './parallel.ts';
 import { DEFAULT_PLATEAU, PlateauSchedule, type PlateauOptions } from './schedule.ts';
 
 export interface TrainSettings {
@@ -14,6 +17,10 @@ export interface TrainSettings {
   optimizer: OptimizerSettings;
   plateau: PlateauOptions;
   seed: number;
+  /** random distortions of the training images, or null */
+  augment: AugmentOptions | null;
+  /** threads computing each batch's gradient (data parallel); 1 = this thread only */
+  threads: number;
 }
 
 export const DEFAULT_TRAIN: TrainSettings = {
@@ -24,10 +31,9 @@ export const DEFAULT_TRAIN: TrainSettings = {
   optimizer: { type: 'sgd', momentum: 0 },
   plateau: DEFAULT_PLATEAU,
   seed: 1,
+  augment: null,
+  threads: 1,
 };
-
-/** Rewrites a gathered batch in place of training (e.g. random distortions); gets the batch's rng. */
-export type BatchTransform = (src: Float32Array, dst: Float32Array, count: number, rng: Rng) => void;
 
 export interface EpochReport {
   epoch: number;
@@ -53,7 +59,6 @@ export interface TrainHooks {
   onEpoch?: (report: EpochReport) => void;
   /** called every few batches with samples done / total in this epoch */
   onProgress?: (done: number, total: number) => void;
-  transform?: BatchTransform;
   /** checked between batches; true stops training after restoring the best weights */
   shouldStop?: () => boolean;
 }
@@ -63,18 +68,34 @@ export interface TrainHooks {
  * weights at the end. Deterministic for a given seed (shuffles, dropout and transforms all
  * derive from it).
  */
-export function train(net: Network, trainSet: Dataset, validation: Dataset, settings: TrainSettings, hooks: TrainHooks = {}): TrainResult {
+export async function train(net: Network, trainSet: Dataset, validation: Dataset, settings: TrainSettings, hooks: TrainHooks = {}): Promise<TrainResult> {
   if (settings.batchSize > net.maxBatch) throw new Error(`batch size ${settings.batchSize} exceeds the network's maxBatch ${net.maxBatch}`);
   const optimizer = createOptimizer(settings.optimizer, net);
   const schedule = new PlateauSchedule(settings.learningRate, settings.plateau);
   const rng = new Rng(settings.seed);
-  const order = new Uint32Array(trainSet.n);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  const px = net.inSize;
-  const gathered = new Float32Array(settings.batchSize * px);
-  const transformed = new Float32Array(settings.batchSize * px);
-  const labels = new Uint8Array(settings.batchSize);
-  const l2PerStep = settings.l2 / trainSet.n;
+  const init: InitScheme = 'he'; // workers receive the weights every step, so their own init never matters
+  const gradients = await ParallelGradients.start(net, trainSet, settings.augment, settings.threads, init, settings.seed);
+  try {
+    return runEpochs(net, gradients, validation, settings, optimizer, schedule, rng, hooks);
+  } finally {
+    await gradients.close();
+  }
+}
+
+function runEpochs(
+  net: Network,
+  gradients: ParallelGradients,
+  validation: Dataset,
+  settings: TrainSettings,
+  optimizer: ReturnType<typeof createOptimizer>,
+  schedule: PlateauSchedule,
+  rng: Rng,
+  hooks: TrainHooks,
+): TrainResult {
+  const order = gradients.order;
+  const n = order.length;
+  for (let i = 0; i < n; i++) order[i] = i;
+  const l2PerStep = settings.l2 / n;
   let best = net.params().slice();
   const history: EpochReport[] = [];
   const started = performance.now();
@@ -85,22 +106,11 @@ export function train(net: Network, trainSet: Dataset, validation: Dataset, sett
     rng.shuffle(order);
     let lossSum = 0;
     let interrupted = false;
-    for (let start = 0; start < trainSet.n; start += settings.batchSize) {
-      const batch = Math.min(settings.batchSize, trainSet.n - start);
-      for (let b = 0; b < batch; b++) labels[b] = trainSet.labels[order[start + b]];
-      if (hooks.transform) {
-        for (let b = 0; b < batch; b++) {
-          const src = order[start + b] * px;
-          gathered.set(trainSet.images.subarray(src, src + px), b * px);
-        }
-        hooks.transform(gathered, transformed, batch, rng);
-        net.loadInput(transformed, 0, batch);
-      } else {
-        net.loadInput(trainSet.images, start, batch, order);
-      }
-      lossSum += net.forwardBackward(batch, labels, 0);
+    for (let start = 0; start < n; start += settings.batchSize) {
+      const batch = Math.min(settings.batchSize, n - start);
+      lossSum += gradients.compute(start, batch, rng.nextU32() | 0);
       optimizer.step(schedule.learningRate, l2PerStep);
-      if (hooks.onProgress && (start / settings.batchSize) % 50 === 0) hooks.onProgress(start + batch, trainSet.n);
+      if (hooks.onProgress && (start / settings.batchSize) % 50 === 0) hooks.onProgress(start + batch, n);
       if (hooks.shouldStop?.()) {
         interrupted = true;
         break;
@@ -116,7 +126,7 @@ export function train(net: Network, trainSet: Dataset, validation: Dataset, sett
     if (decision.improved) best = net.params().slice();
     const report: EpochReport = {
       epoch: epoch + 1,
-      trainLoss: lossSum / trainSet.n,
+      trainLoss: lossSum / n,
       validationCorrect: ev.correct,
       validationTotal: ev.total,
       validationAccuracy: ev.accuracy,

@@ -20,7 +20,7 @@ describe('training on a small MNIST subset', () => {
     const data = await loadMnist();
     const net = mlp(1);
     const before = evaluate(net, subset(data.validation, 0, 1000)).accuracy;
-    const result = train(net, subset(data.train, 0, 5000), subset(data.validation, 0, 1000), {
+    const result = await train(net, subset(data.train, 0, 5000), subset(data.validation, 0, 1000), {
       ...DEFAULT_TRAIN,
       epochs: 4,
       batchSize: 20,
@@ -36,23 +36,39 @@ describe('training on a small MNIST subset', () => {
 
   it('the same seed reproduces the same model; another seed does not', async () => {
     const data = await loadMnist();
-    const run = (seed: number) => {
+    const run = async (seed: number) => {
       const net = mlp(seed);
-      train(net, subset(data.train, 0, 500), subset(data.validation, 0, 200), { ...DEFAULT_TRAIN, epochs: 1, batchSize: 20, learningRate: 0.05, seed });
+      await train(net, subset(data.train, 0, 500), subset(data.validation, 0, 200), { ...DEFAULT_TRAIN, epochs: 1, batchSize: 20, learningRate: 0.05, seed });
       return net.params().slice();
     };
-    const a = run(5);
-    const b = run(5);
-    const c = run(6);
+    const a = await run(5);
+    const b = await run(5);
+    const c = await run(6);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
     expect(Buffer.from(a.buffer).equals(Buffer.from(c.buffer))).toBe(false);
+  });
+
+  it('two threads compute the same gradients as one (data parallel)', async () => {
+    const data = await loadMnist();
+    const run = async (threads: number) => {
+      const net = mlp(4);
+      await train(net, subset(data.train, 0, 400), subset(data.validation, 0, 100), { ...DEFAULT_TRAIN, epochs: 1, batchSize: 20, learningRate: 0.05, seed: 8, threads });
+      return net.params().slice();
+    };
+    const one = await run(1);
+    const two = await run(2);
+    let maxDiff = 0;
+    for (let i = 0; i < one.length; i++) maxDiff = Math.max(maxDiff, Math.abs(one[i] - two[i]));
+    // Only the summation order differs; 20 SGD steps keep the rounding differences tiny.
+    expect(maxDiff).toBeLessThan(1e-4);
+    expect(maxDiff).toBeGreaterThanOrEqual(0);
   });
 
   it('early stopping ends a run whose validation accuracy cannot improve', async () => {
     const data = await loadMnist();
     const net = mlp(2);
     // A learning rate of ~0 leaves the network unchanged, so no epoch after the first improves.
-    const result = train(net, subset(data.train, 0, 200), subset(data.validation, 0, 100), {
+    const result = await train(net, subset(data.train, 0, 200), subset(data.validation, 0, 100), {
       ...DEFAULT_TRAIN,
       epochs: 50,
       batchSize: 20,
