@@ -16,13 +16,8 @@ export const IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE;
 export const TRAIN_SIZE = 50_000;
 
 /** n images of 28x28, row-major, white ink on black, floats in [0, 1]. */
-export interface Dataset {
-  /** n×784 */
-  images: Float32Array;
-  /** n labels 0-9 */
-  labels: Uint8Array;
-  n: number;
-}
+export type { Dataset } from './dataset.ts';
+import type { Dataset } from './dataset.ts';
 
 export type MnistSplit = 'train' | 'validation' | 'test' | 'train-full';
 
