@@ -2,6 +2,7 @@
  * Configuration: environment (and a .env file, loaded by main) → one frozen, typed Config.
  * Every problem is reported as one readable line (ConfigError), never a stack trace.
  */
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 
 const snowflake = z.string().regex(/^\d{15,22}$/, 'must be a Discord id (15-22 digits)');
@@ -91,6 +92,31 @@ const envSchema = z.object({
   LOW_CONFIDENCE: num(0.6, 0, 1),
   DOWNLOAD_TIMEOUT_MS: int(10_000, 100, 120_000),
   SHUTDOWN_TIMEOUT_MS: int(5_000, 0, 60_000),
+  RETRAIN_CRON: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return '30 3 * * *';
+      if (['off', 'false', 'none'].includes(v.toLowerCase())) return null;
+      if (!validateCron(v)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a cron expression like "30 3 * * *" (or off)' });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  RETRAIN_MIN_SAMPLES: int(100, 1, 1_000_000),
+  RETRAIN_MODE: z
+    .enum(['finetune', 'full'], { error: 'must be finetune or full' })
+    .optional()
+    .transform((v) => v ?? 'finetune'),
+  RETRAIN_EPOCHS: int(4, 1, 200),
+  RETRAIN_REPLAY: int(10_000, 0, 50_000),
+  RETRAIN_THREADS: int(1, 1, 64),
+  RETRAIN_NICE: int(10, 0, 19),
+  RETRAIN_KEEP_MODELS: int(5, 1, 100),
+  RETRAIN_MNIST_TEST: int(10_000, 100, 10_000),
+  MODEL_WATCH_MS: int(5_000, 0, 3_600_000),
 });
 
 export interface Config {
@@ -116,6 +142,28 @@ export interface Config {
   /** answers below this overall confidence are flagged as unsure */
   readonly lowConfidence: number;
   readonly shutdownTimeoutMs: number;
+  readonly retrain: RetrainConfig;
+}
+
+export interface RetrainConfig {
+  /** node-cron expression of the scheduled run, or null when scheduling is off */
+  readonly cron: string | null;
+  /** a scheduled run starts only when at least this many new trusted training samples arrived */
+  readonly minSamples: number;
+  /** fine-tune the active model, or train the same architecture from scratch */
+  readonly mode: 'finetune' | 'full';
+  readonly epochs: number;
+  /** MNIST training images replayed beside the users' samples (full: at least all 50,000) */
+  readonly replay: number;
+  readonly threads: number;
+  /** niceness of the training child process (0-19, higher is lower priority) */
+  readonly nice: number;
+  /** retrained models kept on disk besides the active one and the rollback targets */
+  readonly keepModels: number;
+  /** MNIST test images the gate measures both models on (10,000: all) */
+  readonly mnistTest: number;
+  /** how often the bot checks models/active.json for a model promoted elsewhere (0: never) */
+  readonly watchMs: number;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +202,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     lowConfidence: e.LOW_CONFIDENCE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    retrain: Object.freeze({
+      cron: e.RETRAIN_CRON,
+      minSamples: e.RETRAIN_MIN_SAMPLES,
+      mode: e.RETRAIN_MODE,
+      epochs: e.RETRAIN_EPOCHS,
+      replay: e.RETRAIN_REPLAY,
+      threads: e.RETRAIN_THREADS,
+      nice: e.RETRAIN_NICE,
+      keepModels: e.RETRAIN_KEEP_MODELS,
+      mnistTest: e.RETRAIN_MNIST_TEST,
+      watchMs: e.MODEL_WATCH_MS,
+    }),
   };
   return Object.freeze(config);
+}
+
+/** For shell scripts that never connect to Discord (retrain, model): the token may be absent. */
+export function loadScriptConfig(env: Record<string, string | undefined> = process.env): Config {
+  return loadConfig({ ...env, DISCORD_TOKEN: env.DISCORD_TOKEN || 'unused-by-scripts' });
 }

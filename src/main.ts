@@ -1,13 +1,16 @@
 /**
- * Composition root: config → log → store → model → bot; SIGINT/SIGTERM shut down gracefully.
- * (The retrain scheduler of issue 6 plugs in here, holding the same ModelHolder.)
+ * Composition root: config → log → store → model → retrainer → bot → schedule and model watch;
+ * SIGINT/SIGTERM shut down gracefully (a running retrain is cancelled and recorded first).
  */
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './log.ts';
 import { createBot } from './bot/client.ts';
 import { ModelHolder } from './bot/modelHolder.ts';
-import { loadActiveModel } from './model/registry.ts';
+import { loadActiveModel, modelInfo } from './model/registry.ts';
+import { createRetrainer } from './retrain/index.ts';
+import { watchActiveModel } from './retrain/hotSwap.ts';
+import { scheduleRetrain } from './retrain/scheduler.ts';
 import { openStore } from './store/index.ts';
 import { readDigits } from './vision/read.ts';
 
@@ -37,14 +40,27 @@ const store = await openStore({ url: config.databaseUrl, authToken: config.datab
 );
 const active = await loadActiveModel(config.modelsDir).catch((err: unknown) => fatal(`cannot load the active model from ${config.modelsDir}`, err));
 const models = new ModelHolder(active);
+// a promoted model is swapped in without a restart (it was loaded and checked before promotion)
+const retrainer = createRetrainer({
+  retrain: config.retrain,
+  modelsDir: config.modelsDir,
+  store,
+  log,
+  onPromoted: (model) => void models.swap({ classifier: model, info: modelInfo(model.manifest) }),
+});
 
 const bot = createBot({
   config,
   log,
   store,
   models,
+  retrainer,
   readDigits: (bytes, classifier) => readDigits(bytes, classifier, { maxBytes: config.limits.imageBytes, maxPixels: config.limits.imagePixels }),
 });
+
+// models promoted by another process (npm run retrain / model -- promote|rollback)
+const modelWatch = watchActiveModel({ modelsDir: config.modelsDir, models, intervalMs: config.retrain.watchMs, log });
+const schedule = config.retrain.cron ? scheduleRetrain({ cron: config.retrain.cron, minSamples: config.retrain.minSamples, retrainer, log }) : null;
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -57,6 +73,9 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, config.shutdownTimeoutMs + 5_000).unref();
   try {
+    modelWatch.stop();
+    await schedule?.stop();
+    await retrainer.cancel();
     const r = await bot.stop();
     store.close();
     log.info(r, 'stopped');

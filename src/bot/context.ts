@@ -3,6 +3,7 @@ import type { Client } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { DigitClassifier } from '../model/classifier.ts';
+import type { Retrainer } from '../retrain/job.ts';
 import type { Store } from '../store/index.ts';
 import type { Reading } from '../vision/types.ts';
 import type { StatsChartRenderer } from './charts.ts';
@@ -20,6 +21,8 @@ export interface BotDeps {
   models: ModelHolder;
   readDigits: ReadDigitsFn;
   renderCharts?: StatsChartRenderer;
+  /** runs /retrain (absent: the command says retraining is not set up) */
+  retrainer?: Retrainer;
   now?: () => number;
 }
 

@@ -199,6 +199,8 @@ export interface StatsInput {
   model: ModelInfo;
   live: LiveStats;
   lastRun: RetrainRun | null;
+  /** the runs before it, newest first (one line each) */
+  earlierRuns?: RetrainRun[];
   /** attachment name of the chart, when there is one */
   chartName?: string;
 }
@@ -232,6 +234,7 @@ export function formatStats(s: StatsInput): APIEmbed {
     },
     { name: 'Per-digit live accuracy', value: perDigit || '–', inline: false },
     { name: 'Last retraining', value: formatRun(s.lastRun) },
+    ...(s.earlierRuns?.length ? [{ name: 'Earlier retraining runs', value: truncate(s.earlierRuns.map(formatRunLine).join('\n'), 1000) }] : []),
   ];
   return {
     title: 'digit-bot statistics',
@@ -257,6 +260,12 @@ export function formatRun(r: RetrainRun | null): string {
   return parts.filter((x) => x !== null).join(' · ');
 }
 
+/** One line per run: when, what, how many samples, held-back before → after. */
+export function formatRunLine(r: RetrainRun): string {
+  const held = r.holdoutBefore !== null || r.holdoutAfter !== null ? ` · held-back ${percent(r.holdoutBefore, 1)} → ${percent(r.holdoutAfter, 1)}` : '';
+  return `${formatDate(r.startedAt)}: **${r.status}** (${r.trigger})${r.samplesUsed !== null ? ` · ${r.samplesUsed} samples` : ''}${held}`;
+}
+
 export function formatDate(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso || 'unknown' : d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
@@ -278,6 +287,7 @@ export function helpEmbed(opts: { watched: boolean }): APIEmbed {
       '**Read digits** (right-click a message › Apps) read the pictures of any message',
       '`/correct digit:` correct your latest answer (for clients without buttons)',
       '`/stats` the model, live accuracy from your feedback, and a chart',
+      '`/retrain` (server managers) learn from the corrections now; the new model is used only if it is not worse',
       '`/forget` delete the samples and feedback I stored for you',
       '`/help` this message',
       '',

@@ -1,15 +1,9 @@
 /** Models the bot has served or seen, with their lineage and status. */
 import type { Client } from '@libsql/client';
+import type { ModelInfo } from '../model/registry.ts';
 import { numOrNull, str, strOrNull } from './db.ts';
 
-/** Mirrors ModelInfo from src/model/registry.ts. */
-export interface ModelInfo {
-  name: string;
-  arch: string;
-  createdAt: string;
-  testAccuracy: number | null;
-  parent: string | null;
-}
+export type { ModelInfo };
 
 export type ModelStatus = 'known' | 'active' | 'candidate' | 'rejected' | 'retired';
 

@@ -15,6 +15,7 @@ import type { StatsChartRenderer } from '../../src/bot/charts.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from '../../src/vision/types.ts';
 import type { DigitClassifier } from '../../src/model/classifier.ts';
+import type { Retrainer } from '../../src/retrain/job.ts';
 import { DiscordEmulator, type EmulatorOptions } from './emulator/index.ts';
 
 /** A classifier that always answers uniform probabilities (the fake reader ignores it). */
@@ -79,6 +80,8 @@ export interface HarnessOptions {
   dbUrl?: string;
   log?: Logger;
   renderCharts?: StatsChartRenderer;
+  /** the bot's /retrain runner, built once the store and the model holder exist */
+  retrainer?: (store: Store, models: ModelHolder) => Retrainer;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -101,7 +104,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const store = await openStore({ url: config.databaseUrl });
   const models = new ModelHolder(o.model ?? fakeModel);
   const log = o.log ?? (process.env.BOT_TEST_LOG ? createLogger('debug') : silentLogger);
-  const bot = createBot({ config, log, store, models, readDigits: o.readDigits ?? fakeReadDigits, renderCharts: o.renderCharts });
+  const retrainer = o.retrainer?.(store, models);
+  const bot = createBot({ config, log, store, models, readDigits: o.readDigits ?? fakeReadDigits, renderCharts: o.renderCharts, retrainer });
   await bot.start();
   return {
     emu, bot, store, config, models, dbUrl,

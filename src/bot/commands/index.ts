@@ -5,10 +5,11 @@ import { forget } from './forget.ts';
 import { help } from './help.ts';
 import { predict } from './predict.ts';
 import { readDigits } from './readDigits.ts';
+import { retrain } from './retrain.ts';
 import { stats } from './stats.ts';
 import { toJSON, type Command } from './types.ts';
 
-export const COMMANDS: readonly Command[] = [predict, readDigits, correct, stats, forget, help];
+export const COMMANDS: readonly Command[] = [predict, readDigits, correct, stats, retrain, forget, help];
 
 export const commandsByName: ReadonlyMap<string, Command> = new Map(COMMANDS.map((c) => [c.data.name, c]));
 

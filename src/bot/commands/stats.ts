@@ -10,7 +10,7 @@ export const stats: SlashCommand = {
   async execute(ctx, interaction) {
     await interaction.deferReply();
     const now = new Date(ctx.now?.() ?? Date.now());
-    const [live, lastRun] = await Promise.all([ctx.store.stats.live(now), ctx.store.retrainRuns.latest()]);
+    const [live, runs] = await Promise.all([ctx.store.stats.live(now), ctx.store.retrainRuns.list(4)]);
     let files: AttachmentBuilder[] = [];
     try {
       const charts = await (ctx.renderCharts ?? renderStatsCharts)(live);
@@ -18,7 +18,7 @@ export const stats: SlashCommand = {
     } catch (err) {
       ctx.log.warn({ err }, 'rendering the stats chart failed; answering without it');
     }
-    const embed = formatStats({ model: ctx.models.current().info, live, lastRun, chartName: files[0]?.name ?? undefined });
+    const embed = formatStats({ model: ctx.models.current().info, live, lastRun: runs[0] ?? null, earlierRuns: runs.slice(1), chartName: files[0]?.name ?? undefined });
     await interaction.editReply({ embeds: [embed], files });
   },
 };

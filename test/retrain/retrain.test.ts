@@ -1,0 +1,173 @@
+/**
+ * The retrain job end to end (in process, a real fine-tune of a small MLP): learning a style MNIST
+ * lacks gets promoted; poisoned labels are rejected and change nothing; a candidate that fails to
+ * load keeps the old model; never two at once.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist, type MnistSplits } from '../../src/data/mnist.ts';
+import { silentLogger } from '../../src/log.ts';
+import { readManifest } from '../../src/model/format.ts';
+import { activeModelName } from '../../src/model/registry.ts';
+import type { Model } from '../../src/model/model.ts';
+import { inProcessTrainer, type CandidateTrainer } from '../../src/retrain/fork.ts';
+import { Retrainer } from '../../src/retrain/job.ts';
+import { LOCK_FILE } from '../../src/retrain/lock.ts';
+import { readVerdict } from '../../src/retrain/versions.ts';
+import { activeWeights, addSamples, BASE, copyTrainer, image, slanted, smallSettings, trainBase, workspace, type NewSample, type Workspace } from './helpers.ts';
+
+let template: string;
+let data: MnistSplits;
+let ws: Workspace;
+
+beforeAll(async () => {
+  template = await mkdtemp(join(tmpdir(), 'digit-bot-retrain-template-'));
+  await mkdir(join(template, 'models'));
+  await trainBase(join(template, 'models'));
+  data = await loadMnist();
+});
+afterAll(async () => {
+  await rm(template, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await ws?.close();
+});
+
+function retrainer(trainer: CandidateTrainer = inProcessTrainer, promoted: Model[] = []): Retrainer {
+  return new Retrainer({
+    store: ws.store,
+    modelsDir: ws.modelsDir,
+    settings: smallSettings,
+    trainer,
+    keepModels: 3,
+    log: silentLogger,
+    onPromoted: (m) => void promoted.push(m),
+  });
+}
+
+/** 400 images from the end of MNIST's training file (never replayed first), every fifth held back. */
+function styleSamples(draw: (i: number) => Float32Array): NewSample[] {
+  return Array.from({ length: 400 }, (_, k) => ({ image: draw(40_000 + k), label: data.train.labels[40_000 + k]!, split: k % 5 === 0 ? 'holdout' : 'train' }));
+}
+
+describe('retraining on users’ samples', () => {
+  it('a style MNIST lacks (strongly slanted digits): held-back accuracy improves, the candidate is promoted with its lineage', async () => {
+    ws = await workspace(join(template, 'models'));
+    await addSamples(ws.store, styleSamples((i) => slanted(data.train, i)));
+    // untrusted samples are never used
+    await addSamples(ws.store, [{ image: image(data.train, 1), label: 3, split: 'train', trusted: false }]);
+    const promoted: Model[] = [];
+    const progress: string[] = [];
+    const r = await retrainer(inProcessTrainer, promoted).run({ trigger: 'cli', onProgress: (p) => progress.push(p.stage) });
+
+    expect(r.status).toBe('promoted');
+    const f = r.figures!;
+    expect(f.holdoutCount).toBe(80);
+    expect(r.samples).toBe(320);
+    expect(f.holdoutAfter! - f.holdoutBefore!).toBeGreaterThan(0.15);
+    expect(f.mnistAfter).toBeGreaterThanOrEqual(f.mnistBefore - 0.001);
+    expect(progress).toEqual(expect.arrayContaining(['starting', 'loading', 'training', 'measuring', 'saving', 'deciding']));
+
+    // promoted: the pointer moved, the bot got the loaded model, lineage is in the manifest
+    expect(await activeModelName(ws.modelsDir)).toBe(r.candidate);
+    expect(promoted.map((m) => m.name)).toEqual([r.candidate]);
+    const m = await readManifest(join(ws.modelsDir, r.candidate!));
+    expect(m.parent).toBe(BASE);
+    expect(m.training).toMatchObject({ retrain: true, run: r.runId, trigger: 'cli', data: { userSamples: 320, heldBack: 80 } });
+    expect(m.metrics.holdoutAccuracy).toBeCloseTo(f.holdoutAfter!, 6);
+    expect((await readVerdict(ws.modelsDir, r.candidate!))?.status).toBe('promoted');
+
+    // recorded: the run with its figures, the samples as used, the model as active
+    const run = (await ws.store.retrainRuns.latest())!;
+    expect(run).toMatchObject({ status: 'promoted', trigger: 'cli', parentModel: BASE, candidateModel: r.candidate, samplesUsed: 320 });
+    expect(run.holdoutAfter).toBeCloseTo(f.holdoutAfter!, 6);
+    expect(run.mnistBefore).toBeCloseTo(f.mnistBefore, 6);
+    expect(await ws.store.samples.waitingCount()).toBe(0);
+    expect((await ws.store.models.active())?.name).toBe(r.candidate);
+  });
+
+  it('poisoning: 200 images of a 1 labelled 7 are rejected by the gate and the active model is unchanged', async () => {
+    ws = await workspace(join(template, 'models'));
+    const ones: NewSample[] = [];
+    for (let i = 40_000; ones.length < 200; i++) {
+      if (data.train.labels[i] === 1) ones.push({ image: image(data.train, i), label: 7, split: ones.length % 5 === 0 ? 'holdout' : 'train' });
+    }
+    await addSamples(ws.store, ones);
+    const before = await activeWeights(ws.modelsDir, BASE);
+    const promoted: Model[] = [];
+    const r = await retrainer(inProcessTrainer, promoted).run({ trigger: 'command', requestedBy: '1234' });
+
+    expect(r.status).toBe('rejected');
+    expect(r.reason).toMatch(/forgets MNIST/);
+    // it did learn the poison: the held-back poisoned samples are "better", which is why MNIST must guard
+    expect(r.figures!.mnistAfter).toBeLessThan(r.figures!.mnistBefore - 0.01);
+    expect(await activeModelName(ws.modelsDir)).toBe(BASE);
+    expect(promoted).toEqual([]);
+    expect(Buffer.from((await activeWeights(ws.modelsDir, BASE)).buffer).equals(Buffer.from(before.buffer))).toBe(true);
+    // kept aside with the reason, and recorded
+    expect(await readVerdict(ws.modelsDir, r.candidate!)).toMatchObject({ status: 'rejected', reason: r.reason });
+    expect(await ws.store.retrainRuns.latest()).toMatchObject({ status: 'rejected', requestedBy: '1234', reason: r.reason });
+    expect((await ws.store.models.get(r.candidate!))?.status).toBe('rejected');
+    // the samples count as seen: the schedule waits for new ones
+    expect(await ws.store.samples.waitingCount()).toBe(0);
+  });
+
+  it('a candidate whose file is corrupt never replaces the working model', async () => {
+    ws = await workspace(join(template, 'models'));
+    await addSamples(ws.store, styleSamples((i) => image(data.train, i)).slice(0, 30));
+    const corrupt = copyTrainer({ holdoutAfter: 0.9 }, async (dir) => {
+      const w = join(dir, 'weights.bin');
+      const bytes = await readFile(w);
+      bytes[100] ^= 0xff;
+      await writeFile(w, bytes);
+    });
+    const promoted: Model[] = [];
+    const r = await retrainer(corrupt, promoted).run({ trigger: 'cli' });
+    expect(corrupt.calls).toBe(1);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/failed to load.*checksum/);
+    expect(await activeModelName(ws.modelsDir)).toBe(BASE);
+    expect(promoted).toEqual([]);
+    expect(await ws.store.retrainRuns.latest()).toMatchObject({ status: 'failed' });
+    // a failed run does not use up the samples
+    expect(await ws.store.samples.waitingCount()).toBeGreaterThan(0);
+  });
+
+  it('never two at once: in this process, and against a lock held by another live process', async () => {
+    ws = await workspace(join(template, 'models'));
+    await addSamples(ws.store, styleSamples((i) => image(data.train, i)).slice(0, 30));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = copyTrainer({}, () => gate);
+    const rt = retrainer(slow);
+    const first = rt.run({ trigger: 'cli' });
+    const second = await rt.run({ trigger: 'command' });
+    expect(second.status).toBe('busy');
+    expect(rt.running).toBe(true);
+    release();
+    expect((await first).status).toBe('promoted');
+    expect(slow.calls).toBe(1);
+
+    // another process (our parent, alive) holds the lock file
+    await writeFile(join(ws.modelsDir, LOCK_FILE), JSON.stringify({ pid: process.ppid, startedAt: 'earlier', what: 'cli retrain' }));
+    const third = await retrainer(slow).run({ trigger: 'cron' });
+    expect(third.status).toBe('busy');
+    expect(third.reason).toContain(String(process.ppid));
+    // a stale lock (its process is gone) is taken over
+    await writeFile(join(ws.modelsDir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: 'earlier', what: 'crashed' }));
+    await addSamples(ws.store, styleSamples((i) => image(data.train, i)).slice(30, 40));
+    expect((await retrainer(slow).run({ trigger: 'cron' })).status).toBe('promoted');
+    expect(slow.calls).toBe(2);
+  });
+
+  it('with no trusted samples there is nothing to do, and nothing is recorded', async () => {
+    ws = await workspace(join(template, 'models'));
+    const t = copyTrainer({});
+    const r = await retrainer(t).run({ trigger: 'command' });
+    expect(r.status).toBe('skipped');
+    expect(t.calls).toBe(0);
+    expect(await ws.store.retrainRuns.latest()).toBeNull();
+  });
+});
