@@ -138,3 +138,13 @@ export function copyTrainer(figures: Partial<CandidateResult>, after?: (candidat
 export async function activeWeights(modelsDir: string, name: string): Promise<Float32Array> {
   return (await loadModel(join(modelsDir, name))).network.params().slice();
 }
+
+/** An untrained 784-16-10 model (for tests about files, not accuracy). */
+export async function saveTinyModel(modelsDir: string, name: string, o: { parent?: string | null; retrain?: boolean; createdAt?: string; seed?: number } = {}): Promise<void> {
+  await initKernels();
+  const net = new Network(resolveArch('784-16-10', 'relu', 'cross-entropy').spec, { kernels: (h) => createKernelsSync(h), maxBatch: 8, trainable: false, seed: o.seed ?? 1, init: 'he' });
+  await saveModel(join(modelsDir, name), net, {
+    name, description: 'tiny test model', createdAt: o.createdAt ?? new Date().toISOString(), parent: o.parent ?? null, init: 'he',
+    training: o.retrain ? { retrain: true } : {}, metrics: { testAccuracy: 0.1 },
+  });
+}
