@@ -6,16 +6,25 @@
  * sends N image messages (MNIST test digits as PNG photos) as fast as the bot takes them, and
  * (or at --rate per second) reports answered / lost, reply-time percentiles, the digits read right, the bot's memory
  * (RSS) before and after, and the graceful-shutdown time.
+ *
+ * --retrain N: first stores N trusted user samples (slanted MNIST digits, a style MNIST lacks;
+ * a fifth held back), copies the active model into a scratch models folder, starts /retrain as
+ * a server manager, waits until the child process trains, and then posts the pictures (at --rate)
+ * until the retrain is over: the reply times are those during a retrain. Also prints how long
+ * the retrain took and its outcome (held-back accuracy before → after).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { APIEmbed } from 'discord.js';
 import { loadMnistSplit } from '../src/data/mnist.ts';
-import { DiscordEmulator, type ApiAttachment } from '../test/support/emulator/index.ts';
+import { ALL_BASIC, DiscordEmulator, type ApiAttachment } from '../test/support/emulator/index.ts';
 import { mnistToPng } from '../test/support/digitImages.ts';
+import { addSamples, slanted } from '../test/retrain/helpers.ts';
+import { ACTIVE_FILE, activeModelName } from '../src/model/registry.ts';
+import { openStore } from '../src/store/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,8 +33,11 @@ const { values } = parseArgs({
     'models-dir': { type: 'string', default: 'models' },
     timeout: { type: 'string', default: '180' },
     rate: { type: 'string', default: '0' },
+    retrain: { type: 'string', default: '0' },
   },
 });
+/** user samples stored before a /retrain started during the run; 0 = no retrain */
+const RETRAIN_SAMPLES = Number(values.retrain);
 const N = Number(values.messages);
 const USERS = Number(values.users);
 /** messages per second; 0 = as fast as the bot takes them */
@@ -52,6 +64,25 @@ for (let i = 0; i < N; i++) {
   pictures.push({ att: emu.attachment(await mnistToPng(test.images, k), `digit-${i}.png`, 'image/png'), label: test.labels[k]! });
 }
 
+let modelsDir = resolve(root, values['models-dir']);
+if (RETRAIN_SAMPLES > 0) {
+  // never touch the real models folder: the retrain writes and promotes a candidate
+  const active = await activeModelName(modelsDir);
+  const scratch = join(dir, 'models');
+  mkdirSync(scratch);
+  cpSync(join(modelsDir, active), join(scratch, active), { recursive: true });
+  cpSync(join(modelsDir, ACTIVE_FILE), join(scratch, ACTIVE_FILE));
+  modelsDir = scratch;
+  const train = await loadMnistSplit('train-full');
+  const store = await openStore({ url: `file:${join(dir, 'bench.db')}` });
+  await addSamples(
+    store,
+    Array.from({ length: RETRAIN_SAMPLES }, (_, k) => ({ image: slanted(train, 40_000 + k), label: train.labels[40_000 + k]!, split: k % 5 === 0 ? 'holdout' : 'train' })),
+  );
+  store.close();
+  console.log(`stored ${RETRAIN_SAMPLES} user samples; retraining ${active} in ${scratch}`);
+}
+
 // node itself (not the tsx wrapper) so that the pid measured is the bot's
 const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts')], {
   cwd: root,
@@ -63,8 +94,9 @@ const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.t
     DISCORD_GUILD_ID: emu.guildId,
     WATCH_CHANNEL_IDS: emu.channels.watched.id,
     DATABASE_URL: `file:${join(dir, 'bench.db')}`,
-    MODELS_DIR: resolve(root, values['models-dir']),
+    MODELS_DIR: modelsDir,
     COOLDOWN_SECONDS: '0',
+    RETRAIN_CRON: 'off',
     LOG_LEVEL: 'warn',
   },
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -91,8 +123,29 @@ emu.on('rest', (c) => {
   latency.push(c.at - sentAt.get(ref)!);
 });
 
+let retrain: { started: number; training: number; finished: number; title?: string; fields?: APIEmbed['fields']; description?: string } | null = null;
+if (RETRAIN_SAMPLES > 0) {
+  const MANAGE_GUILD = 1n << 5n;
+  const admin = emu.user('admin');
+  const started = performance.now();
+  const i = emu.slashCommand({ user: admin, name: 'retrain', permissions: ALL_BASIC | MANAGE_GUILD });
+  const token = String(i.token);
+  const titleOf = (c: { body: unknown }) => (c.body as { embeds?: APIEmbed[] } | null)?.embeds?.[0];
+  retrain = { started, training: 0, finished: 0 };
+  const r = retrain;
+  emu.on('rest', (c) => {
+    if (c.method !== 'PATCH' || !c.path.includes(token)) return;
+    const e = titleOf(c);
+    if (!r.training && /Epoch/.test(e?.description ?? '')) r.training = c.at;
+    if (/promoted|rejected|failed/.test(e?.title ?? '')) Object.assign(r, { finished: c.at, title: e?.title, fields: e?.fields, description: e?.description });
+  });
+  while (!r.training && !r.finished) await sleep(50);
+  if (r.training) console.log(`the retrain is training after ${((r.training - started) / 1000).toFixed(1)} s; posting pictures until it ends`);
+  else console.log('the retrain ended before its first progress report (too quick to measure during it)');
+}
+
 const t0 = performance.now();
-for (let i = 0; i < N; i++) {
+for (let i = 0; i < N && !retrain?.finished; i++) {
   const m = emu.postMessage({ author: users[i % USERS]!, channelId: emu.channels.watched.id, attachments: [pictures[i]!.att] });
   sentAt.set(m.id, performance.now());
   byId.set(m.id, i);
@@ -103,7 +156,8 @@ for (let i = 0; i < N; i++) {
   } else if (i % 50 === 49) await sleep(0); // let the socket flush
 }
 const deadline = Date.now() + Number(values.timeout) * 1000;
-while (answers.size < N && Date.now() < deadline) await sleep(100);
+while (answers.size < sentAt.size && Date.now() < deadline) await sleep(100);
+while (retrain && !retrain.finished && Date.now() < deadline + 1_800_000) await sleep(500);
 const wall = (performance.now() - t0) / 1000;
 await sleep(2000);
 const rssAfter = rssMb(child.pid!);
@@ -122,12 +176,24 @@ child.kill('SIGTERM');
 const code = await exited;
 const shutdownMs = performance.now() - stopAt;
 
+const sent = sentAt.size;
 const result = {
-  messages: N,
+  ...(retrain
+    ? {
+        retrain: {
+          userSamples: RETRAIN_SAMPLES,
+          seconds: Number(((retrain.finished - retrain.started) / 1000).toFixed(1)),
+          outcome: retrain.title,
+          reason: retrain.description,
+          figures: Object.fromEntries((retrain.fields ?? []).map((f) => [f.name, f.value])),
+        },
+      }
+    : {}),
+  messages: sent,
   users: USERS,
   rate: RATE > 0 ? `${RATE}/s` : 'as fast as possible',
   answered: answers.size,
-  lost: N - answers.size,
+  lost: sent - answers.size,
   readRight: right,
   noDigit,
   wallSeconds: Number(wall.toFixed(2)),
