@@ -17,7 +17,7 @@ import { openStore } from '../src/store/index.ts';
 const USAGE = `
 npm run retrain -- [options]
 
-  --full             train the active model's architecture from scratch (default: fine-tune it)
+  --full             train the active model's architecture from scratch (default: RETRAIN_MODE, finetune)
   --min-samples N    do nothing unless N new trusted samples arrived (default 0: run anyway)
 
 Reads DATABASE_URL, MODELS_DIR and RETRAIN_* from the environment or .env (see .env.example).
@@ -47,11 +47,11 @@ async function main(): Promise<void> {
     console.log(p.stage === 'starting' ? `retraining on ${p.samples} trusted samples (${p.heldBack} held back)` : `${p.stage}…`);
   };
   const started = performance.now();
-  const r = await retrainer.run({ trigger: 'cli', mode: v.full ? 'full' : 'finetune', minNewSamples: minSamples || undefined, onProgress });
+  const r = await retrainer.run({ trigger: 'cli', mode: v.full ? 'full' : undefined, minNewSamples: minSamples || undefined, onProgress });
   bar.clear();
   store.close();
   const f = r.figures;
-  console.log(`${r.status}: ${r.reason}`);
+  console.log(r.reason.startsWith(r.status) ? r.reason : `${r.status}: ${r.reason}`);
   if (f) {
     const p = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
     console.log(`  run ${r.runId}: ${r.parent} → ${r.candidate}`);

@@ -32,6 +32,7 @@ export function createRetrainer(o: RetrainerOptions): Retrainer {
     modelsDir: resolve(o.modelsDir),
     settings: settingsFromConfig(o.retrain),
     trainer: o.trainer ?? forkTrainer({ nice: o.retrain.nice }),
+    defaultMode: o.retrain.mode,
     keepModels: o.retrain.keepModels,
     log: o.log,
     onPromoted: o.onPromoted,

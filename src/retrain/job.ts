@@ -28,6 +28,8 @@ export interface RetrainDeps {
   /** settings per mode (a request picks the mode) */
   settings: (mode: RetrainSettings['mode']) => RetrainSettings;
   trainer: CandidateTrainer;
+  /** the mode when a request names none (RETRAIN_MODE) */
+  defaultMode?: RetrainSettings['mode'];
   /** retrained models kept besides the active one and its rollback chain */
   keepModels: number;
   log: Logger;
@@ -145,7 +147,7 @@ export class Retrainer {
     heldBack: Sample[],
   ): Promise<{ record: RetrainOutcome; figures: CandidateResult | null }> {
     const { store, modelsDir, log } = this.deps;
-    const settings = this.deps.settings(req.mode ?? 'finetune');
+    const settings = this.deps.settings(req.mode ?? this.deps.defaultMode ?? 'finetune');
     let figures: CandidateResult;
     try {
       figures = await this.deps.trainer(

@@ -18,7 +18,7 @@ describe('pictures in chat (real discord.js client against the emulator)', () =>
     expect(h.bot.client.isReady()).toBe(true);
     const reg = h.emu.registeredCommands.at(-1)!;
     expect(reg.scope).toBe(`guild:${h.emu.guildId}`);
-    expect(reg.commands.map((c) => (c as { name: string }).name).sort()).toEqual(['Read digits', 'correct', 'forget', 'help', 'predict', 'stats']);
+    expect(reg.commands.map((c) => (c as { name: string }).name).sort()).toEqual(['Read digits', 'correct', 'forget', 'help', 'predict', 'retrain', 'stats']);
   });
 
   it('answers an image in a watched channel with the digit, confidence, top-3 and feedback controls', async () => {

@@ -66,7 +66,8 @@ export const retrain: SlashCommand = {
     if (!retrainer) return void (await replyError(interaction, 'Retraining is not set up on this bot.'));
     if (retrainer.running) return void (await replyError(interaction, 'A retrain is already running; /stats shows the outcome when it is done.'));
     await interaction.deferReply();
-    const mode = interaction.options.getBoolean('full') ? 'full' : 'finetune';
+    const full = interaction.options.getBoolean('full');
+    const mode = full === null ? undefined : full ? 'full' : 'finetune';
     // edits go one after another; progress keeps only the latest and waits PROGRESS_EDIT_MS between edits
     let chain: Promise<unknown> = Promise.resolve();
     const edit = (embed: APIEmbed) => {
@@ -81,14 +82,14 @@ export const retrain: SlashCommand = {
     const flush = () => {
       timer = null;
       lastEdit = Date.now();
-      void edit(formatRetrainProgress(latest, mode));
+      void edit(formatRetrainProgress(latest, mode ?? ctx.config.retrain.mode));
     };
     const onProgress = (p: JobProgress) => {
       latest = p;
       if (timer) return;
       timer = setTimeout(flush, Math.max(0, lastEdit + PROGRESS_EDIT_MS - Date.now()));
     };
-    void edit(formatRetrainProgress(null, mode));
+    void edit(formatRetrainProgress(null, mode ?? ctx.config.retrain.mode));
     lastEdit = Date.now();
     const report = await retrainer.run({ trigger: 'command', requestedBy: interaction.user.id, mode, onProgress });
     if (timer) clearTimeout(timer);
