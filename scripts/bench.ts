@@ -19,8 +19,7 @@ import { compiledWasmModules } from '../src/nn/kernels/wasm.ts';
 import { Network } from '../src/nn/network.ts';
 import { cnnRefSpec, mlpSpec, type NetworkSpec } from '../src/nn/spec.ts';
 import type { InitScheme } from '../src/nn/layers/layer.ts';
-import { DEFAULT_PLATEAU } from '../src/training/schedule.ts';
-import { train, type TrainSettings } from '../src/training/train.ts';
+import { DEFAULT_TRAIN, train, type TrainSettings } from '../src/training/train.ts';
 
 const USAGE = `
 npm run bench -- [--json] [--threads N] [--cnn-images N] [--only mlp30,mlp150,cnn,infer]
@@ -45,18 +44,7 @@ async function epochSeconds(c: TrainCase, data: Dataset, threads: number): Promi
   const n = Math.min(c.images, data.n);
   const batchSize = c.settings.batchSize ?? 10;
   const net = new Network(c.spec, { kernels: (h) => createKernelsSync(h), maxBatch: batchSize, trainable: true, seed: 1, init: c.init });
-  const settings: TrainSettings = {
-    epochs: 1,
-    batchSize,
-    learningRate: 0.1,
-    l2: 0,
-    optimizer: { type: 'sgd', momentum: 0 },
-    plateau: DEFAULT_PLATEAU,
-    seed: 1,
-    augment: null,
-    threads,
-    ...c.settings,
-  };
+  const settings: TrainSettings = { ...DEFAULT_TRAIN, epochs: 1, threads, ...c.settings };
   // A one-image validation set: the epoch's time is then the training pass.
   const tiny = subset(data, 0, 1);
   const result = await train(net, subset(data, 0, n), tiny, settings);
