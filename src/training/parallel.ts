@@ -120,7 +120,8 @@ export class ParallelGradients {
     const parts = this.threads;
     const base = Math.floor(count / parts);
     const mainCount = count - base * (parts - 1);
-    if (base === 0) return this.local.compute(this.order, start, count, seed);
+    // One thread, or too few samples to share: the local gradient is the batch mean already.
+    if (base === 0 || parts === 1) return this.local.compute(this.order, start, count, seed);
     const params = this.net.params();
     this.replicas.forEach((r, i) => {
       r.params.set(params);
