@@ -34,6 +34,24 @@ describe('training on a small MNIST subset', () => {
     expect(evaluate(net, subset(data.validation, 0, 1000)).accuracy).toBeCloseTo(result.bestValidationAccuracy, 6);
   });
 
+  it('the reference CNN reaches 90% on 1,000 validation images after 2 epochs on 3,000 images (2 threads, Adam)', async () => {
+    const data = await loadMnist();
+    const a = resolveArch('cnn-ref', 'relu', 'cross-entropy');
+    const net = new Network(a.spec, { kernels: (h) => createKernelsSync(h), maxBatch: 32, trainable: true, seed: 1, init: 'he' });
+    const validation = subset(data.validation, 0, 1000);
+    expect(evaluate(net, validation).accuracy).toBeLessThan(0.3);
+    const result = await train(net, subset(data.train, 0, 3000), validation, {
+      ...DEFAULT_TRAIN,
+      epochs: 2,
+      batchSize: 32,
+      learningRate: 0.002,
+      optimizer: { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+      threads: 2,
+      seed: 2,
+    });
+    expect(result.bestValidationAccuracy).toBeGreaterThan(0.9);
+  });
+
   it('the same seed reproduces the same model; another seed does not', async () => {
     const data = await loadMnist();
     const run = async (seed: number) => {
