@@ -21,7 +21,8 @@ const bool = (fallback: boolean) =>
       return z.NEVER;
     });
 
-const int = (fallback: number, min: number, max: number) =>
+/** A number from the environment within [min, max]; empty or unset gives the fallback. */
+const numberIn = (fallback: number, min: number, max: number, integer: boolean) =>
   z
     .string()
     .trim()
@@ -29,27 +30,14 @@ const int = (fallback: number, min: number, max: number) =>
     .transform((v, ctx) => {
       if (v === undefined || v === '') return fallback;
       const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      if (!(integer ? Number.isInteger(n) : Number.isFinite(n)) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}` });
         return z.NEVER;
       }
       return n;
     });
-
-const num = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return fallback;
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+const int = (fallback: number, min: number, max: number) => numberIn(fallback, min, max, true);
+const num = (fallback: number, min: number, max: number) => numberIn(fallback, min, max, false);
 
 const optionalString = z
   .string()

@@ -3,7 +3,7 @@ import type { APIEmbed, ButtonInteraction, ModalSubmitInteraction, StringSelectM
 import type { BotContext } from './context.ts';
 import { decodeFeedbackId, MODAL_LABEL_FIELD, parseLabel, type FeedbackAction } from './customIds.ts';
 import { labelModal, withFeedback } from './format.ts';
-import { canLabel } from './permissions.ts';
+import { canLabel, labelRequestOf } from './permissions.ts';
 import { replyError } from './replies.ts';
 import type { FeedbackVia } from '../store/feedback.ts';
 
@@ -21,11 +21,7 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
     await replyError(interaction, 'I no longer have this answer (it may have been forgotten).');
     return;
   }
-  const verdict = canLabel({
-    userId: interaction.user.id,
-    posterId: prediction.userId,
-    canManageMessages: interaction.memberPermissions?.has('ManageMessages') ?? false,
-  });
+  const verdict = canLabel(labelRequestOf(interaction, prediction.userId));
   if (!verdict.allowed) {
     await replyError(interaction, verdict.reason, 'Not yours to correct');
     ctx.log.info({ predictionId: prediction.id, user: interaction.user.id }, 'feedback refused: not the poster nor a moderator');

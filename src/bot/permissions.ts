@@ -11,6 +11,11 @@ export interface LabelRequest {
 
 export type LabelVerdict = { allowed: true; trusted: true; asModerator: boolean } | { allowed: false; reason: string };
 
+/** The label request of an interaction on a prediction posted by `posterId`. */
+export function labelRequestOf(interaction: { user: { id: string }; memberPermissions: { has(p: 'ManageMessages'): boolean } | null }, posterId: string | null): LabelRequest {
+  return { userId: interaction.user.id, posterId, canManageMessages: interaction.memberPermissions?.has('ManageMessages') ?? false };
+}
+
 /** Only the poster of the picture, or a moderator, may label it; such labels are trusted. */
 export function canLabel(r: LabelRequest): LabelVerdict {
   if (r.posterId !== null && r.userId === r.posterId) return { allowed: true, trusted: true, asModerator: false };

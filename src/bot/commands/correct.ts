@@ -2,7 +2,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { parseLabel } from '../customIds.ts';
 import { withFeedback } from '../format.ts';
-import { canLabel } from '../permissions.ts';
+import { canLabel, labelRequestOf } from '../permissions.ts';
 import { replyError } from '../replies.ts';
 import type { BotContext } from '../context.ts';
 import type { Prediction } from '../../store/index.ts';
@@ -25,11 +25,7 @@ export const correct: SlashCommand = {
       await replyError(interaction, 'I have not read any picture of yours yet (or you asked me to forget them).');
       return;
     }
-    const verdict = canLabel({
-      userId: interaction.user.id,
-      posterId: prediction.userId,
-      canManageMessages: interaction.memberPermissions?.has('ManageMessages') ?? false,
-    });
+    const verdict = canLabel(labelRequestOf(interaction, prediction.userId));
     if (!verdict.allowed) {
       await replyError(interaction, verdict.reason);
       return;
