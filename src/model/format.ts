@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Heap } from '../nn/heap.ts';
 import type { Kernels } from '../nn/kernels/types.ts';
 import { size } from '../nn/layers/layer.ts';
-import { Network } from '../nn/network.ts';
+import { Network, PREDICT_CHUNK } from '../nn/network.ts';
 import { MODEL_FORMAT, MODEL_VERSION, ModelFormatError, validateManifest, type ModelManifest } from './manifest.ts';
 import { Model } from './model.ts';
 import { createKernelsSync, initKernels } from '../nn/kernels/index.ts';
@@ -107,7 +107,8 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   try {
     net = new Network(manifest.network, {
       kernels: options.kernels ?? ((heap) => createKernelsSync(heap)),
-      maxBatch: options.maxBatch ?? 64,
+      // prediction runs in chunks of PREDICT_CHUNK anyway; training callers pass their batch size
+      maxBatch: options.maxBatch ?? (options.trainable ? 64 : PREDICT_CHUNK),
       trainable: options.trainable ?? false,
       seed: options.seed ?? 1,
       init: manifest.init,

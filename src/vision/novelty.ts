@@ -13,6 +13,8 @@ const SIDE = 28;
 const HALF = 14;
 export const NOVELTY_DIM = HALF * HALF;
 const PER_CLASS = 1000;
+/** The training file's first 15,000 images hold more than PER_CLASS of every digit. */
+const PROTOTYPE_SOURCE_IMAGES = 15_000;
 
 export interface NoveltyIndex {
   /** m prototypes of NOVELTY_DIM floats each. */
@@ -90,7 +92,8 @@ let cached: Promise<NoveltyIndex | null> | null = null;
  * when MNIST is not available: the gate is then skipped rather than failing every reading.
  */
 export function defaultNoveltyIndex(): Promise<NoveltyIndex | null> {
-  cached ??= loadMnistSplit('train-full').then(
+  // Uncached: only the prototypes stay in memory, not the ~190 MB of decoded training images.
+  cached ??= loadMnistSplit('train-full', { cache: false, limit: PROTOTYPE_SOURCE_IMAGES }).then(
     (ds) => buildNoveltyIndex(ds.images, ds.labels, ds.n),
     () => null,
   );
