@@ -23,19 +23,22 @@ export function mlpSpec(sizes: number[], activation: Activation, loss: LossName)
   return { input: [sizes[0]], layers, loss };
 }
 
-/** The reference CNN of the speed benchmark (issue 3): two conv/pool stages, dense 1024→128→10. */
-export function cnnRefSpec(): NetworkSpec {
+/**
+ * Two conv(5x5) + ReLU + maxpool(2) stages, a ReLU dense layer with dropout 0.5, ten logits:
+ * the shape of every CNN here, which differ in widths and padding.
+ */
+function twoStageCnn(filters1: number, filters2: number, dense: number, padding: 'valid' | 'same' = 'valid'): NetworkSpec {
   return {
     input: [28, 28, 1],
     layers: [
-      { type: 'conv2d', filters: 32, kernel: 5 },
+      { type: 'conv2d', filters: filters1, kernel: 5, padding },
       { type: 'relu' },
       { type: 'maxpool', size: 2 },
-      { type: 'conv2d', filters: 64, kernel: 5 },
+      { type: 'conv2d', filters: filters2, kernel: 5, padding },
       { type: 'relu' },
       { type: 'maxpool', size: 2 },
       { type: 'flatten' },
-      { type: 'dense', units: 128 },
+      { type: 'dense', units: dense },
       { type: 'relu' },
       { type: 'dropout', rate: 0.5 },
       { type: 'dense', units: 10 },
@@ -44,25 +47,19 @@ export function cnnRefSpec(): NetworkSpec {
   };
 }
 
+/** The reference CNN of the speed benchmark (issue 3): conv 32, conv 64 (valid), dense 1024→128→10. */
+export function cnnRefSpec(): NetworkSpec {
+  return twoStageCnn(32, 64, 128);
+}
+
 /** Nielsen's network3 CNN (conv 20@5x5, pool, conv 40@5x5, pool, dense 100, softmax), ReLU version. */
 export function network3Spec(): NetworkSpec {
-  return {
-    input: [28, 28, 1],
-    layers: [
-      { type: 'conv2d', filters: 20, kernel: 5 },
-      { type: 'relu' },
-      { type: 'maxpool', size: 2 },
-      { type: 'conv2d', filters: 40, kernel: 5 },
-      { type: 'relu' },
-      { type: 'maxpool', size: 2 },
-      { type: 'flatten' },
-      { type: 'dense', units: 100 },
-      { type: 'relu' },
-      { type: 'dropout', rate: 0.5 },
-      { type: 'dense', units: 10 },
-    ],
-    loss: 'cross-entropy',
-  };
+  return twoStageCnn(20, 40, 100);
+}
+
+/** The reference CNN with 'same' padding (14x14 maps into the second stage) and dense 3136→256: ~3x the work. */
+export function cnnWideSpec(): NetworkSpec {
+  return twoStageCnn(32, 64, 256, 'same');
 }
 
 export interface ArchDefaults {
@@ -85,6 +82,7 @@ export const NAMED_ARCHS: Record<string, () => ArchDefaults> = {
   }),
   network3: () => ({ spec: network3Spec(), init: 'he', description: "Nielsen's network3 CNN (ReLU, dropout)" }),
   'cnn-ref': () => ({ spec: cnnRefSpec(), init: 'he', description: 'the benchmark reference CNN (conv32-conv64-dense128)' }),
+  'cnn-wide': () => ({ spec: cnnWideSpec(), init: 'he', description: "the reference CNN with 'same' padding and dense 256" }),
 };
 
 /** Resolves `--arch`: a named architecture or an MLP size list like "784-150-50-100-10". */
