@@ -4,7 +4,8 @@
  */
 import { normalise, type Normalised } from './normalise.ts';
 import { segmentDigits, type Segmentation } from './segment.ts';
-import { segmentTo28, type DigitImage } from './to28.ts';
+import { segmentTo28, type DigitImage, type InkSource } from './to28.ts';
+import { proposeCuts } from './cut.ts';
 import { pictureVerdict, segmentVerdict } from './reject.ts';
 import type { RgbaImage } from './raster.ts';
 import type { VisionOptions } from './options.ts';
@@ -14,6 +15,10 @@ export interface Analysis {
   segmentation: Segmentation;
   /** One per segment, left to right (also when the picture is refused, for --explain). */
   digits: DigitImage[];
+  /** Per segment: where it could be cut if it is digits that touch (cut.ts); empty unless `touchingDigits` > 1. */
+  cuts: number[][];
+  /** What `segmentTo28` reads the ink from (also for the pieces of a cut segment). */
+  source: InkSource;
   /** Set when the picture holds no digit we should try to read. */
   reason: string | null;
 }
@@ -30,7 +35,8 @@ export function analyse(img: RgbaImage, opts: VisionOptions): Analysis {
       if (reason) break;
     }
   }
-  const src = { ink: norm.ink, labels: norm.labelling.labels, noiseFloor: norm.noiseFloor, threshold: norm.threshold };
-  const digits = segs.map((s) => segmentTo28(src, s));
-  return { norm, segmentation, digits, reason };
+  const source = { ink: norm.ink, labels: norm.labelling.labels, noiseFloor: norm.noiseFloor, threshold: norm.threshold };
+  const digits = segs.map((s) => segmentTo28(source, s));
+  const cuts = segs.map((s) => (reason || opts.touchingDigits <= 1 ? [] : proposeCuts(norm.labelling.labels, norm.labelling.width, s)));
+  return { norm, segmentation, digits, cuts, source, reason };
 }

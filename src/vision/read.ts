@@ -8,7 +8,7 @@ import { analyse, type Analysis } from './pipeline.ts';
 import { confidenceVerdict, noveltyVerdict } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
-import { SIDE } from './to28.ts';
+import { readSegments } from './touching.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from './types.ts';
 
 export { DEFAULT_VISION_OPTIONS, type VisionOptions } from './options.ts';
@@ -36,9 +36,9 @@ export async function readDigits(
     const analysis = analyse(decoded.image, opts);
     checkBudget();
     const toOriginal = decoded.originalWidth / decoded.image.width;
-    const readings = classify(analysis, classifier, toOriginal);
+    const readings = await classify(analysis, classifier, toOriginal, opts);
     checkBudget();
-    const novelty = await noveltyScores(analysis, opts);
+    const novelty = await noveltyScores(analysis, readings, opts);
     checkBudget();
     return decide(analysis, readings, novelty, opts);
   } catch (err) {
@@ -48,15 +48,9 @@ export async function readDigits(
   }
 }
 
-function classify(a: Analysis, classifier: DigitClassifier, toOriginal: number): DigitReading[] {
-  const n = a.digits.length;
-  if (n === 0) return [];
-  const batch = new Float32Array(n * SIDE * SIDE);
-  a.digits.forEach((d, i) => batch.set(d.image, i * SIDE * SIDE));
-  const probs = classifier.predictProbs(batch, n);
-  return a.digits.map((d, i) => {
-    const row = Array.from(probs.subarray(i * 10, i * 10 + 10));
-    const order = row.map((p, digit) => ({ digit, p })).sort((x, y) => y.p - x.p);
+async function classify(a: Analysis, classifier: DigitClassifier, toOriginal: number, opts: VisionOptions): Promise<DigitReading[]> {
+  return (await readSegments(a, classifier, opts)).map(({ digit: d, probs }) => {
+    const order = Array.from(probs, (p, digit) => ({ digit, p })).sort((x, y) => y.p - x.p);
     return {
       digit: order[0].digit,
       confidence: order[0].p,
@@ -73,10 +67,10 @@ function classify(a: Analysis, classifier: DigitClassifier, toOriginal: number):
 }
 
 /** Distance of each digit image to the nearest MNIST prototype; empty when the gate is off. */
-async function noveltyScores(a: Analysis, opts: VisionOptions): Promise<number[]> {
-  if (!Number.isFinite(opts.maxNovelty) || a.reason || a.digits.length === 0) return [];
+async function noveltyScores(a: Analysis, readings: DigitReading[], opts: VisionOptions): Promise<number[]> {
+  if (!Number.isFinite(opts.maxNovelty) || a.reason || readings.length === 0) return [];
   const index = await defaultNoveltyIndex();
-  return index ? a.digits.map((d) => noveltyScore(index, d.image)) : [];
+  return index ? readings.map((r) => noveltyScore(index, r.image)) : [];
 }
 
 function decide(a: Analysis, readings: DigitReading[], novelty: number[], opts: VisionOptions): Reading {

@@ -14,6 +14,11 @@ export interface Segment {
   componentIds: number[];
   area: number;
   perimeter: number;
+  /**
+   * Set on a piece of a segment cut apart (two digits that touch, see cut.ts): only the ink in
+   * columns [from, to) belongs to this digit.
+   */
+  columns?: { from: number; to: number };
 }
 
 export interface SegmentOptions {

@@ -41,12 +41,13 @@ export interface InkSource {
   threshold: number;
 }
 
-/** Cuts one segment's ink out of the ink map: its own components plus their soft edges only. */
+/** Cuts one segment's ink out of the ink map: its own components plus their soft edges only (within its columns, for a cut piece). */
 export function cropSegment(src: InkSource, seg: Segment): { patch: FloatImage; box: Box } {
   const { width: w, height: h, data } = src.ink;
-  const x0 = Math.max(0, seg.box.x - EDGE);
+  // A cut piece keeps to its columns: the other digit's ink (and its soft edge) stays out.
+  const x0 = Math.max(0, seg.box.x - EDGE, seg.columns?.from ?? 0);
   const y0 = Math.max(0, seg.box.y - EDGE);
-  const x1 = Math.min(w, seg.box.x + seg.box.width + EDGE);
+  const x1 = Math.min(w, seg.box.x + seg.box.width + EDGE, seg.columns?.to ?? w);
   const y1 = Math.min(h, seg.box.y + seg.box.height + EDGE);
   const cw = x1 - x0;
   const ch = y1 - y0;

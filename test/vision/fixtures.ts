@@ -39,14 +39,16 @@ export interface StrokeStyle {
   /** Margin around the digits, cell units. */
   margin?: number;
   paths?: Record<string, string>;
+  /** Distance from one digit's cell to the next, cell units (100 = side by side; less makes them touch). */
+  advance?: number;
 }
 
 export function digitsSvg(digits: string, style: StrokeStyle = {}): string {
-  const { ink = '#111', stroke = 9, paper = '#fff', scale = 2, margin = 30, paths = DIGIT_PATHS } = style;
-  const w = (digits.length * 100 + 2 * margin) * scale;
+  const { ink = '#111', stroke = 9, paper = '#fff', scale = 2, margin = 30, paths = DIGIT_PATHS, advance = 100 } = style;
+  const w = ((digits.length - 1) * advance + 100 + 2 * margin) * scale;
   const h = (140 + 2 * margin) * scale;
   const groups = [...digits]
-    .map((d, i) => `<path transform="translate(${margin + i * 100},${margin})" d="${paths[d] ?? DIGIT_PATHS[d]}"/>`)
+    .map((d, i) => `<path transform="translate(${margin + i * advance},${margin})" d="${paths[d] ?? DIGIT_PATHS[d]}"/>`)
     .join('');
   const bg = paper === 'none' ? '' : `<rect width="100%" height="100%" fill="${paper}"/>`;
   return (
@@ -78,14 +80,17 @@ export async function transparentPng(digits: string, ink = '#ffffff'): Promise<B
  * A phone photo: the digits small and off-centre on a large page lit from one side (bright
  * to grey), with a soft shadow, paper grain, blue ballpoint ink, JPEG-compressed.
  */
-export async function photoJpeg(digits: string, opts: { width?: number; height?: number; quality?: number; seed?: number; stroke?: number } = {}): Promise<Buffer> {
-  const { width = 1600, height = 1200, quality = 82, seed = 1 } = opts;
-  const cellW = 100 * digits.length;
+export async function photoJpeg(
+  digits: string,
+  opts: { width?: number; height?: number; quality?: number; seed?: number; stroke?: number; advance?: number } = {},
+): Promise<Buffer> {
+  const { width = 1600, height = 1200, quality = 82, seed = 1, advance = 100 } = opts;
+  const cellW = advance * Math.max(0, digits.length - 1) + 100;
   const scale = Math.min((height * 0.35) / 140, (width * 0.6) / cellW);
   const ox = width * 0.22;
   const oy = height * 0.3;
   const strokes = [...digits]
-    .map((d, i) => `<path transform="translate(${ox + i * 100 * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
+    .map((d, i) => `<path transform="translate(${ox + i * advance * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
     .join('');
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
