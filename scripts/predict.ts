@@ -19,7 +19,10 @@ import { resolveOptions } from '../src/vision/options.ts';
 import { digitPng, overviewPng } from '../src/vision/explain.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from '../src/vision/types.ts';
 
-const USAGE = 'usage: npm run predict -- [--json] [--explain DIR] [--model DIR] FILE...';
+const USAGE = 'usage: npm run predict -- [--json] [--explain DIR] [--model DIR] [--touching N] FILE...\n  --touching N  try cutting digits that touch into up to N pieces (experimental; default 1: never)';
+
+/** Vision options from the flags (only --touching for now). */
+let visionOptions: { touchingDigits?: number } = {};
 
 interface FileResult {
   file: string;
@@ -41,6 +44,7 @@ async function main(): Promise<number> {
         json: { type: 'boolean', default: false },
         explain: { type: 'string' },
         model: { type: 'string' },
+        touching: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -52,6 +56,14 @@ async function main(): Promise<number> {
   if (values.help || files.length === 0) {
     console.error(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (values.touching !== undefined) {
+    const n = Number(values.touching);
+    if (!Number.isInteger(n) || n < 1 || n > 8) {
+      console.error(`--touching must be a whole number from 1 to 8\n${USAGE}`);
+      return 2;
+    }
+    visionOptions = { touchingDigits: n };
   }
   let classifier: DigitClassifier;
   const modelDir = values.model ?? 'models';
@@ -80,7 +92,7 @@ async function predictFile(file: string, classifier: DigitClassifier, explainDir
   }
   let reading: Reading;
   try {
-    reading = await readDigits(bytes, classifier);
+    reading = await readDigits(bytes, classifier, visionOptions);
   } catch (err) {
     const e = err instanceof ImageRejectedError ? err : new ImageRejectedError(String(err), 'internal');
     return { file, digits: '', confidence: 0, perDigit: [], error: e.message, code: e.code };
@@ -108,7 +120,7 @@ async function explain(file: string, bytes: Buffer, reading: Reading, dir: strin
   await Promise.all(
     seen.map(async (d, i) => writeFile(join(dir, `${stem}-${i}-${d.digit}.png`), await digitPng(d.image))),
   );
-  const opts = resolveOptions();
+  const opts = resolveOptions(visionOptions);
   const analysis = analyse((await decodeImage(bytes, opts)).image, opts);
   await writeFile(join(dir, `${stem}-overview.png`), await overviewPng(analysis));
 }
