@@ -60,7 +60,10 @@ export function mnistDir(dir?: string): string {
 const cache = new Map<string, Promise<Dataset>>();
 
 function loadFile(dir: string, which: keyof typeof FILES, useCache = true, limit = Infinity): Promise<Dataset> {
-  if (!useCache) return cache.get(`${dir}\0${which}`) ?? decode(dir, which, limit);
+  if (!useCache) {
+    const cached = cache.get(`${dir}\0${which}`);
+    return cached ? cached.then((ds) => subset(ds, 0, Math.min(limit, ds.n))) : decode(dir, which, limit);
+  }
   const key = `${dir}\0${which}`;
   let p = cache.get(key);
   if (p === undefined) {

@@ -47,9 +47,13 @@ export async function activeModelName(modelsDir: string): Promise<string> {
  */
 export async function setActiveModel(modelsDir: string, name: string): Promise<void> {
   await loadModel(join(modelsDir, name));
-  const path = join(modelsDir, ACTIVE_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify({ active: name }, null, 2) + '\n');
+  await writeJsonAtomic(join(modelsDir, ACTIVE_FILE), { active: name });
+}
+
+/** Writes JSON beside `path` and renames it over: readers see the old file or the new one, never half of one. */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
   await rename(tmp, path);
 }
 
@@ -60,17 +64,22 @@ export async function loadActiveModel(modelsDir: string, options: LoadOptions = 
   return { classifier: model, info: modelInfo(model.manifest) };
 }
 
-/** Every model folder with a readable manifest, newest first. */
-export async function listModels(modelsDir: string): Promise<ModelInfo[]> {
+/** The manifest of every model folder that has a readable one, newest first. */
+export async function readManifests(modelsDir: string): Promise<ModelManifest[]> {
   const entries = await readdir(modelsDir, { withFileTypes: true }).catch(() => []);
-  const infos: ModelInfo[] = [];
+  const manifests: ModelManifest[] = [];
   for (const e of entries) {
     if (!e.isDirectory() || e.name.startsWith('.')) continue;
     try {
-      infos.push(modelInfo(await readManifest(join(modelsDir, e.name))));
+      manifests.push(await readManifest(join(modelsDir, e.name)));
     } catch {
       // a folder that is not a model (or a broken one) is simply not listed
     }
   }
-  return infos.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return manifests.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Every model folder with a readable manifest, newest first. */
+export async function listModels(modelsDir: string): Promise<ModelInfo[]> {
+  return (await readManifests(modelsDir)).map(modelInfo);
 }

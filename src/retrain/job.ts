@@ -110,7 +110,8 @@ export class Retrainer {
     }
     try {
       const [trainSamples, heldBack] = await Promise.all([store.samples.labelled({ split: 'train' }), store.samples.labelled({ split: 'holdout' })]);
-      const newSamples = trainSamples.filter((s) => s.usedInRun === null).length;
+      const fresh = trainSamples.filter((s) => s.usedInRun === null);
+      const newSamples = fresh.length;
       const base = { samples: trainSamples.length, newSamples };
       if (req.minNewSamples !== undefined && newSamples < req.minNewSamples) {
         return this.report('skipped', `only ${newSamples} new trusted samples (at least ${req.minNewSamples} needed)`, base);
@@ -122,9 +123,9 @@ export class Retrainer {
       log.info({ runId, trigger: req.trigger, parent, candidate, samples: trainSamples.length, newSamples, heldBack: heldBack.length }, 'retrain started');
       req.onProgress?.({ stage: 'starting', samples: trainSamples.length, heldBack: heldBack.length });
       const r = { ...base, runId, parent, candidate };
-      const outcome = await this.produce(req, signal, runId, parent, candidate, trainSamples, heldBack);
+      const outcome = await this.produce(req, signal, runId, parent, candidate, trainSamples, heldBack, newSamples);
       await store.retrainRuns.finish(runId, outcome.record);
-      if (outcome.record.status !== 'failed') await store.samples.markUsed(trainSamples.filter((s) => s.usedInRun === null).map((s) => s.id), runId);
+      if (outcome.record.status !== 'failed') await store.samples.markUsed(fresh.map((s) => s.id), runId);
       log.info({ runId, status: outcome.record.status, reason: outcome.record.reason, seconds: Math.round(seconds()) }, 'retrain finished');
       await pruneModels(modelsDir, this.deps.keepModels).then(
         (removed) => removed.length && log.info({ removed }, 'old retrained models removed'),
@@ -145,6 +146,7 @@ export class Retrainer {
     candidate: string,
     trainSamples: Sample[],
     heldBack: Sample[],
+    newSamples: number,
   ): Promise<{ record: RetrainOutcome; figures: CandidateResult | null }> {
     const { store, modelsDir, log } = this.deps;
     const settings = this.deps.settings(req.mode ?? this.deps.defaultMode ?? 'finetune');
@@ -181,7 +183,7 @@ export class Retrainer {
       holdoutBefore: figures.holdoutBefore,
       holdoutAfter: figures.holdoutAfter,
     };
-    const details = { mode: settings.mode, ...figures, newSamples: trainSamples.filter((s) => s.usedInRun === null).length };
+    const details = { mode: settings.mode, ...figures, newSamples };
     let status: 'promoted' | 'rejected' | 'failed' = gate.promote ? 'promoted' : 'rejected';
     let reason = gate.reason;
     let loaded: Model | null = null;

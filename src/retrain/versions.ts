@@ -4,11 +4,11 @@
  * through setActiveModel (load-checked, atomic rename) and is logged in history.json, which
  * rollback follows; old retrained models are pruned, never the active one or its rollback chain.
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readManifest } from '../model/format.ts';
 import { ModelFormatError } from '../model/manifest.ts';
-import { activeModelName, listModels, setActiveModel, type ModelInfo } from '../model/registry.ts';
+import { activeModelName, modelInfo, readManifests, setActiveModel, writeJsonAtomic, type ModelInfo } from '../model/registry.ts';
 
 export const HISTORY_FILE = 'history.json';
 export const VERDICT_FILE = 'retrain.json';
@@ -31,12 +31,6 @@ export interface Verdict {
   reason: string;
   decidedAt: string;
   figures: Record<string, number | null>;
-}
-
-async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-  await rename(tmp, path);
 }
 
 async function readJson<T>(path: string): Promise<T | null> {
@@ -113,14 +107,13 @@ export interface ModelVersion extends ModelInfo {
 export async function listVersions(modelsDir: string): Promise<ModelVersion[]> {
   const active = await currentActive(modelsDir);
   const out: ModelVersion[] = [];
-  for (const info of await listModels(modelsDir)) {
-    const m = await readManifest(join(modelsDir, info.name)).catch(() => null);
+  for (const m of await readManifests(modelsDir)) {
     out.push({
-      ...info,
-      active: info.name === active,
-      retrained: m?.training.retrain === true,
-      verdict: await readVerdict(modelsDir, info.name),
-      metrics: m?.metrics ?? {},
+      ...modelInfo(m),
+      active: m.name === active,
+      retrained: m.training.retrain === true,
+      verdict: await readVerdict(modelsDir, m.name),
+      metrics: m.metrics,
     });
   }
   return out;
