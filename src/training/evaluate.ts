@@ -23,9 +23,14 @@ export function argmaxRow(probs: Float32Array, row: number, k: number): number {
   return best;
 }
 
-/** Accuracy, confusion matrix and mistakes of `model` on `data`, in chunks to bound memory. */
-export function evaluate(model: ProbabilityModel, data: Dataset, classes = 10, chunk = 1000): Evaluation {
-  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+/**
+ * Accuracy, confusion matrix and mistakes of `model` on `data`, in chunks to bound memory. The
+ * row width of the probabilities is the model's own (10 digits, or 11 with "not a digit"): a
+ * sample is right only when the most likely of all classes is its label.
+ */
+export function evaluate(model: ProbabilityModel, data: Dataset, chunk = 1000): Evaluation {
+  let classes = 0;
+  let confusion: number[][] = [];
   const mistakes: Evaluation['mistakes'] = [];
   let correct = 0;
   let loss = 0;
@@ -33,6 +38,10 @@ export function evaluate(model: ProbabilityModel, data: Dataset, classes = 10, c
   for (let start = 0; start < data.n; start += chunk) {
     const count = Math.min(chunk, data.n - start);
     const probs = model.predictProbs(data.images.subarray(start * px, (start + count) * px), count);
+    if (classes === 0) {
+      classes = probs.length / count;
+      confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+    }
     for (let i = 0; i < count; i++) {
       const label = data.labels[start + i];
       const predicted = argmaxRow(probs, i, classes);
@@ -42,7 +51,7 @@ export function evaluate(model: ProbabilityModel, data: Dataset, classes = 10, c
       else mistakes.push({ index: start + i, label, predicted, confidence: probs[i * classes + predicted] });
     }
   }
-  const perDigit = confusion.map((row, digit) => {
+  const perDigit = confusion.slice(0, 10).map((row, digit) => {
     const total = row.reduce((a, b) => a + b, 0);
     return { digit, total, correct: row[digit], accuracy: total ? row[digit] / total : 0 };
   });
