@@ -5,7 +5,7 @@ import type { Heap } from '../nn/heap.ts';
 import type { Kernels } from '../nn/kernels/types.ts';
 import { size } from '../nn/layers/layer.ts';
 import { Network, PREDICT_CHUNK } from '../nn/network.ts';
-import { MODEL_FORMAT, MODEL_VERSION, ModelFormatError, validateManifest, type ModelManifest } from './manifest.ts';
+import { classesFor, MODEL_FORMAT, MODEL_VERSION, ModelFormatError, validateManifest, type ModelManifest } from './manifest.ts';
 import { Model } from './model.ts';
 import { createKernelsSync, initKernels } from '../nn/kernels/index.ts';
 
@@ -29,7 +29,7 @@ export function tensorTable(net: Network): ModelManifest['weights']['tensors'] {
   return out;
 }
 
-export type ManifestInput = Omit<ModelManifest, 'format' | 'version' | 'network' | 'weights'>;
+export type ManifestInput = Omit<ModelManifest, 'format' | 'version' | 'network' | 'weights' | 'classes'>;
 
 /**
  * Writes model.json + weights.bin into `dir` atomically: both go to a sibling temporary
@@ -43,6 +43,7 @@ export async function saveModel(dir: string, net: Network, info: ManifestInput):
     version: MODEL_VERSION,
     ...info,
     network: net.spec,
+    classes: classesFor(net.outSize),
     weights: {
       file: WEIGHTS_FILE,
       dtype: 'float32',
@@ -118,6 +119,9 @@ export async function loadModel(dir: string, options: LoadOptions = {}): Promise
   }
   if (net.paramCount !== manifest.weights.count) {
     throw new ModelFormatError(`${weightsPath}: the architecture needs ${net.paramCount} parameters but the file has ${manifest.weights.count}`);
+  }
+  if (net.outSize !== manifest.classes.length) {
+    throw new ModelFormatError(`${join(dir, MANIFEST_FILE)}: the network has ${net.outSize} outputs but "classes" names ${manifest.classes.length}`);
   }
   // Copy into an aligned array: a Buffer's byteOffset need not be a multiple of 4.
   const floats = new Float32Array(manifest.weights.count);

@@ -2,7 +2,20 @@ import type { InitScheme, LayerSpec } from '../nn/layers/layer.ts';
 import type { NetworkSpec } from '../nn/spec.ts';
 
 export const MODEL_FORMAT = 'digit-bot-model';
-export const MODEL_VERSION = 1;
+/** 2 added `classes` (an 11th class, "not a digit"); a version-1 file is a 10-digit model. */
+export const MODEL_VERSION = 2;
+
+/** What each output of a model means, in order: the ten digits, then optionally "not a digit". */
+export const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+export const NONE_CLASS = 'none';
+export type ClassName = (typeof DIGIT_CLASSES)[number] | typeof NONE_CLASS;
+
+/** The class list of a network with `outputs` outputs: 10 digits, or 10 digits + "none". */
+export function classesFor(outputs: number): ClassName[] {
+  if (outputs === 10) return [...DIGIT_CLASSES];
+  if (outputs === 11) return [...DIGIT_CLASSES, NONE_CLASS];
+  throw new ModelFormatError(`a digit model has 10 or 11 outputs (the digits, then "not a digit"), not ${outputs}`);
+}
 
 /** model.json: everything about a model except the weights, which sit beside it in weights.bin. */
 export interface ModelManifest {
@@ -14,6 +27,8 @@ export interface ModelManifest {
   /** the model this one was fine-tuned from, if any */
   parent: string | null;
   network: NetworkSpec;
+  /** the meaning of each output (version 2; a version-1 file reads as the ten digits) */
+  classes: ClassName[];
   init: InitScheme;
   weights: {
     file: string;
@@ -62,6 +77,11 @@ export function validateManifest(raw: unknown, where: string): ModelManifest {
     fail('missing or malformed "weights" (needs file, dtype float32, count, sha256)');
   }
   if ((w!.file as string).includes('/') || (w!.file as string).includes('\\')) fail('weights file must sit beside model.json');
+  const classes = m.classes ?? [...DIGIT_CLASSES];
+  const known = [...DIGIT_CLASSES, NONE_CLASS].join(',');
+  if (!Array.isArray(classes) || !known.startsWith(classes.join(',')) || (classes.length !== 10 && classes.length !== 11)) {
+    fail(`"classes" must be the ten digits, optionally followed by "${NONE_CLASS}" (got ${JSON.stringify(classes)})`);
+  }
   return {
     description: '',
     createdAt: '',
@@ -70,5 +90,6 @@ export function validateManifest(raw: unknown, where: string): ModelManifest {
     training: {},
     metrics: {},
     ...(m as object),
+    classes,
   } as ModelManifest;
 }

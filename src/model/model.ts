@@ -14,6 +14,11 @@ export class Model implements DigitClassifier {
     return this.manifest.name;
   }
 
+  /** what each output means: the ten digits, then "none" for an 11-class model */
+  get classes(): readonly string[] {
+    return this.manifest.classes;
+  }
+
   get architecture(): string {
     return describeSpec(this.manifest.network);
   }

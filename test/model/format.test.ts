@@ -85,4 +85,32 @@ describe('model files', () => {
     });
     await expect(loadModel(p)).rejects.toThrow(/parameters/);
   });
+
+  it('an 11-class model says so (format version 2); a version-1 file without "classes" loads as the ten digits', async () => {
+    const spec = cnnRefSpec(); // small enough: the classes, not the convolutions, are under test
+    spec.layers[0] = { type: 'conv2d', filters: 4, kernel: 5 };
+    spec.layers[3] = { type: 'conv2d', filters: 8, kernel: 5 };
+    spec.layers[spec.layers.length - 1] = { type: 'dense', units: 11 };
+    const net11 = new Network(spec, { kernels: (h) => createKernelsSync(h), maxBatch: 8, trainable: false, seed: 3, init: 'he' });
+    const saved = await saveModel(join(dir, 'eleven'), net11, { ...info, name: 'eleven' });
+    expect(saved.version).toBe(2);
+    const loaded = await loadModel(join(dir, 'eleven'));
+    expect(loaded.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'none']);
+    expect(loaded.predictProbs(images, 5)).toHaveLength(55);
+
+    const old = await corrupt('v1', (m) => {
+      const { classes: _dropped, ...rest } = m;
+      return { manifest: JSON.stringify({ ...rest, version: 1 }) };
+    });
+    const v1 = await loadModel(old);
+    expect(v1.manifest.version).toBe(1);
+    expect(v1.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+
+  it('refuses a class list that is not the digits (+ none) or does not match the outputs', async () => {
+    const odd = await corrupt('odd-classes', (m) => ({ manifest: JSON.stringify({ ...m, classes: ['a', 'b'] }) }));
+    await expect(loadModel(odd)).rejects.toThrow(/"classes" must be the ten digits/);
+    const eleven = await corrupt('eleven-on-ten', (m) => ({ manifest: JSON.stringify({ ...m, classes: [...(m.classes as string[]), 'none'] }) }));
+    await expect(loadModel(eleven)).rejects.toThrow(/10 outputs but "classes" names 11/);
+  });
 });
