@@ -106,3 +106,14 @@ function describeIoError(err: unknown): string {
       return err instanceof Error ? err.message : String(err);
   }
 }
+
+/** The IDX bytes of `data` (unsigned bytes) with `dims`: the inverse of parseIdx. */
+export function encodeIdx(kind: IdxKind, dims: number[], data: Uint8Array): Buffer {
+  if (dims.length !== DIMS[kind]) throw new IdxError(`${kind} need ${DIMS[kind]} dimensions, got ${dims.length}`);
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new IdxError(`dimensions ${dims.join('×')} need ${count} bytes, got ${data.length}`);
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt32BE(MAGIC[kind], 0);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([header, data]);
+}

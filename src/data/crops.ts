@@ -1,0 +1,38 @@
+/**
+ * Labelled 28x28 crops beside MNIST: what the vision pipeline cut out of pictures, with the
+ * class each one is (0-9, or 10 = "not a digit"). Stored as an IDX pair like MNIST's own files,
+ * `PREFIX-images-idx3-ubyte` and `PREFIX-labels-idx1-ubyte`, so any MNIST reader opens them.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Dataset } from './dataset.ts';
+import { encodeIdx, IdxError, readIdxFile } from './idx.ts';
+import { IMAGE_SIDE, IMAGE_SIZE } from './mnist.ts';
+
+/** The label of a crop that is not a digit (the eleventh class). */
+export const NONE_LABEL = 10;
+
+export const cropFiles = (prefix: string) => ({ images: `${prefix}-images-idx3-ubyte`, labels: `${prefix}-labels-idx1-ubyte` });
+
+export async function saveCrops(prefix: string, ds: Dataset): Promise<void> {
+  const pixels = new Uint8Array(ds.n * IMAGE_SIZE);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(Math.min(1, Math.max(0, ds.images[i])) * 255);
+  const files = cropFiles(prefix);
+  await mkdir(dirname(files.images), { recursive: true });
+  await writeFile(files.images, encodeIdx('images', [ds.n, IMAGE_SIDE, IMAGE_SIDE], pixels));
+  await writeFile(files.labels, encodeIdx('labels', [ds.n], ds.labels.slice(0, ds.n)));
+}
+
+export async function loadCrops(prefix: string): Promise<Dataset> {
+  const files = cropFiles(prefix);
+  const [img, lab] = await Promise.all([readIdxFile(files.images, 'images'), readIdxFile(files.labels, 'labels')]);
+  const [n, rows, cols] = img.dims;
+  if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) throw new IdxError(`${files.images}: crops are ${rows}×${cols}, expected 28×28`);
+  if (lab.dims[0] !== n) throw new IdxError(`${files.labels}: ${lab.dims[0]} labels for ${n} crops`);
+  const labels = lab.data.slice();
+  const bad = labels.findIndex((l) => l > NONE_LABEL);
+  if (bad >= 0) throw new IdxError(`${files.labels}: label ${bad} is ${labels[bad]}, expected 0-10`);
+  const images = new Float32Array(n * IMAGE_SIZE);
+  for (let i = 0; i < images.length; i++) images[i] = img.data[i] / 255;
+  return { images, labels, n };
+}
