@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
 import { ProgressBar } from '../src/cli/progress.ts';
 import type { AugmentOptions } from '../src/data/augment.ts';
-import { loadMnist, subset } from '../src/data/mnist.ts';
+import { NONE_LABEL, loadCrops } from '../src/data/crops.ts';
+import { concatDatasets, loadMnist, subset } from '../src/data/mnist.ts';
 import { loadModel, saveModel } from '../src/model/format.ts';
 import { createKernelsSync, initKernels } from '../src/nn/kernels/index.ts';
 import type { Activation, InitScheme } from '../src/nn/layers/layer.ts';
@@ -38,6 +39,8 @@ npm run train -- [options]
   --stop-after M     stop after M epochs without improvement (default 20)
   --augment A        none | affine | elastic | both (default none)
   --train-size N     train on the first N of the 50,000 training images
+  --crops PREFIX     also train on these labelled crops (npm run harvest; needs an 11-class arch for "not a digit")
+  --val-crops PREFIX also select on these crops (validation = MNIST validation + them; never test-split crops)
   --from DIR         fine-tune from an existing model instead of a fresh initialisation
   --seed N           random seed (default 1)
   --threads N        threads sharing each batch (default: 2 or the cores available)
@@ -61,6 +64,8 @@ async function main(): Promise<void> {
     'stop-after': { type: 'string' },
     augment: { type: 'string' },
     'train-size': { type: 'string' },
+    crops: { type: 'string' },
+    'val-crops': { type: 'string' },
     from: { type: 'string' },
     seed: { type: 'string' },
     threads: { type: 'string' },
@@ -108,7 +113,9 @@ async function main(): Promise<void> {
 
   await initKernels();
   const data = await loadMnist();
-  const trainSet = v['train-size'] ? subset(data.train, 0, num(v['train-size'], 'train-size', 50_000, positiveInt)) : data.train;
+  const mnistTrain = v['train-size'] ? subset(data.train, 0, num(v['train-size'], 'train-size', 50_000, positiveInt)) : data.train;
+  const trainSet = v.crops ? concatDatasets(mnistTrain, await loadCrops(v.crops)) : mnistTrain;
+  const validation = v['val-crops'] ? concatDatasets(data.validation, await loadCrops(v['val-crops'])) : data.validation;
 
   let net: Network;
   let parent: string | null = null;
@@ -120,10 +127,14 @@ async function main(): Promise<void> {
     net = new Network(arch.spec, { kernels: (heap) => createKernelsSync(heap), maxBatch: settings.batchSize, trainable: true, seed: settings.seed, init });
   }
   console.log(`Training ${name}: ${v.from ? `fine-tuning ${parent}` : arch.description} [${describeSpec(net.spec)}], ${net.paramCount} parameters, kernels ${net.kernels.name}`);
-  console.log(`  ${trainSet.n} training / ${data.validation.n} validation images; ${JSON.stringify({ ...settings, plateau: undefined })}`);
+  const outputs = net.outSize;
+  if (outputs < 11 && [trainSet, validation].some((d) => d.labels.includes(NONE_LABEL))) {
+    fail(`the crops include "not a digit" (label ${NONE_LABEL}) but ${archName} has ${outputs} outputs: use an 11-class architecture such as cnn-deep11`, 2);
+  }
+  console.log(`  ${trainSet.n} training / ${validation.n} validation images; ${JSON.stringify({ ...settings, plateau: undefined })}`);
 
   const bar = new ProgressBar();
-  const result = await train(net, trainSet, data.validation, settings, {
+  const result = await train(net, trainSet, validation, settings, {
     onProgress: (done, total) => bar.update(done, total),
     onEpoch: (r) => {
       bar.clear();
@@ -134,6 +145,13 @@ async function main(): Promise<void> {
     },
   });
   const test = evaluate(net, data.test);
+  // with crops the selection figure mixes two kinds of images: say each one
+  const parts: Record<string, number> = {};
+  if (v['val-crops']) {
+    parts.mnistValidation = evaluate(net, data.validation).accuracy;
+    parts.cropValidation = evaluate(net, subset(validation, data.validation.n, validation.n - data.validation.n)).accuracy;
+    console.log(`Validation of the best epoch: MNIST ${(100 * parts.mnistValidation).toFixed(2)}%, crops ${(100 * parts.cropValidation).toFixed(2)}%`);
+  }
   console.log(`Best epoch ${result.bestEpoch}: validation ${(100 * result.bestValidationAccuracy).toFixed(2)}%`);
   console.log(`Test: ${test.correct} / ${test.total} (${(100 * test.accuracy).toFixed(2)}%), ${test.total - test.correct} of 10,000 wrong; ${result.seconds.toFixed(0)}s in all`);
 
@@ -147,12 +165,14 @@ async function main(): Promise<void> {
       command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
       ...settings,
       trainImages: trainSet.n,
+      crops: v.crops ?? null,
+      validationCrops: v['val-crops'] ?? null,
       epochsRun: result.history.length,
       bestEpoch: result.bestEpoch,
       seconds: Math.round(result.seconds),
       kernels: net.kernels.name,
     },
-    metrics: { testAccuracy: test.accuracy, validationAccuracy: result.bestValidationAccuracy, testErrors: test.total - test.correct },
+    metrics: { testAccuracy: test.accuracy, validationAccuracy: result.bestValidationAccuracy, testErrors: test.total - test.correct, ...parts },
   });
   await writeFile(join(outDir, 'history.json'), JSON.stringify(result, null, 2) + '\n');
   const chart = await renderLineChart({
