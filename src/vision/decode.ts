@@ -7,6 +7,7 @@ import sharp, { type Metadata } from 'sharp';
 import type { RgbaImage } from './raster.ts';
 import { ImageRejectedError } from './types.ts';
 import type { VisionOptions } from './options.ts';
+import { looksLikeSvg, svgProblem, svgRenderSize } from './svg.ts';
 
 export interface DecodedImage {
   image: RgbaImage;
@@ -16,19 +17,34 @@ export interface DecodedImage {
   format: string;
 }
 
-/** sharp's format names we accept. SVG/PDF are refused: they are not photos and render at any size. */
-const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'heif', 'tiff', 'avif']);
+/**
+ * sharp's format names we accept. SVG is accepted only after its text passed svg.ts, and is
+ * rendered at the working size whatever it declares; PDF is refused.
+ */
+const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'heif', 'tiff', 'avif', 'svg']);
+const FORMAT_LIST = 'JPEG, PNG, WebP, GIF, AVIF, TIFF, SVG';
 
 export type DecodeLimits = Pick<VisionOptions, 'maxBytes' | 'maxPixels' | 'minSide' | 'workingSize' | 'timeBudgetMs'>;
 
+export interface Header {
+  meta: Metadata;
+  /** Set for an SVG: the density (DPI) to render it at, so that it comes out at the working size. */
+  svgDensity?: number;
+}
+
 /** Reads the header only (no pixel decoding) and refuses what must not be decoded. */
-export async function checkHeader(bytes: Buffer, limits: DecodeLimits): Promise<Metadata> {
+export async function checkHeader(bytes: Buffer, limits: DecodeLimits): Promise<Header> {
   if (bytes.length === 0) throw new ImageRejectedError('The file is empty.', 'empty');
   if (bytes.length > limits.maxBytes) {
     throw new ImageRejectedError(
       `The file is ${mb(bytes.length)}; the limit is ${mb(limits.maxBytes)}.`,
       'too-large',
     );
+  }
+  const svg = looksLikeSvg(bytes);
+  if (svg) {
+    const problem = svgProblem(bytes);
+    if (problem) throw new ImageRejectedError(problem, 'unsupported');
   }
   let meta: Metadata;
   try {
@@ -38,15 +54,18 @@ export async function checkHeader(bytes: Buffer, limits: DecodeLimits): Promise<
     throw mapSharpError(err, 'unsupported');
   }
   const format = String(meta.format ?? 'unknown');
-  if (!ACCEPTED_FORMATS.has(format)) {
-    throw new ImageRejectedError(
-      `This file is ${format.toUpperCase()}, not a picture format I read (JPEG, PNG, WebP, GIF, AVIF, TIFF).`,
-      'unsupported',
-    );
+  // An SVG that our text check did not recognise (compressed, another encoding) is not read.
+  if (!ACCEPTED_FORMATS.has(format) || (format === 'svg') !== svg) {
+    throw new ImageRejectedError(`This file is ${format.toUpperCase()}, not a picture format I read (${FORMAT_LIST}).`, 'unsupported');
   }
   const width = meta.width ?? 0;
   // For animated GIF/WebP and multi-page TIFF only the first page is decoded.
   const height = meta.pageHeight ?? meta.height ?? 0;
+  if (svg) {
+    const size = svgRenderSize(width, height, limits.workingSize, limits.maxPixels);
+    if (!size) throw new ImageRejectedError(`The SVG declares ${width}×${height}, too large to render even shrunk.`, 'too-many-pixels');
+    return { meta, svgDensity: size.density };
+  }
   if (width * height > limits.maxPixels) {
     throw new ImageRejectedError(
       `The picture is ${width}×${height} pixels; the limit is ${(limits.maxPixels / 1e6).toFixed(0)} megapixels.`,
@@ -59,7 +78,7 @@ export async function checkHeader(bytes: Buffer, limits: DecodeLimits): Promise<
       'too-small',
     );
   }
-  return meta;
+  return { meta };
 }
 
 /**
@@ -68,12 +87,13 @@ export async function checkHeader(bytes: Buffer, limits: DecodeLimits): Promise<
  * resolved later by `flatten`, because the right backdrop depends on the strokes.
  */
 export async function decodeImage(bytes: Buffer, limits: DecodeLimits): Promise<DecodedImage> {
-  const meta = await checkHeader(bytes, limits);
+  const { meta, svgDensity } = await checkHeader(bytes, limits);
   const swap = (meta.orientation ?? 1) >= 5; // orientations 5-8 swap width and height
   const w0 = meta.width ?? 0;
   const h0 = meta.pageHeight ?? meta.height ?? 0;
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, pages: 1, failOn: 'warning' })
+    const input = svgDensity === undefined ? { pages: 1 } : { density: svgDensity };
+    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning', ...input })
       .timeout({ seconds: Math.max(1, Math.ceil(limits.timeBudgetMs / 1000)) })
       .rotate()
       .resize({ width: limits.workingSize, height: limits.workingSize, fit: 'inside', withoutEnlargement: true })
@@ -104,7 +124,7 @@ export function mapSharpError(err: unknown, fallback: 'corrupt' | 'unsupported')
   }
   if (/timeout/i.test(msg)) return new ImageRejectedError('Decoding the picture took too long.', 'timeout');
   if (/unsupported image format/i.test(msg)) {
-    return new ImageRejectedError('This file is not a picture format I read (JPEG, PNG, WebP, GIF, AVIF, TIFF).', 'unsupported');
+    return new ImageRejectedError(`This file is not a picture format I read (${FORMAT_LIST}).`, 'unsupported');
   }
   if (fallback === 'unsupported') {
     return new ImageRejectedError('This file is not a picture I can read.', 'unsupported');

@@ -1,6 +1,6 @@
 /**
  * Step 2: RGBA at working size → soft ink map + binary ink mask + its connected components.
- * Composes flatten → polarity → illumination → threshold → labelling; each is tested alone.
+ * Composes flatten → polarity → illumination → threshold → lines → labelling; each is tested alone.
  */
 import { flattenAlpha, luminance } from './flatten.ts';
 import { detectPolarity, type PolarityDecision } from './polarity.ts';
@@ -8,6 +8,7 @@ import { inkMap } from './illumination.ts';
 import { maxFilter } from './morphology.ts';
 import { binarize, otsuThreshold } from './threshold.ts';
 import { labelComponents, strokeWidth, type Labelling } from './components.ts';
+import { removeLines, type Line } from './lines.ts';
 import type { FloatImage, MaskImage, RgbaImage } from './raster.ts';
 
 export interface Normalised {
@@ -15,8 +16,11 @@ export interface Normalised {
   lum: FloatImage;
   /** Ink strength 0..1 (1 = the darkest/lightest ink relative to the local paper). */
   ink: FloatImage;
+  /** The ink mask, ruled/grid lines and page/desk edges removed (lines.ts). */
   mask: MaskImage;
   labelling: Labelling;
+  /** The lines removed from the mask. */
+  lines: Line[];
   polarity: PolarityDecision;
   alphaIsInk: boolean;
   threshold: number;
@@ -56,19 +60,24 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions): Normalised {
     mask = binarize(ink, threshold);
     window = fitted;
   }
-  const labelling = labelComponents(mask);
+  // The paper noise is measured away from all ink, lines included.
+  const floor = noiseFloor(ink, mask, threshold);
+  const strokes = maskStrokeWidth(mask);
+  const { mask: clean, lines } = removeLines(mask);
+  const labelling = labelComponents(clean);
   let inkCount = 0;
-  for (let i = 0; i < mask.data.length; i++) inkCount += mask.data[i];
+  for (let i = 0; i < clean.data.length; i++) inkCount += clean.data[i];
   return {
     lum,
     ink,
-    mask,
+    mask: clean,
     labelling,
+    lines,
     polarity,
     alphaIsInk: flat.alphaIsInk,
     threshold,
-    noiseFloor: noiseFloor(ink, mask, threshold),
-    strokeWidth: maskStrokeWidth(mask),
+    noiseFloor: floor,
+    strokeWidth: strokes,
     backgroundWindow: window,
     inkFraction: inkCount / mask.data.length,
   };

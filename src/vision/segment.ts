@@ -1,5 +1,6 @@
 /**
- * Step 3: connected components → digits, left to right. Specks and the page border are dropped;
+ * Step 3: connected components → digits, left to right. Specks, the page border and marks cut by
+ * the picture's edge are dropped;
  * pieces whose column ranges mostly overlap are one digit (the two strokes of a broken 4, the
  * flag of a 5 drawn apart from its body, a 7's bar), because in a row of digits two different
  * digits sit side by side, not on top of each other.
@@ -46,6 +47,8 @@ const FRAGMENT_ASPECT = 1.15;
 const FRAGMENT_GAP = 0.2;
 /** A border-touching piece spanning this much of the edge it touches is the page edge or table. */
 const BORDER_SPAN = 0.8;
+/** Border marks are dropped when an inner mark has at least this fraction of the largest one's area. */
+const INNER_FRACTION = 0.01;
 /** A segment shorter than this fraction of the tallest one is a stray mark (dot, comma, tick). */
 const MIN_RELATIVE_HEIGHT = 0.3;
 
@@ -56,6 +59,17 @@ export function segmentDigits(lab: Labelling, opts: SegmentOptions): Segmentatio
   for (const c of lab.components) {
     if (isFrame(c, w, h)) dropped.border++;
     else kept.push(c);
+  }
+  // Marks cut by the picture's edge (the desk, a page edge, a shadow, a line running out of the
+  // photo) are not digits when the picture holds marks of its own; a digit drawn to the canvas
+  // edge with nothing else is still read.
+  const atBorder = (c: Component): boolean => c.touches.left || c.touches.right || c.touches.top || c.touches.bottom;
+  const borderArea = kept.reduce((m, c) => (atBorder(c) ? Math.max(m, c.area) : m), 0);
+  const innerMin = Math.max(3, opts.minSpeckArea * w * h, INNER_FRACTION * borderArea);
+  if (borderArea > 0 && kept.some((c) => !atBorder(c) && c.area >= innerMin)) {
+    const before = kept.length;
+    kept = kept.filter((c) => !atBorder(c));
+    dropped.border += before - kept.length;
   }
   const largest = kept.reduce((m, c) => Math.max(m, c.area), 0);
   const minArea = Math.max(opts.speckFraction * largest, opts.minSpeckArea * w * h, 3);

@@ -106,9 +106,41 @@ describe('refusals', () => {
     expect(e.code).toBe('unsupported');
   });
 
-  it('SVG is not accepted as a photo', async () => {
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="50000" height="50000"/>');
-    expect((await rejection(decodeImage(svg, opts))).code).toBe('unsupported');
+  it('an SVG declaring 50000×50000 is rendered at the working size, not the size it declares', async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="50000" height="25000"><rect width="100%" height="100%" fill="#fff"/></svg>');
+    const d = await decodeImage(svg, opts);
+    expect([d.image.width, d.image.height]).toEqual([opts.workingSize, opts.workingSize / 2]);
+    expect([d.originalWidth, d.originalHeight, d.format]).toEqual([50000, 25000, 'svg']);
+  });
+
+  it('a small SVG (viewBox only, with an XML prolog) is rendered up to the working size', async () => {
+    const svg = Buffer.from('<?xml version="1.0"?>\n<!-- icon -->\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 28"><path d="M10,2 L10,26" stroke="#000"/></svg>');
+    const d = await decodeImage(svg, opts);
+    expect(d.image.height).toBe(opts.workingSize);
+    expect(d.image.width).toBe(Math.round((opts.workingSize * 20) / 28));
+  });
+
+  it.each([
+    ['an external image', '<image href="file:///etc/passwd" width="10" height="10"/>', /refers to other files/],
+    ['a remote stylesheet', '<style>@import url(http://example.com/a.css);</style>', /includes other files/],
+    ['a url() fill', '<rect width="5" height="5" fill="url(http://example.com/p.svg#g)"/>', /refers to other files/],
+  ])('an SVG with %s is refused before any parser sees it', async (_name, body, message) => {
+    const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">${body}</svg>`);
+    const e = await rejection(decodeImage(svg, opts));
+    expect(e.code).toBe('unsupported');
+    expect(e.message).toMatch(message);
+  });
+
+  it('an SVG declaring entities (billion laughs) is refused from its text', async () => {
+    const lol = '<!DOCTYPE svg [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>';
+    const e = await rejection(decodeImage(Buffer.from(`${lol}<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><text>&b;</text></svg>`), opts));
+    expect(e.code).toBe('unsupported');
+    expect(e.message).toMatch(/entities/);
+  });
+
+  it('an SVG fragment inside another XML document is not read as SVG', async () => {
+    const e = await rejection(decodeImage(Buffer.from('<html><svg xmlns="http://www.w3.org/2000/svg" width="50" height="50"/></html>'), opts));
+    expect(e.code).toBe('unsupported');
   });
 
   it('truncated JPEG', async () => {

@@ -127,6 +127,32 @@ export async function paperOnTableJpeg(digits: string): Promise<Buffer> {
   return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 80 }).toBuffer();
 }
 
+/**
+ * A phone photo of ruled (or grid) notebook paper, slightly rotated: light blue lines across the
+ * whole page, a red margin line, the digits written across the lines in black ballpoint.
+ */
+export async function ruledPageJpeg(digits: string, opts: { grid?: boolean; rotate?: number; seed?: number } = {}): Promise<Buffer> {
+  const W = 1200;
+  const H = 900;
+  const ox = 330;
+  const oy = 300;
+  const scale = Math.min(2.4, (W - ox - 120) / (100 * digits.length));
+  const lines: string[] = [];
+  for (let y = 40; y < H; y += 42) lines.push(`<line x1="0" y1="${y}" x2="${W}" y2="${y}"/>`);
+  if (opts.grid) for (let x = 20; x < W; x += 42) lines.push(`<line x1="${x}" y1="0" x2="${x}" y2="${H}"/>`);
+  const strokes = [...digits]
+    .map((d, i) => `<path transform="translate(${ox + i * 100 * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
+    .join('');
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#f3f1ec"/>` +
+    `<g transform="rotate(${opts.rotate ?? 4} ${W / 2} ${H / 2})"><rect x="-200" y="-200" width="${W + 400}" height="${H + 400}" fill="#f3f1ec"/>` +
+    `<g stroke="#7fa6d8" stroke-width="2.5">${lines.join('')}</g><line x1="150" y1="-200" x2="150" y2="${H + 200}" stroke="#e07a7a" stroke-width="2.5"/>` +
+    `<g fill="none" stroke="#1a1a22" stroke-width="5" stroke-linecap="round" stroke-linejoin="round">${strokes}</g></g></svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  addGrain(data, opts.seed ?? 5, 10);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 82 }).toBuffer();
+}
+
 /** The same clean digit stored rotated, with an EXIF orientation that puts it upright again. */
 export async function exifRotatedJpeg(digits: string): Promise<Buffer> {
   const upright = await cleanPng(digits);

@@ -10,6 +10,7 @@ import {
   BROKEN_PATHS,
   asFormat,
   cleanPng,
+  digitsSvg,
   exifRotatedJpeg,
   invertedPng,
   nonDigit,
@@ -47,6 +48,13 @@ describe.skipIf(!classifier)(`digits read with the model in ${dir}`, () => {
     expect(await read(await transparentPng('2', '#d22'))).toBe('2');
     expect(await read(await exifRotatedJpeg('7'))).toBe('7');
     expect(await read(await asFormat(await cleanPng('8'), 'webp'))).toBe('8');
+  });
+
+  it('SVG exports: a transparent canvas with a coloured brush, and a large declared size', async () => {
+    expect(await read(Buffer.from(digitsSvg('305', { paper: 'none', ink: '#3a7', stroke: 10 })))).toBe('305');
+    const huge = digitsSvg('8', { scale: 120 });
+    expect(huge).toMatch(/width="19200" height="24000"/);
+    expect(await read(Buffer.from(huge))).toBe('8');
   });
 
   it('a broken 4 and 5 read as "45"', async () => {

@@ -122,7 +122,7 @@ describe('segmentation', () => {
     const svg = digitsSvg('7', { scale: 2 }).replace('</svg>', `${specks}<rect x="0" y="0" width="14" height="400" fill="#333"/></svg>`);
     const a = await analyseBytes(await renderPng(svg));
     expect(a.segmentation.segments.length).toBe(1);
-    expect(a.segmentation.dropped.border).toBe(1);
+    expect(a.segmentation.dropped.border).toBeGreaterThanOrEqual(1); // the edge, and specks cut by the picture edge
     expect(a.segmentation.dropped.specks).toBeGreaterThan(10);
   });
 

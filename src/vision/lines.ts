@@ -1,0 +1,194 @@
+/**
+ * Step 2e: ruled and grid lines, page and desk edges are not ink. They are long straight thin
+ * runs of ink across much of the picture, which no digit is: for each direction within
+ * ±MAX_TILT of horizontal (and of vertical), the ink pixels are counted per 1-px strip along
+ * that direction (a Hough transform restricted to two families of angles); a strip holding
+ * more than LINE_SPAN of the picture's extent is a line. A candidate is removed when it runs to
+ * the picture's border (a page or desk edge, a line of a page filling the photo) or has
+ * parallel neighbours (ruled or grid paper); a lone long stroke in the middle of a drawing (a
+ * tall 1) stays. Where a digit's stroke crosses a removed line (or lies along it, wider than
+ * it), the stroke is put back: ink just past the strip, once every line is cleared, means a
+ * stroke passes there. A stroke as thin as the line lying exactly on it is lost.
+ * Pure; works on the binary mask (ink pixels only, so the cost is ~2 × angles × ink pixels).
+ */
+import type { MaskImage } from './raster.ts';
+
+/** Lines are looked for up to this far from horizontal / vertical (rotated photos: ±15°, perspective). */
+const MAX_TILT = (20 * Math.PI) / 180;
+const ANGLE_STEP = Math.PI / 360;
+/** A line holds at least this fraction of the picture's width (height for near-vertical lines). */
+export const LINE_SPAN = 0.5;
+/** ...and at least this many pixels: a small picture (an icon-sized drawing) has no ruled lines. */
+const MIN_LINE_PX = 80;
+/** Strips next to the peak with at least this fraction of its count belong to the same line. */
+const BAND_FRACTION = 0.25;
+/** A "line" thicker than this (px) is a solid region, not a line. */
+const MAX_THICKNESS = 9;
+/** Parallel lines: within this angle, at least this many in one family. */
+const PARALLEL_ANGLE = (3 * Math.PI) / 180;
+const PARALLEL_COUNT = 3;
+/** ...and at least this far apart (px): ruled lines are spaced, the edges of one stroke are not. */
+const PARALLEL_SPACING = 8;
+/** A line whose ink reaches within this many pixels of the picture's edge runs to the border. */
+const BORDER_REACH = 3;
+/** More line candidates than this: a texture or noise, not paper: nothing is removed. */
+const MAX_CANDIDATES = 80;
+/** A picture with more ink than this fraction is not handwriting on paper; lines are not looked for. */
+const MAX_INK = 0.3;
+
+export interface Line {
+  /** direction of the line, radians from the x axis */
+  angle: number;
+  /** signed distance of the strip's centre from the origin along the normal (px) */
+  offset: number;
+  /** thickness of the strip, px */
+  thickness: number;
+  /** ink pixels in the strip */
+  count: number;
+  family: 'horizontal' | 'vertical';
+  touchesBorder: boolean;
+}
+
+export interface LineRemoval {
+  mask: MaskImage;
+  lines: Line[];
+  /** ink pixels cleared (after putting crossings back) */
+  removed: number;
+}
+
+interface Family {
+  name: Line['family'];
+  angles: number[];
+  /** the picture's extent along the lines */
+  extent: number;
+}
+
+/** Finds the lines of the mask and returns a mask without them (the input is not modified). */
+export function removeLines(mask: MaskImage): LineRemoval {
+  const { width: w, height: h, data } = mask;
+  let n = 0;
+  for (let i = 0; i < data.length; i++) n += data[i];
+  if (n === 0 || n > MAX_INK * data.length) return { mask, lines: [], removed: 0 };
+  const xs = new Int32Array(n);
+  const ys = new Int32Array(n);
+  for (let i = 0, k = 0; i < data.length; i++) {
+    if (!data[i]) continue;
+    xs[k] = i % w;
+    ys[k++] = Math.floor(i / w);
+  }
+  const angles = (centre: number): number[] => {
+    const out: number[] = [];
+    for (let a = -MAX_TILT; a <= MAX_TILT + 1e-9; a += ANGLE_STEP) out.push(centre + a);
+    return out;
+  };
+  const families: Family[] = [
+    { name: 'horizontal', angles: angles(0), extent: w },
+    { name: 'vertical', angles: angles(Math.PI / 2), extent: h },
+  ];
+  const found: { line: Line; bins: { angle: number; lo: number; hi: number } }[] = [];
+  for (const f of families) {
+    for (const c of findInFamily(xs, ys, w, h, f)) found.push(c);
+    if (found.length > MAX_CANDIDATES) return { mask, lines: [], removed: 0 };
+  }
+  const parallel = (a: Line, b: Line): boolean =>
+    a.family === b.family && Math.abs(a.angle - b.angle) <= PARALLEL_ANGLE && (a === b || Math.abs(a.offset - b.offset) >= PARALLEL_SPACING);
+  const keep = found.filter(({ line }) => line.touchesBorder || found.filter((o) => parallel(line, o.line)).length >= PARALLEL_COUNT);
+  if (keep.length === 0) return { mask, lines: [], removed: 0 };
+
+  // Clear every strip, then put back the pixels where ink continues on both sides (a stroke crossing).
+  const out = Uint8Array.from(data);
+  const cleared: { i: number; nx: number; ny: number; before: number; after: number }[] = [];
+  for (const { bins } of keep) {
+    const sin = Math.sin(bins.angle);
+    const cos = Math.cos(bins.angle);
+    for (let k = 0; k < n; k++) {
+      const r = ys[k] * cos - xs[k] * sin;
+      // One pixel of margin each side: the strip's anti-aliased edges (a stroke crossing is put back below).
+      if (r < bins.lo - 1.5 || r > bins.hi + 1.5) continue;
+      const i = ys[k] * w + xs[k];
+      if (!out[i]) continue;
+      out[i] = 0;
+      // normal (-sin, cos): distances to just past the strip on each side
+      cleared.push({ i, nx: -sin, ny: cos, before: r - bins.lo + 2.5, after: bins.hi - r + 2.5 });
+    }
+  }
+  const inkAt = (x: number, y: number): boolean => {
+    const xi = Math.round(x);
+    const yi = Math.round(y);
+    return xi >= 0 && yi >= 0 && xi < w && yi < h && out[yi * w + xi] === 1;
+  };
+  const restore: number[] = [];
+  for (const c of cleared) {
+    const x = c.i % w;
+    const y = (c.i - x) / w;
+    // Ink just past the strip on either side: a stroke crossing the line, or lying along it but wider.
+    if (inkAt(x + c.nx * c.after, y + c.ny * c.after) || inkAt(x - c.nx * c.before, y - c.ny * c.before)) restore.push(c.i);
+  }
+  for (const i of restore) out[i] = 1;
+  return { mask: { width: w, height: h, data: out }, lines: keep.map((k) => k.line), removed: cleared.length - restore.length };
+}
+
+/** Greedy peak picking over the strip counts of one family of angles. */
+function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: Family): { line: Line; bins: { angle: number; lo: number; hi: number } }[] {
+  const n = xs.length;
+  const minCount = Math.max(MIN_LINE_PX, LINE_SPAN * f.extent);
+  if (n < minCount) return [];
+  const reach = Math.ceil(Math.hypot(w, h)) + 2;
+  const size = 2 * reach + 1;
+  const hist = f.angles.map(() => new Int32Array(size));
+  const sin = f.angles.map((a) => Math.sin(a));
+  const cos = f.angles.map((a) => Math.cos(a));
+  const binOf = (k: number, a: number): number => Math.round(ys[k] * cos[a] - xs[k] * sin[a]) + reach;
+  for (let a = 0; a < f.angles.length; a++) {
+    const hA = hist[a];
+    for (let k = 0; k < n; k++) hA[binOf(k, a)]++;
+  }
+  const alive = new Uint8Array(n).fill(1);
+  const out: { line: Line; bins: { angle: number; lo: number; hi: number } }[] = [];
+  for (let iter = 0; iter < MAX_CANDIDATES + 1; iter++) {
+    let best = 0;
+    let ba = 0;
+    let bb = 0;
+    for (let a = 0; a < hist.length; a++) {
+      const hA = hist[a];
+      for (let b = 0; b < size; b++) {
+        if (hA[b] > best) {
+          best = hA[b];
+          ba = a;
+          bb = b;
+        }
+      }
+    }
+    if (best < minCount) break;
+    const hA = hist[ba];
+    let lo = bb;
+    let hi = bb;
+    // The whole band, however thick: a thick stroke is consumed at once, not as several thin "lines".
+    while (lo > 0 && hA[lo - 1] >= BAND_FRACTION * best) lo--;
+    while (hi < size - 1 && hA[hi + 1] >= BAND_FRACTION * best) hi++;
+    // The strip's pixels leave the counts of every angle (so the same line is not found twice).
+    let minX = w;
+    let maxX = -1;
+    let minY = h;
+    let maxY = -1;
+    for (let k = 0; k < n; k++) {
+      if (!alive[k]) continue;
+      const b = binOf(k, ba);
+      if (b < lo || b > hi) continue;
+      alive[k] = 0;
+      for (let a = 0; a < hist.length; a++) hist[a][binOf(k, a)]--;
+      if (xs[k] < minX) minX = xs[k];
+      if (xs[k] > maxX) maxX = xs[k];
+      if (ys[k] < minY) minY = ys[k];
+      if (ys[k] > maxY) maxY = ys[k];
+    }
+    if (hi - lo + 1 > MAX_THICKNESS) continue; // a solid region: dropped from the counts, not a line
+    const touchesBorder =
+      f.name === 'horizontal' ? minX < BORDER_REACH || maxX >= w - BORDER_REACH : minY < BORDER_REACH || maxY >= h - BORDER_REACH;
+    out.push({
+      line: { angle: f.angles[ba], offset: (lo + hi) / 2 - reach, thickness: hi - lo + 1, count: best, family: f.name, touchesBorder },
+      bins: { angle: f.angles[ba], lo: lo - reach, hi: hi - reach },
+    });
+  }
+  return out;
+}

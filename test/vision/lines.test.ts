@@ -1,0 +1,67 @@
+/** Ruled/grid lines and page edges leave the ink mask; strokes crossing them stay whole. */
+import { describe, expect, it } from 'vitest';
+import { removeLines } from '../../src/vision/lines.ts';
+import type { MaskImage } from '../../src/vision/raster.ts';
+import { analyseBytes } from './helpers.ts';
+import { ruledPageJpeg } from './fixtures.ts';
+
+function mask(w: number, h: number, ink: (x: number, y: number) => boolean): MaskImage {
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = ink(x, y) ? 1 : 0;
+  return { width: w, height: h, data };
+}
+
+const count = (m: MaskImage, pick: (x: number, y: number) => boolean = () => true): number => {
+  let n = 0;
+  for (let i = 0; i < m.data.length; i++) if (m.data[i] && pick(i % m.width, Math.floor(i / m.width))) n++;
+  return n;
+};
+
+describe('removeLines', () => {
+  // Five ruled lines, 2 px thick, tilted by 3 px over the width, and a vertical stroke 6 px wide crossing them.
+  const W = 400;
+  const H = 300;
+  const onRule = (x: number, y: number): boolean => [50, 100, 150, 200, 250].some((y0) => Math.abs(y - (y0 + (3 * x) / W)) < 1);
+  const onStroke = (x: number, y: number): boolean => x >= 197 && x < 203 && y >= 80 && y < 220;
+
+  it('clears ruled lines, keeps the stroke that crosses them (crossings included)', () => {
+    const m = mask(W, H, (x, y) => onRule(x, y) || onStroke(x, y));
+    const r = removeLines(m);
+    expect(r.lines.length).toBe(5);
+    expect(r.lines.every((l) => l.family === 'horizontal' && l.thickness <= 3)).toBe(true);
+    expect(count(r.mask, (x, y) => onRule(x, y) && !onStroke(x, y))).toBe(0);
+    expect(count(r.mask, onStroke)).toBe(count(m, onStroke));
+  });
+
+  it('a lone long stroke in the middle of a drawing (a tall 1) is not a line', () => {
+    const m = mask(W, H, (x, y) => x >= 198 && x < 204 && y >= 20 && y < 280);
+    const r = removeLines(m);
+    expect(r.lines).toEqual([]);
+    expect(r.mask).toBe(m);
+  });
+
+  it('a long line running to the border (a page edge) goes even alone', () => {
+    const m = mask(W, H, (x, y) => Math.abs(y - (40 + x / 10)) < 1.5 || onStroke(x, y));
+    const r = removeLines(m);
+    expect(r.lines).toHaveLength(1);
+    expect(r.lines[0].touchesBorder).toBe(true);
+    expect(count(r.mask)).toBe(count(m, onStroke));
+  });
+
+  it('a solid region is not a line', () => {
+    const m = mask(W, H, (x, y) => y >= 100 && y < 160 && x >= 20 && x < 380);
+    expect(removeLines(m).lines).toEqual([]);
+  });
+});
+
+describe('ruled and grid paper in a photo', () => {
+  it.each([
+    ['ruled', { grid: false, rotate: 4 }],
+    ['grid', { grid: true, rotate: -7 }],
+  ] as const)('%s: the lines are dropped, the digits are the only marks', async (_name, opts) => {
+    const a = await analyseBytes(await ruledPageJpeg('4096', opts));
+    expect(a.norm.lines.length).toBeGreaterThan(10);
+    expect(a.reason).toBeNull();
+    expect(a.segmentation.segments).toHaveLength(4);
+  });
+});
