@@ -47,7 +47,7 @@ function randomColour(rng: Rng, minLum: number, maxLum: number): [number, number
   return minLum > 128 ? [255, 220, 80] : [200, 30, 30];
 }
 
-export function chooseCanvas(rng: Rng): Canvas {
+export function chooseCanvas(rng: Rng, maxSide = Infinity): Canvas {
   const hazards: SynthHazard[] = [];
   const shape = weighted(rng, { tiny: 10, normal: 68, wide: 11, tall: 11 });
   let width: number;
@@ -67,6 +67,11 @@ export function chooseCanvas(rng: Rng): Canvas {
     [width, height] = shape === 'wide' ? [long, short] : [short, long];
     fill = [0.3, 0.8];
     hazards.push(shape === 'wide' ? 'wide-canvas' : 'tall-canvas');
+  }
+  if (Math.max(width, height) > maxSide) {
+    const k = maxSide / Math.max(width, height);
+    width = Math.max(28, Math.round(width * k));
+    height = Math.max(28, Math.round(height * k));
   }
   if (Math.min(width, height) <= 64) hazards.push('tiny');
 

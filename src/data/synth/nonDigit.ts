@@ -129,8 +129,8 @@ export function nonDigitInk(rng: Rng, subject: InkSubject, font: string, h: numb
 }
 
 /** A picture that is no ink at all. */
-export async function nonDigitRaster(rng: Rng, subject: RasterSubject): Promise<Raster> {
-  const long = Math.round(logUniform(rng, 300, 2000));
+export async function nonDigitRaster(rng: Rng, subject: RasterSubject, maxSide = Infinity): Promise<Raster> {
+  const long = Math.min(maxSide, Math.round(logUniform(rng, 300, 2000)));
   const aspect = pick(rng, [1, 4 / 3, 3 / 2, 16 / 9]);
   const portrait = chance(rng, 0.5);
   const W = portrait ? Math.round(long / aspect) : long;

@@ -17,7 +17,7 @@ import {
   type Homography,
   type InkItem,
 } from './geometry.ts';
-import { chance, fastRandom, logUniform, pick, valueNoise, weighted, type Rng } from './random.ts';
+import { chance, logUniform, pick, valueNoise, weighted, type Rng } from './random.ts';
 import type { Raster } from './encode.ts';
 import type { Laid } from './writer.ts';
 import type { SynthHazard } from './types.ts';
@@ -60,8 +60,8 @@ export interface PhotoResult {
 }
 
 const DESKS: [number, number, number, boolean][] = [
-  [150, 100, 62, true], [95, 62, 38, true], [175, 135, 95, true], [60, 40, 28, true],
-  [85, 85, 90, false], [38, 38, 42, false], [55, 65, 82, false], [120, 118, 112, false],
+  [140, 94, 58, true], [95, 62, 38, true], [160, 122, 84, true], [60, 40, 28, true],
+  [85, 85, 90, false], [38, 38, 42, false], [55, 65, 82, false], [118, 116, 110, false],
 ];
 
 interface Side {
@@ -73,12 +73,13 @@ interface Side {
 
 /**
  * A photo of `content` (null: a blank page) written with `pen`. `maxMarks` is the number of marks
- * (digits) in the content; `sizeFrac` bounds the content's height as a fraction of the short side.
+ * (digits) in the content, whose height is 10-50 % of the short side; `maxSide` caps the long side.
  */
-export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxMarks: number, sizeFrac: [number, number] = [0.1, 0.5]): Promise<PhotoResult> {
+export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxMarks: number, maxSide = Infinity): Promise<PhotoResult> {
+  const sizeFrac = [0.1, 0.5];
   const hazards: SynthHazard[] = [];
   // --- the camera frame
-  const long = Math.round(logUniform(rng, 400, 4000));
+  const long = Math.min(maxSide, Math.round(logUniform(rng, 400, 4000)));
   const aspect = pick(rng, [4 / 3, 4 / 3, 3 / 2, 16 / 9, 1, 19.5 / 9]);
   const portrait = chance(rng, 0.6);
   const W = portrait ? Math.round(long / aspect) : long;
@@ -173,7 +174,7 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
     }
   }
   const desk = pick(rng, DESKS);
-  const deskRgb = desk.slice(0, 3).map((v) => (v as number) * rng.uniform(0.85, 1.1)) as number[];
+  const deskRgb = desk.slice(0, 3).map((v) => (v as number) * rng.uniform(0.8, 1.02)) as number[];
   const deskWood = desk[3];
   const deskAngle = rng.uniform(0, Math.PI);
   const deskSeed = rng.nextU32();
@@ -241,7 +242,7 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
 
   // --- the pass over output pixels
   const out = Buffer.alloc(W * H * 3);
-  const rnd = fastRandom(rng.nextU32());
+  let st = rng.nextU32() | 1;
   const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = Hinv;
   const inkR = pen.rgb[0];
   const inkG = pen.rgb[1];
@@ -310,7 +311,13 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
           const m = (mask[k] * (1 - fu) + mask[k + 1] * fu) * (1 - fv) + (mask[k + mw] * (1 - fu) + mask[k + mw + 1] * fu) * fv;
           if (m > 0) {
             let a = (m / 255) * inkA;
-            if (grain > 0) a *= 1 - grain * rnd() * rnd() * 1.6;
+            if (grain > 0) {
+              st ^= st << 13;
+              st ^= st >>> 17;
+              st ^= st << 5;
+              const g1 = (st >>> 16) / 65536;
+              a *= 1 - grain * g1 * g1 * 1.6;
+            }
             if (a > 0) {
               r += (inkR - r) * a;
               g += (inkG - g) * a;
@@ -356,11 +363,15 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
       // signal-dependent noise (shot + read), mostly luminance
       const lum = (r + g + b) / 3;
       const sd = sigN * (0.6 + Math.sqrt(Math.max(0, lum)) * 0.25);
-      const n = (rnd() + rnd() + rnd() - 1.5) * 2 * sd;
-      const cn = sd * 0.35;
-      out[o] = clamp255(r + n + (rnd() - 0.5) * cn);
-      out[o + 1] = clamp255(g + n + (rnd() - 0.5) * cn);
-      out[o + 2] = clamp255(b + n + (rnd() - 0.5) * cn);
+      st ^= st << 13;
+      st ^= st >>> 17;
+      st ^= st << 5;
+      // two 11-bit uniforms -> triangular luminance noise; the low bits give a little chroma noise
+      const n = (((st >>> 21) + ((st >>> 10) & 2047)) / 2048 - 1) * 2.4 * sd;
+      const cn = sd * 0.35 / 512;
+      out[o] = clamp255(r + n + ((st & 511) - 256) * cn);
+      out[o + 1] = clamp255(g + n + (((st >>> 5) & 511) - 256) * cn);
+      out[o + 2] = clamp255(b + n + (((st >>> 1) & 511) - 256) * cn);
       o += 3;
     }
   }
