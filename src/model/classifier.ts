@@ -8,7 +8,12 @@ export interface DigitClassifier {
   /**
    * images: n consecutive 28x28 row-major images, floats in [0, 1], MNIST convention
    * (white ink on black, digit fitted in 20x20 and centred by centre of mass).
-   * Returns n×10 probabilities (each row sums to 1).
+   * Returns n×k probabilities (each row sums to 1), k = the number of classes.
    */
   predictProbs(images: Float32Array, n: number): Float32Array;
+  /**
+   * What each output means: the ten digits, then "none" (not a digit) for an 11-class model.
+   * Absent: the ten digits.
+   */
+  readonly classes?: readonly string[];
 }

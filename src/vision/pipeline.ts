@@ -23,13 +23,18 @@ export interface Analysis {
   reason: string | null;
 }
 
-export function analyse(img: RgbaImage, opts: VisionOptions): Analysis {
+/**
+ * `learned`: the model knows "not a digit" (11 classes), so every candidate mark is handed to it
+ * (up to 3 × maxDigits) and the hand-set shape rules of reject.ts are not applied.
+ */
+export function analyse(img: RgbaImage, opts: VisionOptions, learned = false): Analysis {
   const norm = normalise(img, opts);
   const segmentation = segmentDigits(norm.labelling, opts);
-  let reason = pictureVerdict(norm, segmentation, opts);
+  let reason = pictureVerdict(norm, segmentation, opts, learned);
   // Turning 500 noise blobs into 28x28 images is wasted work: only do it for a plausible number.
-  const segs = segmentation.segments.length <= opts.maxDigits ? segmentation.segments : [];
-  if (!reason) {
+  const cap = learned ? 3 * opts.maxDigits : opts.maxDigits;
+  const segs = segmentation.segments.length <= cap ? segmentation.segments : [];
+  if (!reason && !learned) {
     for (const s of segs) {
       reason = segmentVerdict(s, norm, opts);
       if (reason) break;

@@ -1,6 +1,10 @@
 /**
  * The entry point: picture bytes + a classifier → the digits read. Decode (sharp) → analyse
  * (pure typed-array steps) → classify → trust or refuse. Throws only ImageRejectedError.
+ *
+ * Two ways to decide "no digit": a 10-class model is guarded by the hand-set rules of reject.ts
+ * and the novelty gate; an 11-class model decides per mark — every candidate mark is classified,
+ * the ones it calls "not a digit" are dropped, the rest are the answer, left to right.
  */
 import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
@@ -33,11 +37,13 @@ export async function readDigits(
   try {
     const decoded = await decodeImage(bytes, opts);
     checkBudget();
-    const analysis = analyse(decoded.image, opts);
+    const learned = knowsNone(classifier);
+    const analysis = analyse(decoded.image, opts, learned);
     checkBudget();
     const toOriginal = decoded.originalWidth / decoded.image.width;
     const readings = await classify(analysis, classifier, toOriginal, opts);
     checkBudget();
+    if (learned) return decideByMarks(analysis, readings, opts);
     const novelty = await noveltyScores(analysis, readings, opts);
     checkBudget();
     return decide(analysis, readings, novelty, opts);
@@ -48,13 +54,20 @@ export async function readDigits(
   }
 }
 
+/** The classifier has an 11th output, "not a digit". */
+export function knowsNone(classifier: DigitClassifier): boolean {
+  return classifier.classes?.length === 11;
+}
+
 async function classify(a: Analysis, classifier: DigitClassifier, toOriginal: number, opts: VisionOptions): Promise<DigitReading[]> {
   return (await readSegments(a, classifier, opts)).map(({ digit: d, probs }) => {
-    const order = Array.from(probs, (p, digit) => ({ digit, p })).sort((x, y) => y.p - x.p);
+    // the digits ranked among themselves; "not a digit" is reported beside them
+    const order = Array.from(probs.subarray(0, 10), (p, digit) => ({ digit, p })).sort((x, y) => y.p - x.p);
     return {
       digit: order[0].digit,
       confidence: order[0].p,
       top3: order.slice(0, 3),
+      ...(probs.length > 10 ? { notDigit: probs[10] } : {}),
       image: d.image,
       box: {
         x: Math.round(d.box.x * toOriginal),
@@ -89,6 +102,33 @@ function decide(a: Analysis, readings: DigitReading[], novelty: number[], opts: 
     digits: readings.map((r) => String(r.digit)).join(''),
     confidence: readings.reduce((p, r) => p * r.confidence, 1),
     perDigit: scored,
+    noDigit: false,
+    polarity,
+  };
+}
+
+/**
+ * An 11-class model's answer: marks it calls "not a digit" (more likely than any digit) are
+ * dropped; the others are the digits, left to right. One threshold (`minConfidence`) on each
+ * remaining digit's probability; below it the picture is answered "not sure" rather than wrong.
+ */
+export function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionOptions, 'minConfidence' | 'maxDigits'>): Reading {
+  const polarity = a.norm.polarity.polarity;
+  const refuse = (reason: string): Reading => ({ digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings });
+  if (a.reason) return refuse(a.reason);
+  const digits = readings.filter((r) => (r.notDigit ?? 0) < r.confidence);
+  if (digits.length === 0) {
+    return refuse(readings.length === 1 ? 'no digit found: the one mark I see is not a digit' : `no digit found: none of the ${readings.length} marks I see is a digit`);
+  }
+  if (digits.length > opts.maxDigits) return refuse(`not a number: more than ${opts.maxDigits} digits (text?)`);
+  for (const r of digits) {
+    const why = confidenceVerdict(r.digit, r.confidence, opts);
+    if (why) return refuse(why);
+  }
+  return {
+    digits: digits.map((r) => String(r.digit)).join(''),
+    confidence: digits.reduce((p, r) => p * r.confidence, 1),
+    perDigit: digits,
     noDigit: false,
     polarity,
   };

@@ -18,12 +18,17 @@ const MIN_HEIGHT = 12;
 /** Segments smaller than this (working px) are not checked for being solid blobs. */
 const SOLID_MIN_SIZE = 40;
 
-/** Why the picture as a whole holds no number, or null. */
-export function pictureVerdict(norm: Normalised, seg: Segmentation, opts: RejectOptions): string | null {
+/**
+ * Why the picture as a whole holds no number, or null. With a model that knows "not a digit"
+ * (`learned`), more marks than digits are fine — the model drops the ones that are not digits —
+ * and only a picture of noise (hundreds of marks) is refused before it.
+ */
+export function pictureVerdict(norm: Normalised, seg: Segmentation, opts: RejectOptions, learned = false): string | null {
   if (norm.inkFraction > opts.maxInkFraction) return 'not a digit: the picture is mostly ink (a photo or a pattern?)';
   if (seg.segments.length === 0) return 'blank image: no ink found';
   if (seg.marks > 3 * opts.maxDigits) return 'not a digit: too many separate marks (noise or text?)';
-  if (seg.segments.length > opts.maxDigits) return `not a number: more than ${opts.maxDigits} separate marks (text?)`;
+  if (!learned && seg.segments.length > opts.maxDigits) return `not a number: more than ${opts.maxDigits} separate marks (text?)`;
+  if (learned && seg.segments.length > 3 * opts.maxDigits) return 'not a digit: too many separate marks (noise or text?)';
   return null;
 }
 
@@ -75,7 +80,7 @@ export function noveltyVerdict(score: number, opts: RejectOptions): string | nul
 }
 
 /** Why the model's answer is not trusted, or null. */
-export function confidenceVerdict(best: number, p: number, opts: RejectOptions): string | null {
+export function confidenceVerdict(best: number, p: number, opts: Pick<RejectOptions, 'minConfidence'>): string | null {
   if (p < opts.minConfidence) return `not sure it is a digit (best guess ${best} at ${Math.round(p * 100)}%)`;
   return null;
 }

@@ -25,7 +25,7 @@ import { segmentTo28, SIDE, type DigitImage } from './to28.ts';
 
 export interface ReadDigit {
   digit: DigitImage;
-  /** The model's 10 class probabilities for `digit.image`. */
+  /** The model's class probabilities for `digit.image` (10 digits, then "not a digit" for an 11-class model). */
   probs: Float32Array;
 }
 
@@ -80,18 +80,20 @@ export async function readSegments(a: Analysis, classifier: DigitClassifier, opt
   return out.flat();
 }
 
-/** One batch through the model; one row of 10 probabilities per image. */
+/** One batch through the model; one row of class probabilities per image (10, or 11 with "not a digit"). */
 function predict(classifier: DigitClassifier, digits: DigitImage[]): Float32Array[] {
   const n = digits.length;
   if (n === 0) return [];
   const batch = new Float32Array(n * SIDE * SIDE);
   digits.forEach((d, i) => batch.set(d.image, i * SIDE * SIDE));
   const probs = classifier.predictProbs(batch, n);
-  return digits.map((_, i) => probs.subarray(i * 10, i * 10 + 10));
+  const k = probs.length / n;
+  return digits.map((_, i) => probs.subarray(i * k, i * k + k));
 }
 
+/** The probability of the most likely digit (never of "not a digit"). */
 function best(probs: Float32Array): number {
   let m = 0;
-  for (const p of probs) if (p > m) m = p;
+  for (let j = 0; j < 10; j++) if (probs[j] > m) m = probs[j];
   return m;
 }

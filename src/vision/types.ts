@@ -10,6 +10,8 @@ export interface DigitReading {
   image: Float32Array;
   /** where this digit was in the (oriented) picture, in pixels */
   box: { x: number; y: number; width: number; height: number };
+  /** Probability that the mark is not a digit at all (11-class models only). */
+  notDigit?: number;
   /**
    * Distance to the nearest MNIST training digit (vision/novelty.ts); large for shapes and
    * letters. Absent when that gate is off.

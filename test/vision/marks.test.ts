@@ -1,0 +1,65 @@
+/**
+ * Per-mark decisions with an 11-class model (a stand-in here: it calls a mark "not a digit" when
+ * its ink is wider than tall, else a 1): marks it drops do not refuse the picture, the rest are
+ * read left to right, and the hand-set shape rules are not applied.
+ */
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import type { DigitClassifier } from '../../src/model/classifier.ts';
+import { readDigits } from '../../src/vision/read.ts';
+
+function elevenClass(pDigit = 0.98): DigitClassifier & { classes: string[] } {
+  return {
+    name: 'fake-11',
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'none'],
+    predictProbs(images: Float32Array, n: number): Float32Array {
+      const out = new Float32Array(n * 11);
+      for (let i = 0; i < n; i++) {
+        let x0 = 28, x1 = -1, y0 = 28, y1 = -1;
+        for (let y = 0; y < 28; y++) {
+          for (let x = 0; x < 28; x++) {
+            if (images[i * 784 + y * 28 + x] > 0.5) {
+              x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+            }
+          }
+        }
+        const wide = x1 - x0 > y1 - y0;
+        out.fill((1 - pDigit) / 10, i * 11, i * 11 + 11);
+        out[i * 11 + (wide ? 10 : 1)] = pDigit;
+      }
+      return out;
+    },
+  };
+}
+
+const picture = (body: string) =>
+  sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="600" height="300"><rect width="600" height="300" fill="white"/>${body}</svg>`)).png().toBuffer();
+const stroke = (x: number) => `<path d="M${x} 60 L${x} 230" stroke="black" stroke-width="14" stroke-linecap="round"/>`;
+const bar = (x: number) => `<path d="M${x} 150 L${x + 120} 150" stroke="black" stroke-width="14" stroke-linecap="round"/>`;
+
+describe('an 11-class model decides per mark', () => {
+  it('drops the marks it calls "not a digit" and reads the rest left to right', async () => {
+    const r = await readDigits(await picture(stroke(100) + bar(200) + stroke(450)), elevenClass());
+    expect(r.noDigit).toBe(false);
+    expect(r.digits).toBe('11');
+    expect(r.perDigit.map((d) => d.notDigit! < 0.1)).toEqual([true, true]);
+  });
+
+  it('answers "no digit" with a reason when every mark is not a digit', async () => {
+    const r = await readDigits(await picture(bar(100) + bar(350)), elevenClass());
+    expect(r.noDigit).toBe(true);
+    expect(r.reason).toMatch(/none of the 2 marks I see is a digit/);
+    expect(r.candidates).toHaveLength(2);
+  });
+
+  it('a lone wide mark is not refused by the "wider than tall" rule but by the model', async () => {
+    const r = await readDigits(await picture(bar(250)), elevenClass());
+    expect(r.reason).toBe('no digit found: the one mark I see is not a digit');
+  });
+
+  it('an unsure digit is answered "not sure", not read', async () => {
+    const r = await readDigits(await picture(stroke(300)), elevenClass(0.4));
+    expect(r.noDigit).toBe(true);
+    expect(r.reason).toMatch(/not sure/);
+  });
+});
