@@ -62,15 +62,11 @@ async function main(): Promise<void> {
       missed += pic.marks.length;
     }
     bar.update(++done, n);
+    // long runs keep what they have: the files are rewritten every 250 pictures
+    if (done % 250 === 0 && done < n) await save(v.out!, crops);
   }
   bar.clear();
-  const images = new Float32Array(crops.length * IMAGE_SIZE);
-  const labels = new Uint8Array(crops.length);
-  crops.forEach((c, i) => {
-    images.set(c.image, i * IMAGE_SIZE);
-    labels[i] = c.label;
-  });
-  await saveCrops(v.out!, { images, labels, n: crops.length });
+  const { images, labels } = await save(v.out!, crops);
   const perClass = Array.from({ length: NONE_LABEL + 1 }, (_, k) => labels.filter((l) => l === k).length);
   const summary = { split, seed: split === 'train' ? seed : SPLIT_SEEDS.dev, pictures: n, crops: crops.length, perClass, skipped, digitsDrawn: drawn, digitsMissed: missed, filesRefused: refused, seconds: Math.round((performance.now() - started) / 1000) };
   console.log(`${crops.length} crops from ${n} pictures (${perClass[NONE_LABEL]} not a digit, ${skipped} ambiguous left out); ${drawn - missed} of ${drawn} drawn digits cut as one crop`);
@@ -86,6 +82,17 @@ async function main(): Promise<void> {
     pick.forEach((i, j) => sheetImages.set(images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE), j * IMAGE_SIZE));
     await writeFile(v.sheet, await renderImageGrid(sheetImages, pick.map((i) => (labels[i] === NONE_LABEL ? 'none' : String(labels[i]))), { columns: 16, scale: 2 }));
   }
+}
+
+async function save(prefix: string, crops: HarvestedCrop[]): Promise<{ images: Float32Array; labels: Uint8Array }> {
+  const images = new Float32Array(crops.length * IMAGE_SIZE);
+  const labels = new Uint8Array(crops.length);
+  crops.forEach((c, i) => {
+    images.set(c.image, i * IMAGE_SIZE);
+    labels[i] = c.label;
+  });
+  await saveCrops(prefix, { images, labels, n: crops.length });
+  return { images, labels };
 }
 
 runMain(main);
