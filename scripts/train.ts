@@ -12,6 +12,7 @@ import type { AugmentOptions } from '../src/data/augment.ts';
 import { NONE_LABEL, loadCrops } from '../src/data/crops.ts';
 import { concatDatasets, loadMnist, subset } from '../src/data/mnist.ts';
 import { loadModel, saveModel } from '../src/model/format.ts';
+import { widenToNone } from '../src/model/widen.ts';
 import { createKernelsSync, initKernels } from '../src/nn/kernels/index.ts';
 import type { Activation, InitScheme } from '../src/nn/layers/layer.ts';
 import type { LossName } from '../src/nn/losses.ts';
@@ -42,6 +43,7 @@ npm run train -- [options]
   --crops PREFIX     also train on these labelled crops (npm run harvest; needs an 11-class arch for "not a digit")
   --val-crops PREFIX also select on these crops (validation = MNIST validation + them; never test-split crops)
   --from DIR         fine-tune from an existing model instead of a fresh initialisation
+  --widen            with --from: add an 11th output, "not a digit", to a 10-digit model (weights kept)
   --seed N           random seed (default 1)
   --threads N        threads sharing each batch (default: 2 or the cores available)
   --name NAME        model name (default from the architecture)
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     crops: { type: 'string' },
     'val-crops': { type: 'string' },
     from: { type: 'string' },
+    widen: { type: 'boolean' },
     seed: { type: 'string' },
     threads: { type: 'string' },
     name: { type: 'string' },
@@ -119,14 +122,23 @@ async function main(): Promise<void> {
 
   let net: Network;
   let parent: string | null = null;
+  let description = arch.description;
+  if (v.widen && !v.from) fail('--widen needs --from DIR', 2);
   if (v.from) {
-    const base = await loadModel(v.from, { trainable: true, maxBatch: settings.batchSize, seed: settings.seed });
-    net = base.network;
+    const base = await loadModel(v.from, { trainable: !v.widen, maxBatch: settings.batchSize, seed: settings.seed });
     parent = base.name;
+    description = `${base.manifest.description}${v.widen ? ', with an 11th class "not a digit",' : ''} fine-tuned from ${parent}`;
+    if (v.widen) {
+      const wide = widenToNone(base.manifest, base.network.params());
+      net = new Network(wide.spec, { kernels: (heap) => createKernelsSync(heap), maxBatch: settings.batchSize, trainable: true, seed: settings.seed, init: base.manifest.init });
+      net.setParams(wide.params);
+    } else {
+      net = base.network;
+    }
   } else {
     net = new Network(arch.spec, { kernels: (heap) => createKernelsSync(heap), maxBatch: settings.batchSize, trainable: true, seed: settings.seed, init });
   }
-  console.log(`Training ${name}: ${v.from ? `fine-tuning ${parent}` : arch.description} [${describeSpec(net.spec)}], ${net.paramCount} parameters, kernels ${net.kernels.name}`);
+  console.log(`Training ${name}: ${description} [${describeSpec(net.spec)}], ${net.paramCount} parameters, kernels ${net.kernels.name}`);
   const outputs = net.outSize;
   if (outputs < 11 && [trainSet, validation].some((d) => d.labels.includes(NONE_LABEL))) {
     fail(`the crops include "not a digit" (label ${NONE_LABEL}) but ${archName} has ${outputs} outputs: use an 11-class architecture such as cnn-deep11`, 2);
@@ -157,7 +169,7 @@ async function main(): Promise<void> {
 
   await saveModel(outDir, net, {
     name,
-    description: v.from ? `${arch.description}, fine-tuned from ${parent}` : arch.description,
+    description,
     createdAt: new Date().toISOString(),
     parent,
     init,

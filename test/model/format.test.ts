@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from '../../src/model/format.ts';
+import { widenToNone } from '../../src/model/widen.ts';
 import { createKernelsSync, initKernels } from '../../src/nn/kernels/index.ts';
 import { Network } from '../../src/nn/network.ts';
 import { cnnRefSpec } from '../../src/nn/spec.ts';
@@ -112,5 +113,21 @@ describe('model files', () => {
     await expect(loadModel(odd)).rejects.toThrow(/"classes" must be the ten digits/);
     const eleven = await corrupt('eleven-on-ten', (m) => ({ manifest: JSON.stringify({ ...m, classes: [...(m.classes as string[]), 'none'] }) }));
     await expect(loadModel(eleven)).rejects.toThrow(/10 outputs but "classes" names 11/);
+  });
+});
+
+describe('widenToNone', () => {
+  it('adds a "not a digit" output that starts at zero and leaves the digits as they were', async () => {
+    const base = await loadModel(join(dir, 'tiny'));
+    const wide = widenToNone(base.manifest, base.network.params());
+    const net11 = new Network(wide.spec, { kernels: (h) => createKernelsSync(h), maxBatch: 8, trainable: false, seed: 1, init: 'he' });
+    net11.setParams(wide.params);
+    const p10 = base.predictProbs(images, 5);
+    const p11 = net11.predictProbs(images, 5);
+    for (let i = 0; i < 5; i++) {
+      const none = p11[i * 11 + 10];
+      for (let j = 0; j < 10; j++) expect(p11[i * 11 + j] / (1 - none)).toBeCloseTo(p10[i * 10 + j], 5);
+    }
+    expect(() => widenToNone(wide.spec === base.manifest.network ? base.manifest : { ...base.manifest, network: wide.spec }, wide.params)).toThrow(/10-unit dense layer/);
   });
 });
