@@ -16,6 +16,9 @@ import type { Reading } from '../vision/types.ts';
 import type { LiveStats, ModelInfo, RetrainRun } from '../store/index.ts';
 import { encodeFeedbackId, MODAL_LABEL_FIELD } from './customIds.ts';
 
+/** The picture formats people are told to send. */
+export const READABLE_FORMATS = 'a PNG, JPEG, WebP or GIF picture';
+
 export const COLOURS = { sure: 0x2ecc71, unsure: 0xf1c40f, none: 0x95a5a6, error: 0xe74c3c, info: 0x5865f2 } as const;
 
 export function percent(p: number | null | undefined, digits = 0): string {

@@ -1,19 +1,23 @@
 /** Who may do what: pure rules, tested alone. */
 
-export interface LabelRequest {
+/** Who gives a label. */
+export interface Labeller {
   /** who clicked / typed */
   userId: string;
-  /** who posted the picture (null once they used /forget) */
-  posterId: string | null;
   /** the member can manage messages in that channel (moderator) */
   canManageMessages: boolean;
 }
 
+export interface LabelRequest extends Labeller {
+  /** who posted the picture (null once they used /forget) */
+  posterId: string | null;
+}
+
 export type LabelVerdict = { allowed: true; trusted: true; asModerator: boolean } | { allowed: false; reason: string };
 
-/** The label request of an interaction on a prediction posted by `posterId`. */
-export function labelRequestOf(interaction: { user: { id: string }; memberPermissions: { has(p: 'ManageMessages'): boolean } | null }, posterId: string | null): LabelRequest {
-  return { userId: interaction.user.id, posterId, canManageMessages: interaction.memberPermissions?.has('ManageMessages') ?? false };
+/** The labeller behind an interaction. */
+export function labellerOf(interaction: { user: { id: string }; memberPermissions: { has(p: 'ManageMessages'): boolean } | null }): Labeller {
+  return { userId: interaction.user.id, canManageMessages: interaction.memberPermissions?.has('ManageMessages') ?? false };
 }
 
 /** Only the poster of the picture, or a moderator, may label it; such labels are trusted. */

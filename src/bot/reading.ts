@@ -1,12 +1,11 @@
 /**
- * One picture → a stored prediction and the answer payload: checks, download (bounded), read
+ * One picture → a stored prediction and the answer payload: size check, download (bounded), read
  * (concurrency-limited), record (one transaction). Every failure becomes a friendly message.
  */
 import { ImageRejectedError, type Reading } from '../vision/types.ts';
 import type { Prediction, PredictionSource } from '../store/index.ts';
 import type { BotContext } from './context.ts';
-import { formatAnswer, type MessagePayload } from './format.ts';
-import { isImageAttachment } from './permissions.ts';
+import { formatAnswer, READABLE_FORMATS, type MessagePayload } from './format.ts';
 
 export interface AttachmentRef {
   url: string;
@@ -78,9 +77,6 @@ export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<
   const a = req.attachment;
   const { limits } = ctx.config;
   try {
-    if (!isImageAttachment(a)) {
-      throw new UserFacingError(`\`${a.name}\` is not a picture I can read. Send a PNG, JPEG, WebP or GIF image.`, 'not-an-image');
-    }
     if (a.size > limits.imageBytes) {
       throw new UserFacingError(`This picture is too large (${mb(a.size)}; the limit is ${mb(limits.imageBytes)}).`, 'too-large');
     }
@@ -134,7 +130,7 @@ function friendlyRejection(err: ImageRejectedError): string {
     case 'corrupt':
       return 'I could not open this picture: the file looks damaged or is not really an image.';
     case 'unsupported':
-      return 'I cannot read this image format. Send a PNG, JPEG, WebP or GIF.';
+      return `I cannot read this image format. Send ${READABLE_FORMATS}.`;
     case 'empty':
       return 'This file is empty.';
     default:

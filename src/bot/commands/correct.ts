@@ -2,7 +2,8 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { parseLabel } from '../customIds.ts';
 import { withFeedback } from '../format.ts';
-import { canLabel, labelRequestOf } from '../permissions.ts';
+import { applyLabel, type Verdict } from '../labelling.ts';
+import { labellerOf } from '../permissions.ts';
 import { replyError } from '../replies.ts';
 import type { BotContext } from '../context.ts';
 import type { Prediction } from '../../store/index.ts';
@@ -25,23 +26,18 @@ export const correct: SlashCommand = {
       await replyError(interaction, 'I have not read any picture of yours yet (or you asked me to forget them).');
       return;
     }
-    const verdict = canLabel(labelRequestOf(interaction, prediction.userId));
-    if (!verdict.allowed) {
-      await replyError(interaction, verdict.reason);
-      return;
-    }
-    const updated = await ctx.store.feedback.give({ predictionId: prediction.id, userId: interaction.user.id, label, trusted: verdict.trusted, via: 'command' });
-    ctx.log.info({ predictionId: prediction.id, user: interaction.user.id, label, via: 'command' }, 'feedback');
+    const outcome = await applyLabel(ctx, prediction, labellerOf(interaction), label, 'command');
+    if (!outcome.ok) return void (await replyError(interaction, outcome.message, outcome.title));
     await interaction.reply({
-      content: `${updated?.labelStatus === 'confirmed' ? '✅ Confirmed' : '✏️ Corrected'} prediction #${prediction.id} (I read ${prediction.digits || 'nothing'}): it says **${label}**. Thanks!`,
+      content: `${outcome.verdict.kind === 'confirmed' ? '✅ Confirmed' : '✏️ Corrected'} prediction #${prediction.id} (I read ${prediction.digits || 'nothing'}): it says **${label}**. Thanks!`,
       flags: MessageFlags.Ephemeral,
     });
-    await editAnswer(ctx, prediction, { kind: updated?.labelStatus ?? 'corrected', label, userId: interaction.user.id, asModerator: verdict.asModerator });
+    await editAnswer(ctx, prediction, outcome.verdict);
   },
 };
 
 /** Best effort: shows the correction on the public answer of a chat prediction. */
-async function editAnswer(ctx: BotContext, p: Prediction, f: Parameters<typeof withFeedback>[1]): Promise<void> {
+async function editAnswer(ctx: BotContext, p: Prediction, verdict: Verdict): Promise<void> {
   if (!p.replyMessageId || p.source !== 'chat') return;
   try {
     const channel = await ctx.client.channels.fetch(p.channelId);
@@ -49,7 +45,7 @@ async function editAnswer(ctx: BotContext, p: Prediction, f: Parameters<typeof w
     const msg = await channel.messages.fetch(p.replyMessageId);
     const embed = msg.embeds[0]?.toJSON();
     if (!embed) return;
-    await msg.edit({ embeds: [withFeedback(embed, f)] });
+    await msg.edit({ embeds: [withFeedback(embed, verdict)] });
   } catch (err) {
     ctx.log.warn({ err, predictionId: p.id }, 'could not edit the answer after /correct');
   }
