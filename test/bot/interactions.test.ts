@@ -34,7 +34,7 @@ describe('slash commands and the context menu', () => {
     expect(body(calls[0]!).data?.flags ?? 0).toBe(0);
     expect(answer.method).toBe('PATCH');
     expect(body(answer).embeds?.[0]?.title).toBe('I read: 8');
-    await eventually(async () => expect(await h.store.predictions.latestForUser(u.id)).toMatchObject({ source: 'slash', digits: '8', replyMessageId: expect.any(String) }));
+    await eventually(async () => expect(await h.store.predictions.latestPostedBy(u.id)).toMatchObject({ source: 'slash', digits: '8', replyMessageId: expect.any(String) }));
   });
 
   it('/predict private:true answers ephemerally; a non-image gets a private refusal', async () => {
@@ -68,7 +68,7 @@ describe('slash commands and the context menu', () => {
     const i = h.emu.messageCommand({ user: asker, name: 'Read digits', target });
     const answer = await h.emu.waitForInteractionAnswer(i);
     expect(body(answer).embeds?.[0]?.title).toBe('I read: 41');
-    await eventually(async () => expect(await h.store.predictions.latestForUser(poster.id)).toMatchObject({ source: 'context', userId: poster.id, requestedBy: asker.id }));
+    await eventually(async () => expect(await h.store.predictions.latestPostedBy(poster.id)).toMatchObject({ source: 'context', userId: poster.id, requestedBy: asker.id }));
     // a message without pictures
     const plain = h.emu.postMessage({ author: poster, channelId: h.emu.channels.other.id, content: 'no pics' });
     const j = h.emu.messageCommand({ user: asker, name: 'Read digits', target: plain });

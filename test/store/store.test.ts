@@ -93,7 +93,7 @@ describe('store', () => {
     expect(r.feedback).toBe(1);
     expect(await store.samples.forPrediction(p.id)).toEqual([]);
     expect(await store.feedback.forPrediction(p.id)).toEqual([]);
-    expect(await store.predictions.latestForUser(base.userId)).toBeNull();
+    expect(await store.predictions.latestPostedBy(base.userId)).toBeNull();
     expect(await store.predictions.count()).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-/** /correct digit:<digits>: corrects the caller's most recent prediction (clients without components). */
+/** /correct digit:<digits>: corrects the answer to the caller's latest own picture (clients without components). */
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { parseLabel } from '../customIds.ts';
 import { withFeedback } from '../format.ts';
@@ -21,7 +21,7 @@ export const correct: SlashCommand = {
       await replyError(interaction, 'Give the digits only, e.g. `7` or `2024`.');
       return;
     }
-    const prediction = await ctx.store.predictions.latestForUser(interaction.user.id);
+    const prediction = await ctx.store.predictions.latestPostedBy(interaction.user.id);
     if (!prediction) {
       await replyError(interaction, 'I have not read any picture of yours yet (or you asked me to forget them).');
       return;
