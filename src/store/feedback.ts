@@ -66,34 +66,4 @@ export class FeedbackStore {
     const rs = await this.db.execute({ sql: 'SELECT * FROM feedback WHERE prediction_id = ? ORDER BY id', args: [predictionId] });
     return rs.rows.map((r) => ({ userId: String(r.user_id), kind: String(r.kind), label: String(r.label), trusted: num(r.trusted) === 1 }));
   }
-
-  /**
-   * /forget: deletes the user's samples and the feedback they gave or received, and detaches
-   * their identity from the predictions they were served (the counts stay). One transaction.
-   */
-  async forgetUser(userId: string): Promise<{ samples: number; feedback: number; predictions: number }> {
-    const results = await this.db.batch(
-      [
-        { sql: 'DELETE FROM samples WHERE user_id = ? OR prediction_id IN (SELECT id FROM predictions WHERE user_id = ?)', args: [userId, userId] },
-        { sql: 'DELETE FROM feedback WHERE user_id = ? OR prediction_id IN (SELECT id FROM predictions WHERE user_id = ?)', args: [userId, userId] },
-        {
-          sql: 'UPDATE samples SET label = NULL, trusted = 0 WHERE prediction_id IN (SELECT id FROM predictions WHERE labelled_by = ?)',
-          args: [userId],
-        },
-        {
-          sql: `UPDATE predictions SET user_id = NULL, requested_by = NULL, label = NULL, label_status = NULL,
-                  labelled_by = NULL, labelled_at = NULL, trusted = 0
-                WHERE user_id = ? OR requested_by = ?`,
-          args: [userId, userId],
-        },
-        {
-          sql: `UPDATE predictions SET label = NULL, label_status = NULL, labelled_by = NULL, labelled_at = NULL, trusted = 0
-                WHERE labelled_by = ?`,
-          args: [userId],
-        },
-      ],
-      'write',
-    );
-    return { samples: results[0]!.rowsAffected, feedback: results[1]!.rowsAffected, predictions: results[3]!.rowsAffected };
-  }
 }

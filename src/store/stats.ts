@@ -29,20 +29,25 @@ export class StatsStore {
     const since = new Date(now.getTime() - days * 86_400_000).toISOString();
     const [totals, week, waiting, perDigit, daily] = await this.db.batch(
       [
-        `SELECT count(*) AS n,
-                sum(label_status = 'confirmed') AS confirmed,
-                sum(label_status = 'corrected') AS corrected
-           FROM predictions`,
+        `SELECT (SELECT count(*) FROM predictions) + (SELECT coalesce(sum(served), 0) FROM forgotten_counts) AS n,
+                (SELECT count(*) FROM predictions WHERE label_status = 'confirmed') + (SELECT coalesce(sum(confirmed), 0) FROM forgotten_counts) AS confirmed,
+                (SELECT count(*) FROM predictions WHERE label_status = 'corrected') + (SELECT coalesce(sum(corrected), 0) FROM forgotten_counts) AS corrected`,
         {
-          sql: `SELECT sum(label_status = 'confirmed') AS confirmed, sum(label_status = 'corrected') AS corrected
-                  FROM predictions WHERE labelled_at >= ?`,
+          sql: `SELECT (SELECT count(*) FROM predictions WHERE label_status = 'confirmed' AND labelled_at >= ?1)
+                     + (SELECT coalesce(sum(confirmed), 0) FROM forgotten_counts WHERE day >= substr(?1, 1, 10)) AS confirmed,
+                       (SELECT count(*) FROM predictions WHERE label_status = 'corrected' AND labelled_at >= ?1)
+                     + (SELECT coalesce(sum(corrected), 0) FROM forgotten_counts WHERE day >= substr(?1, 1, 10)) AS corrected`,
           args: [weekAgo],
         },
         "SELECT count(*) AS n FROM samples WHERE label IS NOT NULL AND trusted = 1 AND split = 'train' AND used_in_run IS NULL",
         'SELECT label, predicted, count(*) AS n FROM samples WHERE label IS NOT NULL GROUP BY label, predicted',
         {
-          sql: `SELECT substr(labelled_at, 1, 10) AS day, count(*) AS total, sum(label_status = 'confirmed') AS correct
-                  FROM predictions WHERE labelled_at >= ? GROUP BY day ORDER BY day`,
+          sql: `SELECT day, sum(total) AS total, sum(correct) AS correct FROM (
+                  SELECT substr(labelled_at, 1, 10) AS day, 1 AS total, label_status = 'confirmed' AS correct
+                    FROM predictions WHERE label_status IS NOT NULL AND labelled_at >= ?1
+                  UNION ALL
+                  SELECT day, confirmed + corrected, confirmed FROM forgotten_counts WHERE confirmed + corrected > 0 AND day >= substr(?1, 1, 10)
+                ) GROUP BY day ORDER BY day`,
           args: [since],
         },
       ],

@@ -2,11 +2,10 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { parseLabel } from '../customIds.ts';
 import { withFeedback } from '../format.ts';
-import { applyLabel, type Verdict } from '../labelling.ts';
+import { editAnswer } from '../answers.ts';
+import { applyLabel } from '../labelling.ts';
 import { labellerOf } from '../permissions.ts';
 import { replyError } from '../replies.ts';
-import type { BotContext } from '../context.ts';
-import type { Prediction } from '../../store/index.ts';
 import type { SlashCommand } from './types.ts';
 
 export const correct: SlashCommand = {
@@ -32,21 +31,11 @@ export const correct: SlashCommand = {
       content: `${outcome.verdict.kind === 'confirmed' ? '✅ Confirmed' : '✏️ Corrected'} prediction #${prediction.id} (I read ${prediction.digits || 'nothing'}): it says **${label}**. Thanks!`,
       flags: MessageFlags.Ephemeral,
     });
-    await editAnswer(ctx, prediction, outcome.verdict);
+    // the chat answer shows the correction (an interaction's answer is updated by its own controls)
+    if (prediction.replyMessageId && prediction.source === 'chat') {
+      const verdict = outcome.verdict;
+      const edited = await editAnswer(ctx, prediction.channelId, prediction.replyMessageId, (embed) => ({ embed: withFeedback(embed, verdict) }));
+      if (!edited) ctx.log.warn({ predictionId: prediction.id }, 'could not edit the answer after /correct');
+    }
   },
 };
-
-/** Best effort: shows the correction on the public answer of a chat prediction. */
-async function editAnswer(ctx: BotContext, p: Prediction, verdict: Verdict): Promise<void> {
-  if (!p.replyMessageId || p.source !== 'chat') return;
-  try {
-    const channel = await ctx.client.channels.fetch(p.channelId);
-    if (!channel?.isTextBased()) return;
-    const msg = await channel.messages.fetch(p.replyMessageId);
-    const embed = msg.embeds[0]?.toJSON();
-    if (!embed) return;
-    await msg.edit({ embeds: [withFeedback(embed, verdict)] });
-  } catch (err) {
-    ctx.log.warn({ err, predictionId: p.id }, 'could not edit the answer after /correct');
-  }
-}

@@ -561,6 +561,11 @@ export class DiscordEmulator extends EventEmitter {
       const token = m[2]!;
       if (b?.type === 4) this.interactionOriginal.set(token, this.createMessage(this.channelOfToken(token), { ...c, body: b.data ?? {} }));
       if (b?.type === 5) this.interactionOriginal.set(token, this.createMessage(this.channelOfToken(token), { ...c, body: { content: '', flags: (b.data as { flags?: number } | undefined)?.flags ?? 0 }, files: [] }));
+      if (b?.type === 7) {
+        // an update edits the message the component is on, as Discord does
+        const target = this.messages.get(String((this.findInteractionByCallbackPath(path)?.message as { id?: string } | undefined)?.id));
+        if (target) this.editMessage(target, { ...c, body: b.data ?? {}, files: [] });
+      }
       return [204, null];
     }
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path))) {
@@ -647,23 +652,6 @@ export class DiscordEmulator extends EventEmitter {
       msg.attachments = [...kept, ...this.filesToAttachments(c)];
     }
     msg.edited_timestamp = new Date().toISOString();
-    return msg;
-  }
-
-  /** Applies an interaction's `update` (callback type 7) to the emulator's copy of the message. */
-  messageAfterUpdates(id: string): ApiMessage | undefined {
-    const msg = this.messages.get(id);
-    if (!msg) return undefined;
-    for (const c of this.calls) {
-      if (!c.path.endsWith('/callback')) continue;
-      const b = c.body as { type?: number; data?: Record<string, Json> } | null;
-      if (b?.type !== 7) continue;
-      const ev = this.findInteractionByCallbackPath(c.path);
-      if ((ev?.message as { id?: string } | undefined)?.id !== id) continue;
-      if (typeof b.data?.content === 'string') msg.content = b.data.content;
-      if (Array.isArray(b.data?.embeds)) msg.embeds = b.data.embeds;
-      if (Array.isArray(b.data?.components)) msg.components = b.data.components;
-    }
     return msg;
   }
 
