@@ -23,7 +23,7 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
     return;
   }
   const by = labellerOf(interaction);
-  let label: string | null;
+  let label: string;
   let via: FeedbackVia;
   switch (action.kind) {
     case 'number': {
@@ -42,17 +42,15 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
       via = 'button';
       break;
     case 'pick':
-      label = interaction.isStringSelectMenu() ? parseLabel(interaction.values[0] ?? '') : null;
-      via = 'select';
+    case 'modal': {
+      const typed = interaction.isStringSelectMenu() ? interaction.values[0] : interaction.isModalSubmit() ? interaction.fields.getTextInputValue(MODAL_LABEL_FIELD) : undefined;
+      if (typed === undefined) return;
+      const parsed = parseLabel(typed);
+      if (!parsed.ok) return void (await replyError(interaction, parsed.reason));
+      label = parsed.label;
+      via = action.kind === 'pick' ? 'select' : 'modal';
       break;
-    case 'modal':
-      label = interaction.isModalSubmit() ? parseLabel(interaction.fields.getTextInputValue(MODAL_LABEL_FIELD)) : null;
-      via = 'modal';
-      break;
-  }
-  if (!label) {
-    await replyError(interaction, 'Give the digits only, e.g. `7` or `2024`.');
-    return;
+    }
   }
   const outcome = await applyLabel(ctx, prediction, by, label, via);
   if (!outcome.ok) return void (await replyError(interaction, outcome.message, outcome.title));

@@ -14,7 +14,7 @@ import {
 } from 'discord.js';
 import type { Reading } from '../vision/types.ts';
 import type { ForgetReport, LiveStats, ModelInfo, RetrainRun } from '../store/index.ts';
-import { encodeFeedbackId, MODAL_LABEL_FIELD } from './customIds.ts';
+import { encodeFeedbackId, LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, MODAL_LABEL_FIELD } from './customIds.ts';
 
 /** The picture formats people are told to send. */
 export const READABLE_FORMATS = 'a PNG, JPEG, WebP or GIF picture';
@@ -156,11 +156,11 @@ export function labelModal(predictionId: number): APIModalInteractionResponseCal
           {
             type: ComponentType.TextInput,
             custom_id: MODAL_LABEL_FIELD,
-            label: 'The digits, left to right',
+            label: `The digits, left to right (at most ${MAX_LABEL_DIGITS})`,
             style: TextInputStyle.Short,
             min_length: 1,
-            max_length: 32,
-            placeholder: 'e.g. 7 or 2024',
+            max_length: LABEL_INPUT_CHARS,
+            placeholder: 'digits and spaces only, e.g. 7 or 2024',
             required: true,
           },
         ],

@@ -3,6 +3,9 @@ import type { Client, InStatement } from '@libsql/client';
 import { num } from './db.ts';
 import { toPrediction, type Prediction } from './predictions.ts';
 
+/** The longest label (the most digits one picture may be said to show). */
+export const MAX_LABEL_DIGITS = 32;
+
 export type FeedbackVia = 'button' | 'select' | 'modal' | 'command';
 
 export interface NewFeedback {
@@ -24,7 +27,7 @@ export class FeedbackStore {
    * digits as were read, to each sample (one transaction). Returns the updated prediction.
    */
   async give(f: NewFeedback): Promise<Prediction | null> {
-    if (!/^\d{1,32}$/.test(f.label)) throw new Error('a label is 1 to 32 digits');
+    if (!new RegExp(`^\\d{1,${MAX_LABEL_DIGITS}}$`).test(f.label)) throw new Error(`a label is 1 to ${MAX_LABEL_DIGITS} digits`);
     const at = (f.at ?? new Date()).toISOString();
     const current = await this.db.execute({ sql: 'SELECT digits, label FROM predictions WHERE id = ?', args: [f.predictionId] });
     const row = current.rows[0];

@@ -138,9 +138,9 @@ describe('custom ids and labels', () => {
     for (const kind of ['confirm', 'pick', 'number', 'modal'] as const) expect(decodeFeedbackId(encodeFeedbackId({ kind, predictionId: 99 }))).toEqual({ kind, predictionId: 99 });
     expect(decodeFeedbackId('fb:ok:abc')).toBeNull();
     expect(decodeFeedbackId('other')).toBeNull();
-    expect(parseLabel(' 2 024 ')).toBe('2024');
-    expect(parseLabel('seven')).toBeNull();
-    expect(parseLabel('')).toBeNull();
+    expect(parseLabel(' 2 024 ')).toEqual({ ok: true, label: '2024' });
+    expect(parseLabel('seven').ok).toBe(false);
+    expect(parseLabel('').ok).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 /** /correct digit:<digits>: corrects the answer to the caller's latest own picture (clients without components). */
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { parseLabel } from '../customIds.ts';
+import { LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, parseLabel } from '../customIds.ts';
 import { withFeedback } from '../format.ts';
 import { editAnswer } from '../answers.ts';
 import { applyLabel } from '../labelling.ts';
@@ -13,13 +13,13 @@ export const correct: SlashCommand = {
   data: new SlashCommandBuilder()
     .setName('correct')
     .setDescription('Correct my answer to your most recent picture')
-    .addStringOption((o) => o.setName('digit').setDescription('What the picture really says (a digit, or a number)').setRequired(true).setMaxLength(40)),
+    .addStringOption((o) =>
+      o.setName('digit').setDescription(`What the picture really says: digits (spaces allowed), at most ${MAX_LABEL_DIGITS}`).setRequired(true).setMaxLength(LABEL_INPUT_CHARS),
+    ),
   async execute(ctx, interaction) {
-    const label = parseLabel(interaction.options.getString('digit', true));
-    if (!label) {
-      await replyError(interaction, 'Give the digits only, e.g. `7` or `2024`.');
-      return;
-    }
+    const parsed = parseLabel(interaction.options.getString('digit', true));
+    if (!parsed.ok) return void (await replyError(interaction, parsed.reason));
+    const label = parsed.label;
     const prediction = await ctx.store.predictions.latestPostedBy(interaction.user.id);
     if (!prediction) {
       await replyError(interaction, 'I have not read any picture of yours yet (or you asked me to forget them).');
