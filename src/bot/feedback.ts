@@ -1,5 +1,5 @@
 /** The feedback components under each answer: ✅ right, the 0-9 menu, ✏️ → modal for a number. */
-import { MessageFlags, type APIEmbed, type ButtonInteraction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
+import { type APIEmbed, type ButtonInteraction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
 import type { BotContext } from './context.ts';
 import { decodeFeedbackId, MODAL_LABEL_FIELD, parseLabel } from './customIds.ts';
 import { labelModal, withFeedback } from './format.ts';
@@ -21,6 +21,12 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
   if (!prediction) {
     await replyError(interaction, 'I no longer have this answer (it may have been forgotten).');
     return;
+  }
+  // the control must sit on the answer it names (Discord blocks forged ids; this is defence in depth)
+  const from = interaction.isModalSubmit() ? (interaction.isFromMessage() ? interaction.message.id : null) : interaction.message.id;
+  if (from === null || from !== prediction.replyMessageId) {
+    ctx.log.warn({ predictionId: prediction.id, message: from, user: interaction.user.id }, 'feedback refused: the control does not match its message');
+    return void (await replyError(interaction, 'This control does not belong to this message.'));
   }
   const by = labellerOf(interaction);
   let label: string;
@@ -45,6 +51,8 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
     case 'modal': {
       const typed = interaction.isStringSelectMenu() ? interaction.values[0] : interaction.isModalSubmit() ? interaction.fields.getTextInputValue(MODAL_LABEL_FIELD) : undefined;
       if (typed === undefined) return;
+      // the menu offers 0-9: anything else did not come from it
+      if (action.kind === 'pick' && !/^[0-9]$/.test(typed)) return void (await replyError(interaction, 'Pick one digit, 0 to 9.'));
       const parsed = parseLabel(typed);
       if (!parsed.ok) return void (await replyError(interaction, parsed.reason));
       label = parsed.label;
@@ -54,10 +62,7 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
   }
   const outcome = await applyLabel(ctx, prediction, by, label, via);
   if (!outcome.ok) return void (await replyError(interaction, outcome.message, outcome.title));
-  if (interaction.isModalSubmit() && !interaction.isFromMessage()) {
-    await interaction.reply({ content: `Thanks: prediction #${prediction.id} says **${label}**.`, flags: MessageFlags.Ephemeral });
-    return;
-  }
-  const current = interaction.message?.embeds[0]?.toJSON() as APIEmbed | undefined;
+  if (interaction.isModalSubmit() && !interaction.isFromMessage()) return; // refused above; narrows the type
+  const current = interaction.message.embeds[0]?.toJSON() as APIEmbed | undefined;
   await interaction.update({ embeds: [withFeedback(current ?? { title: `I read: ${prediction.digits}` }, outcome.verdict)] });
 }

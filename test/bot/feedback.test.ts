@@ -68,3 +68,39 @@ describe('label parsing: digits and spaces only, each refusal says why', () => {
     expect((await h.store.predictions.get(id))?.label).toBeNull();
   });
 });
+
+describe('forged components (defence in depth)', () => {
+  it('refuses a custom_id that names another answer than the message it came from', async () => {
+    const u = h.emu.user('jay');
+    const first = await post(u, 'digits:3');
+    const second = await post(u, 'digits:8');
+    const c = h.emu.component({ user: u, message: first.answer, customId: `fb:pick:${second.id}`, values: ['1'] });
+    expect(refusalOf(await h.emu.waitForInteractionAnswer(c))).toContain('does not belong to this message');
+    const m = h.emu.modalSubmit({ user: u, message: first.answer, customId: `fb:modal:${second.id}`, fields: { label: '1' } });
+    expect(refusalOf(await h.emu.waitForInteractionAnswer(m))).toContain('does not belong to this message');
+    const ok = h.emu.component({ user: u, message: first.answer, customId: `fb:ok:${second.id}` });
+    expect(refusalOf(await h.emu.waitForInteractionAnswer(ok))).toContain('does not belong to this message');
+    expect((await h.store.predictions.get(second.id))?.label).toBeNull();
+    expect((await h.store.predictions.get(first.id))?.label).toBeNull();
+  });
+
+  it('refuses a menu value outside 0-9', async () => {
+    const u = h.emu.user('kim');
+    const { answer, id } = await post(u, 'digits:3');
+    for (const v of ['12345', '']) {
+      const c = h.emu.component({ user: u, message: answer, customId: `fb:pick:${id}`, values: [v] });
+      expect(refusalOf(await h.emu.waitForInteractionAnswer(c))).toContain('one digit, 0 to 9');
+    }
+    expect((await h.store.predictions.get(id))?.label).toBeNull();
+    // the genuine menu still works
+    const c = h.emu.component({ user: u, message: answer, customId: `fb:pick:${id}`, values: ['5'] });
+    expect(body(await h.emu.waitForInteractionAnswer(c)).type).toBe(7);
+    expect((await h.store.predictions.get(id))?.label).toBe('5');
+  });
+});
+
+describe('hygiene', () => {
+  it('made no REST call the emulator had to refuse', () => {
+    expect(h.emu.calls.filter((c) => c.status >= 400).map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([]);
+  });
+});

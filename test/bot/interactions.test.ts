@@ -18,8 +18,10 @@ const EPHEMERAL = 64;
 /** posts a picture in the watched channel and returns the bot's answer message (as the emulator stored it) */
 async function answerFor(author: ReturnType<Harness['emu']['user']>, text: string): Promise<ApiMessage> {
   const msg = h.emu.postMessage({ author, channelId: h.emu.channels.watched.id, attachments: [h.emu.attachment(png(text), 'p.png', 'image/png')] });
-  const reply = await h.emu.waitForReply(msg.id);
-  return h.emu.messageFromCall(reply);
+  const answer = h.emu.messageFromCall(await h.emu.waitForReply(msg.id));
+  // a control is accepted on its own answer only: wait until the bot recorded which message that is
+  await eventually(async () => expect((await h.store.predictions.get(predictionIdOf(answer)))?.replyMessageId).toBe(answer.id));
+  return answer;
 }
 const predictionIdOf = (answer: ApiMessage) => Number(/prediction #(\d+)/.exec(String((answer.embeds[0] as APIEmbed).footer?.text))![1]);
 
