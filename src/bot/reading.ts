@@ -36,6 +36,8 @@ export class UserFacingError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** the sender's network failing is worth a warning; a refused file is routine */
+    readonly level: 'info' | 'warn' = 'info',
   ) {
     super(message);
     this.name = 'UserFacingError';
@@ -44,30 +46,39 @@ export class UserFacingError extends Error {
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 0)} MB`;
 
-/** Downloads at most `maxBytes` bytes of an attachment, within a timeout. */
+const isTimeout = (err: unknown) => err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+
+/** Downloads at most `maxBytes` bytes of an attachment, within a timeout (headers and body). */
 export async function download(url: string, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-    throw new UserFacingError(timeout ? 'Downloading the picture took too long. Please try again.' : 'I could not download the picture. Please try again.', timeout ? 'download-timeout' : 'download-failed');
+    if (isTimeout(err)) throw new UserFacingError('Downloading the picture took too long, please try again.', 'download-timeout', 'warn');
+    throw new UserFacingError('I could not download the picture, please try again.', 'download-failed', 'warn');
   }
-  if (!res.ok || !res.body) throw new UserFacingError(`I could not download the picture (HTTP ${res.status}).`, 'download-failed');
+  if (!res.ok || !res.body) throw new UserFacingError(`I could not download the picture (HTTP ${res.status}).`, 'download-failed', 'warn');
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new UserFacingError(`This picture is too large (${mb(declared)}; the limit is ${mb(maxBytes)}).`, 'too-large');
   const chunks: Buffer[] = [];
   let total = 0;
   const reader = res.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+    let part: ReadableStreamReadResult<Uint8Array>;
+    try {
+      part = await reader.read();
+    } catch (err) {
+      // the first bytes came, then the sender's connection stalled or broke: not a bug of ours
+      if (isTimeout(err)) throw new UserFacingError('Downloading the picture took too long, please try again.', 'download-timeout', 'warn');
+      throw new UserFacingError('Downloading the picture was interrupted, please try again.', 'download-interrupted', 'warn');
+    }
+    if (part.done) break;
+    total += part.value.byteLength;
     if (total > maxBytes) {
       await reader.cancel();
       throw new UserFacingError(`This picture is too large (the limit is ${mb(maxBytes)}).`, 'too-large');
     }
-    chunks.push(Buffer.from(value));
+    chunks.push(Buffer.from(part.value));
   }
   if (total === 0) throw new UserFacingError('This file is empty.', 'empty');
   return Buffer.concat(chunks);
@@ -113,7 +124,7 @@ export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<
     return { ok: true, prediction, reading, payload };
   } catch (err) {
     if (err instanceof UserFacingError) {
-      ctx.log.info({ code: err.code, source: req.source, user: req.posterId, file: a.name }, 'picture refused');
+      ctx.log[err.level]({ code: err.code, source: req.source, user: req.posterId, file: a.name }, 'picture refused');
       return { ok: false, code: err.code, message: err.message };
     }
     if (err instanceof ImageRejectedError) {

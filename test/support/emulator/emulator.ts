@@ -38,6 +38,9 @@ interface Session {
   log: { s: number; t: string; d: Json }[];
 }
 
+/** How a CDN download goes wrong after the first bytes. */
+export type CdnFault = 'stall' | 'reset';
+
 export interface EmulatorOptions {
   token?: string;
   heartbeatIntervalMs?: number;
@@ -57,7 +60,7 @@ export class DiscordEmulator extends EventEmitter {
   readonly calls: RestCall[] = [];
   /** messages the emulator knows: posted by tests or created by the bot */
   readonly messages = new Map<string, ApiMessage>();
-  readonly cdn = new Map<string, { bytes: Buffer; contentType: string }>();
+  readonly cdn = new Map<string, { bytes: Buffer; contentType: string; fault?: CdnFault }>();
   readonly registeredCommands: { scope: string; commands: Json[] }[] = [];
   gatewayConnections = 0;
   identifies = 0;
@@ -270,11 +273,14 @@ export class DiscordEmulator extends EventEmitter {
     return { id: snowflake(), username: name, discriminator: '0', global_name: name, avatar: null, ...(opts.bot ? { bot: true } : {}) };
   }
 
-  /** Stores bytes on the CDN and returns the attachment object that points at them. */
-  attachment(bytes: Buffer, filename: string, contentType: string | null, extra: Partial<ApiAttachment> = {}): ApiAttachment {
+  /**
+   * Stores bytes on the CDN and returns the attachment object that points at them. A `fault`
+   * sends the headers and the first half of the bytes, then stalls or resets the connection.
+   */
+  attachment(bytes: Buffer, filename: string, contentType: string | null, extra: Partial<ApiAttachment> = {}, fault?: CdnFault): ApiAttachment {
     const id = snowflake();
     const path = `/attachments/${id}/${encodeURIComponent(filename)}`;
-    this.cdn.set(path, { bytes, contentType: contentType ?? 'application/octet-stream' });
+    this.cdn.set(path, { bytes, contentType: contentType ?? 'application/octet-stream', ...(fault ? { fault } : {}) });
     return {
       id, filename, size: bytes.length, url: `${this.baseUrl}${path}`, proxy_url: `${this.baseUrl}${path}`,
       ...(contentType ? { content_type: contentType } : {}), ...extra,
@@ -475,8 +481,13 @@ export class DiscordEmulator extends EventEmitter {
     if (req.method === 'GET' && this.cdn.has(url.pathname)) {
       const f = this.cdn.get(url.pathname)!;
       res.writeHead(200, { 'content-type': f.contentType, 'content-length': String(f.bytes.length) });
-      res.end(f.bytes);
-      return;
+      if (!f.fault) {
+        res.end(f.bytes);
+        return;
+      }
+      res.write(f.bytes.subarray(0, Math.ceil(f.bytes.length / 2)));
+      if (f.fault === 'reset') setTimeout(() => res.socket?.resetAndDestroy(), 20);
+      return; // 'stall': the rest never comes (stop() closes the connection)
     }
     const m = /^\/api\/v10(\/.*)$/.exec(url.pathname);
     if (!m) {
