@@ -49,10 +49,13 @@ export function shouldReadMessage(f: ChatFacts): boolean {
   return f.watchChannelIds.includes(f.channelId) || (f.parentId !== null && f.watchChannelIds.includes(f.parentId));
 }
 
-const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp|bmp|tiff?|avif|heic|heif)$/i;
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp|bmp|tiff?|avif|heic|heif|svg)$/i;
 
-/** An attachment worth reading: an image by content type or, without one, by file name. */
+/**
+ * An attachment worth reading: an image by content type (SVG included) or, without one, by file
+ * name. The reader decides what it can decode; what it cannot gets a refusal, never silence.
+ */
 export function isImageAttachment(a: { contentType: string | null; name: string }): boolean {
-  if (a.contentType) return a.contentType.toLowerCase().startsWith('image/') && !a.contentType.toLowerCase().includes('svg');
+  if (a.contentType) return a.contentType.toLowerCase().startsWith('image/');
   return IMAGE_EXTENSIONS.test(a.name);
 }

@@ -103,9 +103,10 @@ describe('permissions', () => {
     expect(shouldReadMessage({ ...base, isDm: true, authorId: 'b' })).toBe(false);
   });
 
-  it('image attachments by type, or by name without one; never SVG', () => {
+  it('image attachments by type, or by name without one; SVG too (the reader answers or refuses)', () => {
     expect(isImageAttachment({ contentType: 'image/png', name: 'x' })).toBe(true);
-    expect(isImageAttachment({ contentType: 'image/svg+xml', name: 'x.svg' })).toBe(false);
+    expect(isImageAttachment({ contentType: 'image/svg+xml', name: 'x.svg' })).toBe(true);
+    expect(isImageAttachment({ contentType: null, name: 'x.SVG' })).toBe(true);
     expect(isImageAttachment({ contentType: 'text/plain', name: 'x.png' })).toBe(false);
     expect(isImageAttachment({ contentType: null, name: 'photo.JPG' })).toBe(true);
     expect(isImageAttachment({ contentType: null, name: 'notes.txt' })).toBe(false);
