@@ -94,7 +94,8 @@ export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<
     const bytes = await download(a.url, limits.imageBytes, limits.downloadTimeoutMs);
     // the model is captured once: a hot swap during this read does not mix models
     const model = ctx.models.current();
-    const reading = await ctx.reads.run(() => ctx.readDigits(bytes, model.classifier));
+    // someone waiting on a command or the context menu goes before chat pictures
+    const reading = await ctx.reads.run(() => ctx.readDigits(bytes, model.classifier), req.source === 'chat' ? 'chat' : 'interactive');
     const prediction = await ctx.store.predictions.record({
       userId: req.posterId,
       requestedBy: req.requestedBy,
