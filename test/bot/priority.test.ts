@@ -21,9 +21,12 @@ describe('Limiter priorities', () => {
 });
 
 const reads: string[] = [];
+let releaseFirst!: () => void;
+const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+/** the first chat picture is held until the test lets it go, so the queue is full and stable */
 const slowReader: ReadDigitsFn = async (bytes, c) => {
   reads.push(bytes.toString('utf8'));
-  await new Promise((r) => setTimeout(r, 80));
+  if (reads.length === 1) await firstHeld;
   return fakeReadDigits(bytes, c);
 };
 
@@ -42,9 +45,11 @@ describe('the reading queue in the bot', () => {
       h.emu.postMessage({ author: u, channelId: h.emu.channels.watched.id, attachments: [h.emu.attachment(png(`digits:${i}`), 'p.png', 'image/png')] }),
     );
     await eventually(async () => expect(reads.length).toBe(1));
-    await eventually(async () => expect(h.bot.ctx.reads.pending).toBe(7));
+    await eventually(async () => expect(h.bot.ctx.reads.pending).toBe(7), 10_000);
     const att = h.emu.attachment(png('digits:99'), 'cmd.png', 'image/png');
     const i = h.emu.slashCommand({ user: h.emu.user('cmd'), name: 'predict', options: [{ name: 'image', type: 11, value: att.id }], attachments: [att] });
+    await eventually(async () => expect(h.bot.ctx.reads.pending).toBe(8), 10_000);
+    releaseFirst();
     const answer = await h.emu.waitForInteractionAnswer(i);
     expect(firstEmbed(answer).title).toBe('I read: 99');
     expect(reads.indexOf('digits:99')).toBe(1);
