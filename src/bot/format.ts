@@ -246,6 +246,7 @@ export interface StatsInput {
 /** The /stats embed. */
 export function formatStats(s: StatsInput): APIEmbed {
   const l = s.live;
+  const labelledDigits = l.perDigit.reduce((a, d) => a + d.total, 0);
   const perDigit = l.perDigit
     .map((d) => `\`${d.digit}\` ${d.total > 0 ? `${percent(d.correct / d.total).padStart(4)} of ${d.total}` : '  – '}`)
     .join('\n');
@@ -262,7 +263,7 @@ export function formatStats(s: StatsInput): APIEmbed {
     },
     {
       name: 'Live accuracy (users’ feedback)',
-      value: `all time: **${percent(l.accuracyAll, 1)}** (${l.confirmed + l.corrected} answers rated)\nlast 7 days: **${percent(l.accuracy7d, 1)}** (${l.feedback7d} rated)`,
+      value: `all time: **${percent(l.accuracyAll, 1)}** (${count(l.confirmed + l.corrected, 'answer')} rated)\nlast 7 days: **${percent(l.accuracy7d, 1)}** (${count(l.feedback7d, 'answer')} rated)`,
       inline: true,
     },
     {
@@ -270,7 +271,7 @@ export function formatStats(s: StatsInput): APIEmbed {
       value: `predictions served: **${l.predictions}**\nconfirmed: **${l.confirmed}** · corrected: **${l.corrected}**\nsamples waiting for retraining: **${l.samplesWaiting}**`,
       inline: true,
     },
-    { name: 'Per-digit live accuracy', value: perDigit || '–', inline: false },
+    { name: `Per-digit live accuracy (${count(labelledDigits, 'labelled digit')})`, value: perDigit || '–', inline: false },
     { name: 'Last retraining', value: formatRun(s.lastRun) },
     ...(s.earlierRuns?.length ? [{ name: 'Earlier retraining runs', value: truncate(s.earlierRuns.map(formatRunLine).join('\n'), 1000) }] : []),
   ];

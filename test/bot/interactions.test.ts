@@ -110,7 +110,8 @@ describe('feedback', () => {
     expect(text).toContain('fake-model');
     expect(text).toContain('99.12%');
     expect(text).toMatch(/confirmed: \*\*1\*\* · corrected: \*\*1\*\*/);
-    expect(embed.image?.url).toBe('attachment://feedback-confusion.png');
+    expect(embed.image?.url).toBe('attachment://live-accuracy.png');
+    expect(st.files.map((f) => f.name)).toEqual(['live-accuracy.png', 'feedback-confusion.png']);
     expect(st.files[0]!.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
 

@@ -70,7 +70,7 @@ describe('format', () => {
     const live: LiveStats = {
       predictions: 10, confirmed: 6, corrected: 2, accuracyAll: 0.75, accuracy7d: 0.5, feedback7d: 4, samplesWaiting: 3,
       perDigit: Array.from({ length: 10 }, (_, d) => ({ digit: d, total: d === 3 ? 4 : 0, correct: d === 3 ? 3 : 0 })),
-      confusion: [], daily: [],
+      confusion: [], daily: [], since: '2026-01-01',
     };
     const e = formatStats({ model: fakeModel.info, live, lastRun: null, chartName: 'c.png' });
     const s = JSON.stringify(e);
