@@ -77,6 +77,18 @@ describe('slash commands and the context menu', () => {
     expect(body(await h.emu.waitForInteractionAnswer(j)).data?.flags).toBe(EPHEMERAL);
   });
 
+  it('"Read digits" on many pictures takes the same path as chat: answers in order, a private refusal for a bad one, the limit said', async () => {
+    const poster = h.emu.user('lou');
+    const asker = h.emu.user('max');
+    const texts = ['digits:1', 'garbage', 'digits:3', 'digits:4', 'digits:5', 'digits:6'];
+    const target = h.emu.postMessage({ author: poster, channelId: h.emu.channels.other.id, attachments: texts.map((t, i) => h.emu.attachment(png(t), `p${i}.png`, 'image/png')) });
+    const i = h.emu.messageCommand({ user: asker, name: 'Read digits', target });
+    await h.emu.waitForCall((c) => c.path.includes(String(i.token)) && String(body(c).content ?? '').includes('first 4 pictures'));
+    const calls = h.emu.interactionCalls(i).filter((c) => c.method !== 'DELETE' && !c.path.endsWith('/callback'));
+    expect(calls.map((c) => body(c).embeds?.[0]?.title ?? body(c).content)).toEqual(['I read: 1', 'I could not read p1.png', 'I read: 3', 'I read: 4', 'I read the first 4 pictures only (limit per message).']);
+    expect(calls.map((c) => (body(c).flags ?? 0) & EPHEMERAL)).toEqual([0, EPHEMERAL, 0, 0, 0]);
+  });
+
   it('/help answers privately', async () => {
     const i = h.emu.slashCommand({ user: h.emu.user('uma'), name: 'help' });
     const a = await h.emu.waitForInteractionAnswer(i);
