@@ -1,4 +1,7 @@
-/** custom_id encoding for the feedback components (pure). Kept short: Discord allows 100 chars. */
+/** custom_id encoding for the feedback components, and typed labels (pure). Kept short: Discord allows 100 chars. */
+import { MAX_LABEL_DIGITS } from '../store/feedback.ts';
+
+export { MAX_LABEL_DIGITS };
 
 export type FeedbackAction =
   | { kind: 'confirm'; predictionId: number }
@@ -23,8 +26,26 @@ export function decodeFeedbackId(id: string): FeedbackAction | null {
 /** the text input inside the "type the number" modal */
 export const MODAL_LABEL_FIELD = 'label';
 
-/** A label typed by a user: digits only (spaces ignored), 1 to 32 of them. */
-export function parseLabel(input: string): string | null {
-  const s = input.replace(/[\s,._-]/g, '');
-  return /^\d{1,32}$/.test(s) ? s : null;
+/** Room to type a label with spaces between the digits (the digits are checked by parseLabel). */
+export const LABEL_INPUT_CHARS = 2 * MAX_LABEL_DIGITS;
+
+export type ParsedLabel = { ok: true; label: string } | { ok: false; reason: string };
+
+const NAMED: Record<string, string> = { '-': 'a minus sign (`-`)', '+': 'a plus sign (`+`)', '.': 'a decimal point (`.`)', ',': 'a comma (`,`)' };
+
+/**
+ * A label typed by a user: the digits the picture shows, left to right, 1 to MAX_LABEL_DIGITS of
+ * them; spaces between them are dropped. Anything else is refused with the reason (`-5` is not
+ * 5, `1.5` is not 15, `1,000` is not 1000).
+ */
+export function parseLabel(input: string): ParsedLabel {
+  const shown = input.trim();
+  const bad = [...shown].find((c) => !/[\d\s]/.test(c));
+  if (bad !== undefined) {
+    return { ok: false, reason: `A label is digits and spaces only: \`${shown.slice(0, 40)}\` has ${NAMED[bad] ?? `\`${bad}\``}.` };
+  }
+  const digits = shown.replace(/\s+/g, '');
+  if (digits === '') return { ok: false, reason: 'Type the digits the picture shows, e.g. `7` or `2024`.' };
+  if (digits.length > MAX_LABEL_DIGITS) return { ok: false, reason: `A label is at most ${MAX_LABEL_DIGITS} digits; this one has ${digits.length}.` };
+  return { ok: true, label: digits };
 }

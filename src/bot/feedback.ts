@@ -1,9 +1,10 @@
 /** The feedback components under each answer: ✅ right, the 0-9 menu, ✏️ → modal for a number. */
-import type { APIEmbed, ButtonInteraction, ModalSubmitInteraction, StringSelectMenuInteraction } from 'discord.js';
+import { type APIEmbed, type ButtonInteraction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
 import type { BotContext } from './context.ts';
-import { decodeFeedbackId, MODAL_LABEL_FIELD, parseLabel, type FeedbackAction } from './customIds.ts';
+import { decodeFeedbackId, MODAL_LABEL_FIELD, parseLabel } from './customIds.ts';
 import { labelModal, withFeedback } from './format.ts';
-import { canLabel, labelRequestOf } from './permissions.ts';
+import { applyLabel, NOT_YOURS, permissionFor } from './labelling.ts';
+import { labellerOf } from './permissions.ts';
 import { replyError } from './replies.ts';
 import type { FeedbackVia } from '../store/feedback.ts';
 
@@ -21,19 +22,23 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
     await replyError(interaction, 'I no longer have this answer (it may have been forgotten).');
     return;
   }
-  const verdict = canLabel(labelRequestOf(interaction, prediction.userId));
-  if (!verdict.allowed) {
-    await replyError(interaction, verdict.reason, 'Not yours to correct');
-    ctx.log.info({ predictionId: prediction.id, user: interaction.user.id }, 'feedback refused: not the poster nor a moderator');
-    return;
+  // the control must sit on the answer it names (Discord blocks forged ids; this is defence in depth)
+  const from = interaction.isModalSubmit() ? (interaction.isFromMessage() ? interaction.message.id : null) : interaction.message.id;
+  if (from === null || from !== prediction.replyMessageId) {
+    ctx.log.warn({ predictionId: prediction.id, message: from, user: interaction.user.id }, 'feedback refused: the control does not match its message');
+    return void (await replyError(interaction, 'This control does not belong to this message.'));
   }
-  let label: string | null;
+  const by = labellerOf(interaction);
+  let label: string;
   let via: FeedbackVia;
   switch (action.kind) {
-    case 'number':
+    case 'number': {
       if (!interaction.isButton()) return;
+      const permission = permissionFor(prediction, by);
+      if (!permission.allowed) return void (await replyError(interaction, permission.reason, NOT_YOURS));
       await interaction.showModal(labelModal(prediction.id));
       return;
+    }
     case 'confirm':
       if (prediction.noDigit || prediction.digits === '') {
         await replyError(interaction, 'There is nothing to confirm: tell me what the picture says with ✏️.');
@@ -43,32 +48,21 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
       via = 'button';
       break;
     case 'pick':
-      label = interaction.isStringSelectMenu() ? parseLabel(interaction.values[0] ?? '') : null;
-      via = 'select';
+    case 'modal': {
+      const typed = interaction.isStringSelectMenu() ? interaction.values[0] : interaction.isModalSubmit() ? interaction.fields.getTextInputValue(MODAL_LABEL_FIELD) : undefined;
+      if (typed === undefined) return;
+      // the menu offers 0-9: anything else did not come from it
+      if (action.kind === 'pick' && !/^[0-9]$/.test(typed)) return void (await replyError(interaction, 'Pick one digit, 0 to 9.'));
+      const parsed = parseLabel(typed);
+      if (!parsed.ok) return void (await replyError(interaction, parsed.reason));
+      label = parsed.label;
+      via = action.kind === 'pick' ? 'select' : 'modal';
       break;
-    case 'modal':
-      label = interaction.isModalSubmit() ? parseLabel(interaction.fields.getTextInputValue(MODAL_LABEL_FIELD)) : null;
-      via = 'modal';
-      break;
+    }
   }
-  if (!label) {
-    await replyError(interaction, 'Give the digits only, e.g. `7` or `2024`.');
-    return;
-  }
-  const updated = await ctx.store.feedback.give({ predictionId: prediction.id, userId: interaction.user.id, label, trusted: verdict.trusted, via });
-  ctx.log.info({ predictionId: prediction.id, user: interaction.user.id, label, via, kind: updated?.labelStatus }, 'feedback');
-  const current = interaction.message?.embeds[0]?.toJSON() as APIEmbed | undefined;
-  const embed = withFeedback(current ?? { title: `I read: ${prediction.digits}` }, {
-    kind: updated?.labelStatus ?? 'corrected',
-    label,
-    userId: interaction.user.id,
-    asModerator: verdict.asModerator,
-  });
-  if (interaction.isModalSubmit() && !interaction.isFromMessage()) {
-    await interaction.reply({ content: `Thanks: prediction #${prediction.id} says **${label}**.`, flags: 64 });
-    return;
-  }
-  await interaction.update({ embeds: [embed] });
+  const outcome = await applyLabel(ctx, prediction, by, label, via);
+  if (!outcome.ok) return void (await replyError(interaction, outcome.message, outcome.title));
+  if (interaction.isModalSubmit() && !interaction.isFromMessage()) return; // refused above; narrows the type
+  const current = interaction.message.embeds[0]?.toJSON() as APIEmbed | undefined;
+  await interaction.update({ embeds: [withFeedback(current ?? { title: `I read: ${prediction.digits}` }, outcome.verdict)] });
 }
-
-export type { FeedbackAction };

@@ -13,8 +13,11 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Reading } from '../vision/types.ts';
-import type { LiveStats, ModelInfo, RetrainRun } from '../store/index.ts';
-import { encodeFeedbackId, MODAL_LABEL_FIELD } from './customIds.ts';
+import type { ForgetReport, LiveStats, ModelInfo, RetrainRun } from '../store/index.ts';
+import { encodeFeedbackId, LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, MODAL_LABEL_FIELD } from './customIds.ts';
+
+/** The picture formats people are told to send. */
+export const READABLE_FORMATS = 'a PNG, JPEG, WebP or GIF picture';
 
 export const COLOURS = { sure: 0x2ecc71, unsure: 0xf1c40f, none: 0x95a5a6, error: 0xe74c3c, info: 0x5865f2 } as const;
 
@@ -153,11 +156,11 @@ export function labelModal(predictionId: number): APIModalInteractionResponseCal
           {
             type: ComponentType.TextInput,
             custom_id: MODAL_LABEL_FIELD,
-            label: 'The digits, left to right',
+            label: `The digits, left to right (at most ${MAX_LABEL_DIGITS})`,
             style: TextInputStyle.Short,
             min_length: 1,
-            max_length: 32,
-            placeholder: 'e.g. 7 or 2024',
+            max_length: LABEL_INPUT_CHARS,
+            placeholder: 'digits and spaces only, e.g. 7 or 2024',
             required: true,
           },
         ],
@@ -170,12 +173,13 @@ export const FEEDBACK_FIELD_NAME = 'Feedback';
 
 /**
  * The answer embed after feedback: the verdict as a field (replacing an earlier one), colour
- * and title updated. `embed` is the message's current embed (JSON).
+ * and title updated. `embed` is the message's current embed (JSON). Without a `userId` (the
+ * labeller used /forget) the verdict names nobody.
  */
-export function withFeedback(embed: APIEmbed, f: { kind: 'confirmed' | 'corrected'; label: string; userId: string; asModerator: boolean }): APIEmbed {
+export function withFeedback(embed: APIEmbed, f: { kind: 'confirmed' | 'corrected'; label: string; userId: string | null; asModerator: boolean }): APIEmbed {
   const fields = (embed.fields ?? []).filter((x) => x.name !== FEEDBACK_FIELD_NAME && x.name !== 'Not sure');
-  const who = `<@${f.userId}>${f.asModerator ? ' (moderator)' : ''}`;
-  const value = f.kind === 'confirmed' ? `✅ Confirmed by ${who}. Thanks!` : `✏️ Corrected to **${f.label}** by ${who}. Thanks, I will learn from it.`;
+  const who = f.userId ? ` by <@${f.userId}>${f.asModerator ? ' (moderator)' : ''}` : f.asModerator ? ' by a moderator' : '';
+  const value = f.kind === 'confirmed' ? `✅ Confirmed${who}. Thanks!` : `✏️ Corrected to **${f.label}**${who}. Thanks, I will learn from it.`;
   fields.push({ name: FEEDBACK_FIELD_NAME, value });
   return {
     ...embed,
@@ -183,6 +187,40 @@ export function withFeedback(embed: APIEmbed, f: { kind: 'confirmed' | 'correcte
     color: f.kind === 'confirmed' ? COLOURS.sure : COLOURS.info,
     fields,
   };
+}
+
+/** An answer to a picture whose poster used /forget: no name, no link to the stored row. */
+export function forgottenAnswer(embed: APIEmbed, verdict: { kind: 'confirmed' | 'corrected'; label: string; asModerator: boolean } | null): APIEmbed {
+  const anonymous = verdict ? withFeedback(embed, { ...verdict, userId: null }) : { ...embed, fields: (embed.fields ?? []).filter((x) => x.name !== FEEDBACK_FIELD_NAME) };
+  const footer = embed.footer?.text.replace(/\s*·\s*prediction #\d+/, '');
+  return { ...anonymous, ...(footer ? { footer: { text: footer } } : {}) };
+}
+
+/** `1 answer`, `2 answers`. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** What /forget kept, said in /help, docs/bot.md and its reply. */
+export const FORGET_KEEPS = 'anonymous counts per day (answers given, confirmed, corrected), with no link to you or your messages';
+
+/** The /forget reply: exactly what was removed and what is kept. */
+export function formatForgetReport(r: ForgetReport, edits: { edited: number; failed: number }): string {
+  const removed = [
+    r.pictures > 0 ? `• ${count(r.pictures, 'answer')} to your pictures: who posted them, where and when, and the links to your messages and my answers` : null,
+    r.samples > 0 ? `• ${count(r.samples, 'digit image')} (28×28) I kept from your pictures` : null,
+    r.feedback > 0 ? `• ${count(r.feedback, 'feedback entry', 'feedback entries')} (given by you, or on your pictures)` : null,
+    r.askedFor > 0 ? `• your name from ${count(r.askedFor, 'answer')} to other people’s pictures you asked me to read` : null,
+    r.labelledForOthers > 0 ? `• your name from ${count(r.labelledForOthers, 'label')} you gave on other people’s pictures (the label stays with their picture)` : null,
+    r.retrainRuns > 0 ? `• your name from ${count(r.retrainRuns, 'retraining run')} you started` : null,
+  ].filter((x) => x !== null);
+  const lines = removed.length > 0 ? ['🧹 Done. I removed:', ...removed] : ['🧹 I had nothing stored about you.'];
+  if (edits.edited > 0 || edits.failed > 0) {
+    const failed = edits.failed > 0 ? ` (${count(edits.failed, 'answer')} could not be edited: deleted, private or out of reach)` : '';
+    lines.push(`I edited ${count(edits.edited, 'public answer')} so they no longer name you or link to what I stored${failed}.`);
+  }
+  lines.push(`What I keep: ${FORGET_KEEPS}.`);
+  return lines.join('\n');
 }
 
 /** A short, friendly error as an embed (used for private replies and chat answers). */
@@ -208,6 +246,7 @@ export interface StatsInput {
 /** The /stats embed. */
 export function formatStats(s: StatsInput): APIEmbed {
   const l = s.live;
+  const labelledDigits = l.perDigit.reduce((a, d) => a + d.total, 0);
   const perDigit = l.perDigit
     .map((d) => `\`${d.digit}\` ${d.total > 0 ? `${percent(d.correct / d.total).padStart(4)} of ${d.total}` : '  – '}`)
     .join('\n');
@@ -224,7 +263,7 @@ export function formatStats(s: StatsInput): APIEmbed {
     },
     {
       name: 'Live accuracy (users’ feedback)',
-      value: `all time: **${percent(l.accuracyAll, 1)}** (${l.confirmed + l.corrected} answers rated)\nlast 7 days: **${percent(l.accuracy7d, 1)}** (${l.feedback7d} rated)`,
+      value: `all time: **${percent(l.accuracyAll, 1)}** (${count(l.confirmed + l.corrected, 'answer')} rated)\nlast 7 days: **${percent(l.accuracy7d, 1)}** (${count(l.feedback7d, 'answer')} rated)`,
       inline: true,
     },
     {
@@ -232,7 +271,7 @@ export function formatStats(s: StatsInput): APIEmbed {
       value: `predictions served: **${l.predictions}**\nconfirmed: **${l.confirmed}** · corrected: **${l.corrected}**\nsamples waiting for retraining: **${l.samplesWaiting}**`,
       inline: true,
     },
-    { name: 'Per-digit live accuracy', value: perDigit || '–', inline: false },
+    { name: `Per-digit live accuracy (${count(labelledDigits, 'labelled digit')})`, value: perDigit || '–', inline: false },
     { name: 'Last retraining', value: formatRun(s.lastRun) },
     ...(s.earlierRuns?.length ? [{ name: 'Earlier retraining runs', value: truncate(s.earlierRuns.map(formatRunLine).join('\n'), 1000) }] : []),
   ];
@@ -288,7 +327,7 @@ export function helpEmbed(opts: { watched: boolean }): APIEmbed {
       '`/correct digit:` correct your latest answer (for clients without buttons)',
       '`/stats` the model, live accuracy from your feedback, and a chart',
       '`/retrain` (server managers) learn from the corrections now; the new model is used only if it is not worse',
-      '`/forget` delete the samples and feedback I stored for you',
+      `\`/forget\` delete what I stored about you: your pictures’ digit images and answers, your feedback, your name and message links. I keep only ${FORGET_KEEPS}.`,
       '`/help` this message',
       '',
       '**Teach me**: under each answer, ✅ confirms, the menu picks the right digit, ✏️ types a number. Only the person who posted the picture (or a moderator) can do it. I keep the 28×28 image I looked at, never your photo.',

@@ -1,24 +1,30 @@
-/** A FIFO concurrency limiter (CPU-bound reads) and a tracker of in-flight work (shutdown). */
+/**
+ * A concurrency limiter for the CPU-bound reads, with two priorities (FIFO within each): someone
+ * waiting on a command or the context menu goes before chat pictures; and a tracker of in-flight
+ * work (shutdown).
+ */
+
+export type ReadPriority = 'interactive' | 'chat';
 
 export class Limiter {
   private running = 0;
-  private readonly queue: (() => void)[] = [];
+  private readonly queues: Record<ReadPriority, (() => void)[]> = { interactive: [], chat: [] };
 
   constructor(private readonly max: number) {}
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve));
+  async run<T>(fn: () => Promise<T>, priority: ReadPriority = 'chat'): Promise<T> {
+    if (this.running >= this.max) await new Promise<void>((resolve) => this.queues[priority].push(resolve));
     this.running++;
     try {
       return await fn();
     } finally {
       this.running--;
-      this.queue.shift()?.();
+      (this.queues.interactive.shift() ?? this.queues.chat.shift())?.();
     }
   }
 
   get pending(): number {
-    return this.queue.length;
+    return this.queues.interactive.length + this.queues.chat.length;
   }
   get active(): number {
     return this.running;

@@ -1,19 +1,23 @@
 /** Who may do what: pure rules, tested alone. */
 
-export interface LabelRequest {
+/** Who gives a label. */
+export interface Labeller {
   /** who clicked / typed */
   userId: string;
-  /** who posted the picture (null once they used /forget) */
-  posterId: string | null;
   /** the member can manage messages in that channel (moderator) */
   canManageMessages: boolean;
 }
 
+export interface LabelRequest extends Labeller {
+  /** who posted the picture (null once they used /forget) */
+  posterId: string | null;
+}
+
 export type LabelVerdict = { allowed: true; trusted: true; asModerator: boolean } | { allowed: false; reason: string };
 
-/** The label request of an interaction on a prediction posted by `posterId`. */
-export function labelRequestOf(interaction: { user: { id: string }; memberPermissions: { has(p: 'ManageMessages'): boolean } | null }, posterId: string | null): LabelRequest {
-  return { userId: interaction.user.id, posterId, canManageMessages: interaction.memberPermissions?.has('ManageMessages') ?? false };
+/** The labeller behind an interaction. */
+export function labellerOf(interaction: { user: { id: string }; memberPermissions: { has(p: 'ManageMessages'): boolean } | null }): Labeller {
+  return { userId: interaction.user.id, canManageMessages: interaction.memberPermissions?.has('ManageMessages') ?? false };
 }
 
 /** Only the poster of the picture, or a moderator, may label it; such labels are trusted. */
@@ -45,10 +49,13 @@ export function shouldReadMessage(f: ChatFacts): boolean {
   return f.watchChannelIds.includes(f.channelId) || (f.parentId !== null && f.watchChannelIds.includes(f.parentId));
 }
 
-const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp|bmp|tiff?|avif|heic|heif)$/i;
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp|bmp|tiff?|avif|heic|heif|svg)$/i;
 
-/** An attachment worth reading: an image by content type or, without one, by file name. */
+/**
+ * An attachment worth reading: an image by content type (SVG included) or, without one, by file
+ * name. The reader decides what it can decode; what it cannot gets a refusal, never silence.
+ */
 export function isImageAttachment(a: { contentType: string | null; name: string }): boolean {
-  if (a.contentType) return a.contentType.toLowerCase().startsWith('image/') && !a.contentType.toLowerCase().includes('svg');
+  if (a.contentType) return a.contentType.toLowerCase().startsWith('image/');
   return IMAGE_EXTENSIONS.test(a.name);
 }

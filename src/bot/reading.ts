@@ -1,12 +1,11 @@
 /**
- * One picture → a stored prediction and the answer payload: checks, download (bounded), read
+ * One picture → a stored prediction and the answer payload: size check, download (bounded), read
  * (concurrency-limited), record (one transaction). Every failure becomes a friendly message.
  */
 import { ImageRejectedError, type Reading } from '../vision/types.ts';
 import type { Prediction, PredictionSource } from '../store/index.ts';
 import type { BotContext } from './context.ts';
-import { formatAnswer, type MessagePayload } from './format.ts';
-import { isImageAttachment } from './permissions.ts';
+import { formatAnswer, READABLE_FORMATS, type MessagePayload } from './format.ts';
 
 export interface AttachmentRef {
   url: string;
@@ -37,6 +36,8 @@ export class UserFacingError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** the sender's network failing is worth a warning; a refused file is routine */
+    readonly level: 'info' | 'warn' = 'info',
   ) {
     super(message);
     this.name = 'UserFacingError';
@@ -45,30 +46,39 @@ export class UserFacingError extends Error {
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 0)} MB`;
 
-/** Downloads at most `maxBytes` bytes of an attachment, within a timeout. */
+const isTimeout = (err: unknown) => err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+
+/** Downloads at most `maxBytes` bytes of an attachment, within a timeout (headers and body). */
 export async function download(url: string, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-    throw new UserFacingError(timeout ? 'Downloading the picture took too long. Please try again.' : 'I could not download the picture. Please try again.', timeout ? 'download-timeout' : 'download-failed');
+    if (isTimeout(err)) throw new UserFacingError('Downloading the picture took too long, please try again.', 'download-timeout', 'warn');
+    throw new UserFacingError('I could not download the picture, please try again.', 'download-failed', 'warn');
   }
-  if (!res.ok || !res.body) throw new UserFacingError(`I could not download the picture (HTTP ${res.status}).`, 'download-failed');
+  if (!res.ok || !res.body) throw new UserFacingError(`I could not download the picture (HTTP ${res.status}).`, 'download-failed', 'warn');
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new UserFacingError(`This picture is too large (${mb(declared)}; the limit is ${mb(maxBytes)}).`, 'too-large');
   const chunks: Buffer[] = [];
   let total = 0;
   const reader = res.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+    let part: ReadableStreamReadResult<Uint8Array>;
+    try {
+      part = await reader.read();
+    } catch (err) {
+      // the first bytes came, then the sender's connection stalled or broke: not a bug of ours
+      if (isTimeout(err)) throw new UserFacingError('Downloading the picture took too long, please try again.', 'download-timeout', 'warn');
+      throw new UserFacingError('Downloading the picture was interrupted, please try again.', 'download-interrupted', 'warn');
+    }
+    if (part.done) break;
+    total += part.value.byteLength;
     if (total > maxBytes) {
       await reader.cancel();
       throw new UserFacingError(`This picture is too large (the limit is ${mb(maxBytes)}).`, 'too-large');
     }
-    chunks.push(Buffer.from(value));
+    chunks.push(Buffer.from(part.value));
   }
   if (total === 0) throw new UserFacingError('This file is empty.', 'empty');
   return Buffer.concat(chunks);
@@ -78,16 +88,14 @@ export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<
   const a = req.attachment;
   const { limits } = ctx.config;
   try {
-    if (!isImageAttachment(a)) {
-      throw new UserFacingError(`\`${a.name}\` is not a picture I can read. Send a PNG, JPEG, WebP or GIF image.`, 'not-an-image');
-    }
     if (a.size > limits.imageBytes) {
       throw new UserFacingError(`This picture is too large (${mb(a.size)}; the limit is ${mb(limits.imageBytes)}).`, 'too-large');
     }
     const bytes = await download(a.url, limits.imageBytes, limits.downloadTimeoutMs);
     // the model is captured once: a hot swap during this read does not mix models
     const model = ctx.models.current();
-    const reading = await ctx.reads.run(() => ctx.readDigits(bytes, model.classifier));
+    // someone waiting on a command or the context menu goes before chat pictures
+    const reading = await ctx.reads.run(() => ctx.readDigits(bytes, model.classifier), req.source === 'chat' ? 'chat' : 'interactive');
     const prediction = await ctx.store.predictions.record({
       userId: req.posterId,
       requestedBy: req.requestedBy,
@@ -117,7 +125,7 @@ export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<
     return { ok: true, prediction, reading, payload };
   } catch (err) {
     if (err instanceof UserFacingError) {
-      ctx.log.info({ code: err.code, source: req.source, user: req.posterId, file: a.name }, 'picture refused');
+      ctx.log[err.level]({ code: err.code, source: req.source, user: req.posterId, file: a.name }, 'picture refused');
       return { ok: false, code: err.code, message: err.message };
     }
     if (err instanceof ImageRejectedError) {
@@ -134,7 +142,7 @@ function friendlyRejection(err: ImageRejectedError): string {
     case 'corrupt':
       return 'I could not open this picture: the file looks damaged or is not really an image.';
     case 'unsupported':
-      return 'I cannot read this image format. Send a PNG, JPEG, WebP or GIF.';
+      return `I cannot read this image format. Send ${READABLE_FORMATS}.`;
     case 'empty':
       return 'This file is empty.';
     default:

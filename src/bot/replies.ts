@@ -22,8 +22,3 @@ export async function replyError(interaction: RepliableInteraction, message: str
   }
   await interaction.followUp(payload);
 }
-
-export async function replyPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
-  if (!interaction.deferred && !interaction.replied) await interaction.reply({ content, flags: MessageFlags.Ephemeral });
-  else await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
-}

@@ -11,9 +11,8 @@
  * a coarse noise grid (see Augmenter.elasticField) instead of a full-resolution convolution.
  */
 import type { Rng } from '../nn/rng.ts';
+import { IMAGE_SIDE as SIDE, IMAGE_SIZE as SIZE } from './mnist.ts';
 
-const SIDE = 28;
-const SIZE = SIDE * SIDE;
 const CENTRE = (SIDE - 1) / 2;
 
 export interface AugmentOptions {

@@ -78,8 +78,3 @@ export async function readManifests(modelsDir: string): Promise<ModelManifest[]>
   }
   return manifests.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
-
-/** Every model folder with a readable manifest, newest first. */
-export async function listModels(modelsDir: string): Promise<ModelInfo[]> {
-  return (await readManifests(modelsDir)).map(modelInfo);
-}

@@ -173,17 +173,4 @@ export class Network {
     }
     return result;
   }
-
-  /** The most likely class of each of n images. */
-  classify(images: Float32Array, n: number): Uint8Array {
-    const probs = this.predictProbs(images, n);
-    const out = new Uint8Array(n);
-    const k = this.outSize;
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (probs[i * k + j] > probs[i * k + best]) best = j;
-      out[i] = best;
-    }
-    return out;
-  }
 }

@@ -3,6 +3,9 @@ import type { Client, InStatement } from '@libsql/client';
 import { num } from './db.ts';
 import { toPrediction, type Prediction } from './predictions.ts';
 
+/** The longest label (the most digits one picture may be said to show). */
+export const MAX_LABEL_DIGITS = 32;
+
 export type FeedbackVia = 'button' | 'select' | 'modal' | 'command';
 
 export interface NewFeedback {
@@ -24,7 +27,7 @@ export class FeedbackStore {
    * digits as were read, to each sample (one transaction). Returns the updated prediction.
    */
   async give(f: NewFeedback): Promise<Prediction | null> {
-    if (!/^\d{1,32}$/.test(f.label)) throw new Error('a label is 1 to 32 digits');
+    if (!new RegExp(`^\\d{1,${MAX_LABEL_DIGITS}}$`).test(f.label)) throw new Error(`a label is 1 to ${MAX_LABEL_DIGITS} digits`);
     const at = (f.at ?? new Date()).toISOString();
     const current = await this.db.execute({ sql: 'SELECT digits, label FROM predictions WHERE id = ?', args: [f.predictionId] });
     const row = current.rows[0];
@@ -65,35 +68,5 @@ export class FeedbackStore {
   async forPrediction(predictionId: number): Promise<{ userId: string; kind: string; label: string; trusted: boolean }[]> {
     const rs = await this.db.execute({ sql: 'SELECT * FROM feedback WHERE prediction_id = ? ORDER BY id', args: [predictionId] });
     return rs.rows.map((r) => ({ userId: String(r.user_id), kind: String(r.kind), label: String(r.label), trusted: num(r.trusted) === 1 }));
-  }
-
-  /**
-   * /forget: deletes the user's samples and the feedback they gave or received, and detaches
-   * their identity from the predictions they were served (the counts stay). One transaction.
-   */
-  async forgetUser(userId: string): Promise<{ samples: number; feedback: number; predictions: number }> {
-    const results = await this.db.batch(
-      [
-        { sql: 'DELETE FROM samples WHERE user_id = ? OR prediction_id IN (SELECT id FROM predictions WHERE user_id = ?)', args: [userId, userId] },
-        { sql: 'DELETE FROM feedback WHERE user_id = ? OR prediction_id IN (SELECT id FROM predictions WHERE user_id = ?)', args: [userId, userId] },
-        {
-          sql: 'UPDATE samples SET label = NULL, trusted = 0 WHERE prediction_id IN (SELECT id FROM predictions WHERE labelled_by = ?)',
-          args: [userId],
-        },
-        {
-          sql: `UPDATE predictions SET user_id = NULL, requested_by = NULL, label = NULL, label_status = NULL,
-                  labelled_by = NULL, labelled_at = NULL, trusted = 0
-                WHERE user_id = ? OR requested_by = ?`,
-          args: [userId, userId],
-        },
-        {
-          sql: `UPDATE predictions SET label = NULL, label_status = NULL, labelled_by = NULL, labelled_at = NULL, trusted = 0
-                WHERE labelled_by = ?`,
-          args: [userId],
-        },
-      ],
-      'write',
-    );
-    return { samples: results[0]!.rowsAffected, feedback: results[1]!.rowsAffected, predictions: results[3]!.rowsAffected };
   }
 }

@@ -1,6 +1,7 @@
 /** The store: one object per table family over one database client. */
 import { openDatabase, type Client, type OpenOptions } from './db.ts';
 import { FeedbackStore } from './feedback.ts';
+import { ForgetStore } from './forget.ts';
 import { ModelsStore } from './models.ts';
 import { PredictionsStore } from './predictions.ts';
 import { RetrainRunsStore } from './retrainRuns.ts';
@@ -12,6 +13,7 @@ export interface Store {
   readonly predictions: PredictionsStore;
   readonly samples: SamplesStore;
   readonly feedback: FeedbackStore;
+  readonly forget: ForgetStore;
   readonly models: ModelsStore;
   readonly retrainRuns: RetrainRunsStore;
   readonly stats: StatsStore;
@@ -24,6 +26,7 @@ export function createStore(db: Client): Store {
     predictions: new PredictionsStore(db),
     samples: new SamplesStore(db),
     feedback: new FeedbackStore(db),
+    forget: new ForgetStore(db),
     models: new ModelsStore(db),
     retrainRuns: new RetrainRunsStore(db),
     stats: new StatsStore(db),
@@ -40,3 +43,4 @@ export type { Sample } from './samples.ts';
 export type { ModelInfo, ModelRow } from './models.ts';
 export type { RetrainRun, RetrainOutcome } from './retrainRuns.ts';
 export type { LiveStats } from './stats.ts';
+export type { ForgetReport, ForgottenAnswer } from './forget.ts';

@@ -101,6 +101,20 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX retrain_runs_started ON retrain_runs (started_at)',
     ],
   },
+  {
+    version: 2,
+    name: 'forgotten_counts: what /forget keeps (anonymous counts per day)',
+    statements: [
+      `CREATE TABLE forgotten_counts (
+        day        TEXT PRIMARY KEY,          -- YYYY-MM-DD (UTC)
+        served     INTEGER NOT NULL DEFAULT 0, -- answers given that day to pictures of people who used /forget
+        confirmed  INTEGER NOT NULL DEFAULT 0, -- of those, confirmed that day
+        corrected  INTEGER NOT NULL DEFAULT 0  -- of those, corrected that day
+      )`,
+      'CREATE INDEX predictions_labelled_by ON predictions (labelled_by)',
+      'CREATE INDEX predictions_requested_by ON predictions (requested_by)',
+    ],
+  },
 ];
 
 export async function migrate(client: Client, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

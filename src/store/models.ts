@@ -66,11 +66,6 @@ export class ModelsStore {
       'write',
     );
   }
-
-  async setStatus(name: string, status: ModelStatus): Promise<void> {
-    await this.db.execute({ sql: 'UPDATE models SET status = ? WHERE name = ?', args: [status, name] });
-  }
-
   async get(name: string): Promise<ModelRow | null> {
     const rs = await this.db.execute({ sql: 'SELECT * FROM models WHERE name = ?', args: [name] });
     return rs.rows[0] ? toRow(rs.rows[0] as Record<string, unknown>) : null;
@@ -79,10 +74,5 @@ export class ModelsStore {
   async active(): Promise<ModelRow | null> {
     const rs = await this.db.execute("SELECT * FROM models WHERE status = 'active' ORDER BY activated_at DESC LIMIT 1");
     return rs.rows[0] ? toRow(rs.rows[0] as Record<string, unknown>) : null;
-  }
-
-  async list(): Promise<ModelRow[]> {
-    const rs = await this.db.execute('SELECT * FROM models ORDER BY created_at DESC');
-    return rs.rows.map((r) => toRow(r as Record<string, unknown>));
   }
 }

@@ -108,12 +108,9 @@ export class PredictionsStore {
     return rs.rows[0] ? toPrediction(rs.rows[0] as Record<string, unknown>) : null;
   }
 
-  /** The caller's most recent prediction (pictures they posted or asked about). */
-  async latestForUser(userId: string): Promise<Prediction | null> {
-    const rs = await this.db.execute({
-      sql: 'SELECT * FROM predictions WHERE user_id = ? OR requested_by = ? ORDER BY id DESC LIMIT 1',
-      args: [userId, userId],
-    });
+  /** The most recent prediction of a picture the user posted (not one they only asked about). */
+  async latestPostedBy(userId: string): Promise<Prediction | null> {
+    const rs = await this.db.execute({ sql: 'SELECT * FROM predictions WHERE user_id = ? ORDER BY id DESC LIMIT 1', args: [userId] });
     return rs.rows[0] ? toPrediction(rs.rows[0] as Record<string, unknown>) : null;
   }
 

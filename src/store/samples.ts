@@ -1,10 +1,9 @@
 /** The 28x28 samples the model saw (quantised to bytes), their labels and their split. */
 import { createHash } from 'node:crypto';
 import type { Client } from '@libsql/client';
+import { IMAGE_SIZE } from '../data/mnist.ts';
 import { num, numOrNull, str, strOrNull } from './db.ts';
 
-export const IMAGE_SIDE = 28;
-export const IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE;
 /** Share of samples never trained on: they measure accuracy on users' own handwriting. */
 export const HOLDOUT_SHARE = 0.2;
 

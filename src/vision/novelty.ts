@@ -7,9 +7,8 @@
  * Measured by scripts/pipeline-accuracy.ts (threshold sweep); the threshold is
  * VisionOptions.maxNovelty.
  */
-import { loadMnistSplit } from '../data/mnist.ts';
+import { IMAGE_SIDE as SIDE, loadMnistSplit } from '../data/mnist.ts';
 
-const SIDE = 28;
 const HALF = 14;
 export const NOVELTY_DIM = HALF * HALF;
 const PER_CLASS = 1000;

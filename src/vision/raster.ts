@@ -30,7 +30,3 @@ export interface Box {
   width: number;
   height: number;
 }
-
-export function newFloatImage(width: number, height: number): FloatImage {
-  return { width, height, data: new Float32Array(width * height) };
-}

@@ -15,13 +15,6 @@ import { resolveOptions, type VisionOptions } from './options.ts';
 import { readSegments } from './touching.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from './types.ts';
 
-export { DEFAULT_VISION_OPTIONS, type VisionOptions } from './options.ts';
-export { checkHeader, decodeImage } from './decode.ts';
-export { normalise } from './normalise.ts';
-export { segmentDigits } from './segment.ts';
-export { segmentTo28, cropSegment, fitTo20, centreByMass, centreOfMass } from './to28.ts';
-export { analyse } from './pipeline.ts';
-
 export async function readDigits(
   bytes: Buffer,
   classifier: DigitClassifier,

@@ -5,9 +5,8 @@
  * crisp (nearest-neighbour) and only captions go through SVG.
  */
 import sharp from 'sharp';
+import { IMAGE_SIDE as SIDE, IMAGE_SIZE } from '../data/mnist.ts';
 
-const SIDE = 28;
-const IMAGE_SIZE = SIDE * SIDE;
 const FONT = 'DejaVu Sans, sans-serif';
 const INK = '#222222';
 const MUTED = '#666666';

@@ -9,8 +9,9 @@ import { areaResample } from './resample.ts';
 import { strokeWidth } from './components.ts';
 import type { Box, FloatImage } from './raster.ts';
 import type { Segment } from './segment.ts';
+import { IMAGE_SIDE as SIDE } from '../data/mnist.ts';
 
-export const SIDE = 28;
+export { SIDE };
 export const FIT = 20;
 export const CENTRE = 14;
 /**

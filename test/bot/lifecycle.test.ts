@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { APIEmbed } from 'discord.js';
-import { fakeReadDigits, png, startHarness, type Harness } from '../support/botHarness.ts';
+import { eventually, fakeReadDigits, png, startHarness, type Harness } from '../support/botHarness.ts';
 import { DiscordEmulator } from '../support/emulator/index.ts';
 
 const open: Harness[] = [];
@@ -26,6 +26,7 @@ describe('lifecycle', () => {
     const msg = emu.postMessage({ author: u, channelId: emu.channels.watched.id, attachments: [emu.attachment(png('digits:3'), 'a.png', 'image/png')] });
     const reply = emu.messageFromCall(await emu.waitForReply(msg.id));
     const id = Number(/#(\d+)/.exec(String((reply.embeds[0] as APIEmbed).footer?.text))![1]);
+    await eventually(async () => expect((await h1.store.predictions.get(id))?.replyMessageId).toBe(reply.id));
     const pick = emu.component({ user: u, message: reply, customId: `fb:pick:${id}`, values: ['8'] });
     await emu.waitForInteractionAnswer(pick);
     await h1.close({ keepDb: true, keepEmulator: true });

@@ -35,7 +35,7 @@ describe.skipIf(!hasModel)('real model and image pipeline', () => {
       const reply = await h.emu.waitForReply(msg.id);
       expect(firstEmbed(reply).title).toBe(`I read: ${test.labels[i]}`);
     }
-    const p = await h.store.predictions.latestForUser(u.id);
+    const p = await h.store.predictions.latestPostedBy(u.id);
     expect(p?.modelName).toBe(h.models.current().info.name);
     expect((await h.store.samples.forPrediction(p!.id))[0]!.image.length).toBe(784);
   });

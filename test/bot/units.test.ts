@@ -70,7 +70,7 @@ describe('format', () => {
     const live: LiveStats = {
       predictions: 10, confirmed: 6, corrected: 2, accuracyAll: 0.75, accuracy7d: 0.5, feedback7d: 4, samplesWaiting: 3,
       perDigit: Array.from({ length: 10 }, (_, d) => ({ digit: d, total: d === 3 ? 4 : 0, correct: d === 3 ? 3 : 0 })),
-      confusion: [], daily: [],
+      confusion: [], daily: [], since: '2026-01-01',
     };
     const e = formatStats({ model: fakeModel.info, live, lastRun: null, chartName: 'c.png' });
     const s = JSON.stringify(e);
@@ -103,9 +103,10 @@ describe('permissions', () => {
     expect(shouldReadMessage({ ...base, isDm: true, authorId: 'b' })).toBe(false);
   });
 
-  it('image attachments by type, or by name without one; never SVG', () => {
+  it('image attachments by type, or by name without one; SVG too (the reader answers or refuses)', () => {
     expect(isImageAttachment({ contentType: 'image/png', name: 'x' })).toBe(true);
-    expect(isImageAttachment({ contentType: 'image/svg+xml', name: 'x.svg' })).toBe(false);
+    expect(isImageAttachment({ contentType: 'image/svg+xml', name: 'x.svg' })).toBe(true);
+    expect(isImageAttachment({ contentType: null, name: 'x.SVG' })).toBe(true);
     expect(isImageAttachment({ contentType: 'text/plain', name: 'x.png' })).toBe(false);
     expect(isImageAttachment({ contentType: null, name: 'photo.JPG' })).toBe(true);
     expect(isImageAttachment({ contentType: null, name: 'notes.txt' })).toBe(false);
@@ -138,9 +139,9 @@ describe('custom ids and labels', () => {
     for (const kind of ['confirm', 'pick', 'number', 'modal'] as const) expect(decodeFeedbackId(encodeFeedbackId({ kind, predictionId: 99 }))).toEqual({ kind, predictionId: 99 });
     expect(decodeFeedbackId('fb:ok:abc')).toBeNull();
     expect(decodeFeedbackId('other')).toBeNull();
-    expect(parseLabel(' 2 024 ')).toBe('2024');
-    expect(parseLabel('seven')).toBeNull();
-    expect(parseLabel('')).toBeNull();
+    expect(parseLabel(' 2 024 ')).toEqual({ ok: true, label: '2024' });
+    expect(parseLabel('seven').ok).toBe(false);
+    expect(parseLabel('').ok).toBe(false);
   });
 });
 

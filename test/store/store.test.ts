@@ -84,17 +84,52 @@ describe('store', () => {
     expect(s.samplesWaiting + (await store.samples.labelled({ split: 'holdout' })).length).toBe(1); // only the trusted one
   });
 
-  it('forgets a user: samples and feedback gone, counts kept', async () => {
+  it('forgets a user: their pictures, samples and feedback gone, anonymous counts kept', async () => {
     const { store } = await fresh();
     const p = await store.predictions.record({ ...base, digits: '1', confidence: 0.9, noDigit: false, perDigit: [{ digit: 1, confidence: 0.9, image: img(0) }] });
+    await store.predictions.setReplyMessage(p.id, '555555555555555555');
     await store.feedback.give({ predictionId: p.id, userId: base.userId, label: '7', trusted: true, via: 'select' });
-    const r = await store.feedback.forgetUser(base.userId);
-    expect(r.samples).toBe(1);
-    expect(r.feedback).toBe(1);
+    const before = await store.stats.live();
+    const r = await store.forget.forgetUser(base.userId);
+    expect(r).toMatchObject({ pictures: 1, samples: 1, feedback: 1, askedFor: 0, labelledForOthers: 0, retrainRuns: 0 });
+    expect(r.answers).toEqual([{ channelId: base.channelId, messageId: '555555555555555555', own: true, verdict: { kind: 'corrected', label: '7', asModerator: false } }]);
+    expect(await store.predictions.get(p.id)).toBeNull();
     expect(await store.samples.forPrediction(p.id)).toEqual([]);
     expect(await store.feedback.forPrediction(p.id)).toEqual([]);
-    expect(await store.predictions.latestForUser(base.userId)).toBeNull();
-    expect(await store.predictions.count()).toBe(1);
+    expect(await store.predictions.latestPostedBy(base.userId)).toBeNull();
+    const after = await store.stats.live();
+    expect([after.predictions, after.confirmed, after.corrected, after.accuracyAll, after.feedback7d]).toEqual([before.predictions, before.confirmed, before.corrected, before.accuracyAll, before.feedback7d]);
+    expect(after.daily).toEqual(before.daily);
+    // nothing left anywhere names the user, their message, the place or the answer
+    const dump = JSON.stringify(await Promise.all(['predictions', 'samples', 'feedback', 'forgotten_counts', 'retrain_runs'].map((t) => store.db.execute(`SELECT * FROM ${t}`).then((x) => x.rows))));
+    for (const id of [base.userId, base.messageId, base.channelId, base.guildId, '555555555555555555']) expect(dump).not.toContain(id);
+  });
+
+  it('forgetting touches only what belongs to the caller', async () => {
+    const { store } = await fresh();
+    const a = '700000000000000001';
+    const b = '700000000000000002';
+    const one = { digit: 4, confidence: 0.9, image: img(0.4) };
+    // B asked about A's picture and, as a moderator, labelled another of A's pictures
+    const asked = await store.predictions.record({ ...base, userId: a, requestedBy: b, source: 'context', digits: '4', confidence: 0.9, noDigit: false, perDigit: [one] });
+    const labelled = await store.predictions.record({ ...base, userId: a, requestedBy: a, digits: '4', confidence: 0.9, noDigit: false, perDigit: [one] });
+    await store.predictions.setReplyMessage(labelled.id, '600000000000000001');
+    await store.feedback.give({ predictionId: labelled.id, userId: b, label: '9', trusted: true, via: 'select' });
+    const own = await store.predictions.record({ ...base, userId: b, requestedBy: b, digits: '4', confidence: 0.9, noDigit: false, perDigit: [one] });
+    const run = await store.retrainRuns.start({ trigger: 'command', requestedBy: b });
+    const r = await store.forget.forgetUser(b);
+    expect(r).toMatchObject({ pictures: 1, samples: 1, feedback: 1, askedFor: 1, labelledForOthers: 1, retrainRuns: 1 });
+    expect(r.answers).toEqual([{ channelId: base.channelId, messageId: '600000000000000001', own: false, verdict: { kind: 'corrected', label: '9', asModerator: true } }]);
+    // A's pictures keep their owner, their samples and the label; only B's id is gone
+    expect(await store.predictions.get(asked.id)).toMatchObject({ userId: a, requestedBy: null });
+    expect(await store.predictions.get(labelled.id)).toMatchObject({ userId: a, label: '9', labelStatus: 'corrected', labelledBy: null, trusted: true });
+    expect((await store.samples.forPrediction(labelled.id)).map((s) => [s.label, s.trusted])).toEqual([[9, true]]);
+    expect((await store.samples.forPrediction(asked.id))).toHaveLength(1);
+    expect(await store.predictions.get(own.id)).toBeNull();
+    expect((await store.retrainRuns.latest())).toMatchObject({ id: run, requestedBy: null });
+    const dump = JSON.stringify(await Promise.all(['predictions', 'samples', 'feedback', 'retrain_runs'].map((t) => store.db.execute(`SELECT * FROM ${t}`).then((x) => x.rows))));
+    expect(dump).not.toContain(b);
+    expect(dump).toContain(a);
   });
 
   it('keeps everything across a reopen', async () => {

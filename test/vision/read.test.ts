@@ -1,6 +1,7 @@
 /** readDigits end to end with a stand-in classifier: the Reading contract and "nothing crashes the caller". */
 import { describe, expect, it } from 'vitest';
-import { readDigits, DEFAULT_VISION_OPTIONS } from '../../src/vision/read.ts';
+import { readDigits } from '../../src/vision/read.ts';
+import { DEFAULT_VISION_OPTIONS } from '../../src/vision/options.ts';
 import { ImageRejectedError } from '../../src/vision/types.ts';
 import type { DigitClassifier } from '../../src/model/classifier.ts';
 import { fakeClassifier } from './helpers.ts';

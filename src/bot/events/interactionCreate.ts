@@ -5,25 +5,28 @@
 import type { Interaction } from 'discord.js';
 import { commandsByName } from '../commands/index.ts';
 import type { BotContext } from '../context.ts';
+import { answerPictures } from '../commands/pictureAnswers.ts';
 import { handleFeedback, isFeedbackCustomId } from '../feedback.ts';
+import { notClosing } from '../preconditions.ts';
 import { replyError } from '../replies.ts';
 
 export async function onInteractionCreate(ctx: BotContext, interaction: Interaction): Promise<void> {
   const started = performance.now();
   const what = interaction.isCommand() ? `/${interaction.commandName}` : 'customId' in interaction ? interaction.customId : `type ${interaction.type}`;
   try {
-    if (ctx.closing && interaction.isRepliable()) {
-      await replyError(interaction, 'I am restarting. Please try again in a minute.');
+    const closing = notClosing(ctx, interaction);
+    if (closing && interaction.isRepliable()) {
+      await replyError(interaction, closing.message);
       return;
     }
     if (interaction.isChatInputCommand()) {
       const cmd = commandsByName.get(interaction.commandName);
       if (cmd?.kind !== 'slash') return void (await replyError(interaction, 'I do not know this command (any more).'));
-      await cmd.execute(ctx, interaction);
+      await ('pictures' in cmd ? answerPictures(ctx, interaction, cmd.pictures(interaction)) : cmd.execute(ctx, interaction));
     } else if (interaction.isMessageContextMenuCommand()) {
       const cmd = commandsByName.get(interaction.commandName);
       if (cmd?.kind !== 'message') return void (await replyError(interaction, 'I do not know this command (any more).'));
-      await cmd.execute(ctx, interaction);
+      await ('pictures' in cmd ? answerPictures(ctx, interaction, cmd.pictures(interaction)) : cmd.execute(ctx, interaction));
     } else if ((interaction.isButton() || interaction.isStringSelectMenu() || interaction.isModalSubmit()) && isFeedbackCustomId(interaction.customId)) {
       await handleFeedback(ctx, interaction);
     } else if (interaction.isRepliable()) {

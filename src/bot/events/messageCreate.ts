@@ -1,9 +1,10 @@
 /** Pictures posted in chat (watched channels, DMs, or mentioning the bot) get one answer each. */
 import { ChannelType, type Message } from 'discord.js';
 import type { BotContext } from '../context.ts';
-import { cooldownMessage, errorEmbed } from '../format.ts';
-import { isImageAttachment, shouldReadMessage } from '../permissions.ts';
-import { readAndRecord } from '../reading.ts';
+import { errorEmbed } from '../format.ts';
+import { shouldReadMessage } from '../permissions.ts';
+import { pictureRequest, readPictures, type AnswerSink } from '../pictures.ts';
+import { firstRefusal, notClosing, PICTURE_PRECONDITIONS } from '../preconditions.ts';
 
 export async function onMessageCreate(ctx: BotContext, message: Message): Promise<void> {
   const botId = ctx.client.user?.id ?? '';
@@ -19,38 +20,31 @@ export async function onMessageCreate(ctx: BotContext, message: Message): Promis
     watchChannelIds: ctx.config.watchChannelIds,
   });
   if (!read) return;
-  const images = [...message.attachments.values()].filter((a) => isImageAttachment({ contentType: a.contentType, name: a.name }));
-  if (images.length === 0) return; // non-image attachments and plain text are ignored in chat
-  if (ctx.closing) return;
-  const verdict = ctx.cooldown.take(message.author.id);
-  if (!verdict.ok) {
-    if (verdict.notify) await message.reply({ content: cooldownMessage(verdict.retryAfterMs), allowedMentions: { repliedUser: false } });
+  const request = pictureRequest([...message.attachments.values()], {
+    posterId: message.author.id,
+    requestedBy: message.author.id,
+    guildId: message.guildId,
+    channelId: message.channelId,
+    messageId: message.id,
+    source: 'chat',
+  });
+  const refusal = firstRefusal(ctx, request, [notClosing, ...PICTURE_PRECONDITIONS]);
+  if (refusal) {
+    if (refusal.sayInChat) await message.reply({ content: refusal.message, allowedMentions: { repliedUser: false } });
     return;
   }
-  const chosen = images.slice(0, ctx.config.limits.imagesPerMessage);
-  // pictures of one message are read in parallel (the read limiter bounds the CPU work), answered in order
-  const outcomes = chosen.map((a, i) =>
-    readAndRecord(ctx, {
-      attachment: { url: a.url, name: a.name, size: a.size, contentType: a.contentType },
-      posterId: message.author.id,
-      requestedBy: message.author.id,
-      guildId: message.guildId,
-      channelId: message.channelId,
-      messageId: message.id,
-      attachmentIndex: i,
-      source: 'chat',
-      showName: chosen.length > 1,
-    }),
-  );
-  for (const [i, pending] of outcomes.entries()) {
-    const outcome = await pending;
-    const payload = outcome.ok
-      ? outcome.payload
-      : { embeds: [errorEmbed(outcome.message, chosen.length > 1 ? `I could not read ${chosen[i]!.name}` : 'I could not read that picture')], components: [] };
-    const reply = await message.reply({ ...payload, allowedMentions: { repliedUser: false } });
-    if (outcome.ok) await ctx.store.predictions.setReplyMessage(outcome.prediction.id, reply.id);
-  }
-  if (images.length > chosen.length) {
-    await message.reply({ content: `I read the first ${chosen.length} pictures only (limit per message).`, allowedMentions: { repliedUser: false } });
-  }
+  await readPictures(ctx, request, chatSink(message));
+}
+
+function chatSink(message: Message): AnswerSink {
+  const allowedMentions = { repliedUser: false };
+  return {
+    answer: (payload) => message.reply({ ...payload, allowedMentions }),
+    async refuse(text, title) {
+      await message.reply({ embeds: [errorEmbed(text, title)], components: [], allowedMentions });
+    },
+    async notice(content) {
+      await message.reply({ content, allowedMentions });
+    },
+  };
 }

@@ -38,6 +38,9 @@ interface Session {
   log: { s: number; t: string; d: Json }[];
 }
 
+/** How a CDN download goes wrong after the first bytes. */
+export type CdnFault = 'stall' | 'reset';
+
 export interface EmulatorOptions {
   token?: string;
   heartbeatIntervalMs?: number;
@@ -57,7 +60,7 @@ export class DiscordEmulator extends EventEmitter {
   readonly calls: RestCall[] = [];
   /** messages the emulator knows: posted by tests or created by the bot */
   readonly messages = new Map<string, ApiMessage>();
-  readonly cdn = new Map<string, { bytes: Buffer; contentType: string }>();
+  readonly cdn = new Map<string, { bytes: Buffer; contentType: string; fault?: CdnFault }>();
   readonly registeredCommands: { scope: string; commands: Json[] }[] = [];
   gatewayConnections = 0;
   identifies = 0;
@@ -270,11 +273,14 @@ export class DiscordEmulator extends EventEmitter {
     return { id: snowflake(), username: name, discriminator: '0', global_name: name, avatar: null, ...(opts.bot ? { bot: true } : {}) };
   }
 
-  /** Stores bytes on the CDN and returns the attachment object that points at them. */
-  attachment(bytes: Buffer, filename: string, contentType: string | null, extra: Partial<ApiAttachment> = {}): ApiAttachment {
+  /**
+   * Stores bytes on the CDN and returns the attachment object that points at them. A `fault`
+   * sends the headers and the first half of the bytes, then stalls or resets the connection.
+   */
+  attachment(bytes: Buffer, filename: string, contentType: string | null, extra: Partial<ApiAttachment> = {}, fault?: CdnFault): ApiAttachment {
     const id = snowflake();
     const path = `/attachments/${id}/${encodeURIComponent(filename)}`;
-    this.cdn.set(path, { bytes, contentType: contentType ?? 'application/octet-stream' });
+    this.cdn.set(path, { bytes, contentType: contentType ?? 'application/octet-stream', ...(fault ? { fault } : {}) });
     return {
       id, filename, size: bytes.length, url: `${this.baseUrl}${path}`, proxy_url: `${this.baseUrl}${path}`,
       ...(contentType ? { content_type: contentType } : {}), ...extra,
@@ -475,8 +481,13 @@ export class DiscordEmulator extends EventEmitter {
     if (req.method === 'GET' && this.cdn.has(url.pathname)) {
       const f = this.cdn.get(url.pathname)!;
       res.writeHead(200, { 'content-type': f.contentType, 'content-length': String(f.bytes.length) });
-      res.end(f.bytes);
-      return;
+      if (!f.fault) {
+        res.end(f.bytes);
+        return;
+      }
+      res.write(f.bytes.subarray(0, Math.ceil(f.bytes.length / 2)));
+      if (f.fault === 'reset') setTimeout(() => res.socket?.resetAndDestroy(), 20);
+      return; // 'stall': the rest never comes (stop() closes the connection)
     }
     const m = /^\/api\/v10(\/.*)$/.exec(url.pathname);
     if (!m) {
@@ -561,6 +572,11 @@ export class DiscordEmulator extends EventEmitter {
       const token = m[2]!;
       if (b?.type === 4) this.interactionOriginal.set(token, this.createMessage(this.channelOfToken(token), { ...c, body: b.data ?? {} }));
       if (b?.type === 5) this.interactionOriginal.set(token, this.createMessage(this.channelOfToken(token), { ...c, body: { content: '', flags: (b.data as { flags?: number } | undefined)?.flags ?? 0 }, files: [] }));
+      if (b?.type === 7) {
+        // an update edits the message the component is on, as Discord does
+        const target = this.messages.get(String((this.findInteractionByCallbackPath(path)?.message as { id?: string } | undefined)?.id));
+        if (target) this.editMessage(target, { ...c, body: b.data ?? {}, files: [] });
+      }
       return [204, null];
     }
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path))) {
@@ -647,23 +663,6 @@ export class DiscordEmulator extends EventEmitter {
       msg.attachments = [...kept, ...this.filesToAttachments(c)];
     }
     msg.edited_timestamp = new Date().toISOString();
-    return msg;
-  }
-
-  /** Applies an interaction's `update` (callback type 7) to the emulator's copy of the message. */
-  messageAfterUpdates(id: string): ApiMessage | undefined {
-    const msg = this.messages.get(id);
-    if (!msg) return undefined;
-    for (const c of this.calls) {
-      if (!c.path.endsWith('/callback')) continue;
-      const b = c.body as { type?: number; data?: Record<string, Json> } | null;
-      if (b?.type !== 7) continue;
-      const ev = this.findInteractionByCallbackPath(c.path);
-      if ((ev?.message as { id?: string } | undefined)?.id !== id) continue;
-      if (typeof b.data?.content === 'string') msg.content = b.data.content;
-      if (Array.isArray(b.data?.embeds)) msg.embeds = b.data.embeds;
-      if (Array.isArray(b.data?.components)) msg.components = b.data.components;
-    }
     return msg;
   }
 
