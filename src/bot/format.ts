@@ -17,7 +17,7 @@ import type { ForgetReport, LiveStats, ModelInfo, RetrainRun } from '../store/in
 import { encodeFeedbackId, LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, MODAL_LABEL_FIELD } from './customIds.ts';
 
 /** The picture formats people are told to send. */
-export const READABLE_FORMATS = 'a PNG, JPEG, WebP or GIF picture';
+export const READABLE_FORMATS = 'a PNG, JPEG, WebP, GIF or SVG picture';
 
 export const COLOURS = { sure: 0x2ecc71, unsure: 0xf1c40f, none: 0x95a5a6, error: 0xe74c3c, info: 0x5865f2 } as const;
 
