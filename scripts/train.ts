@@ -40,8 +40,8 @@ npm run train -- [options]
   --stop-after M     stop after M epochs without improvement (default 20)
   --augment A        none | affine | elastic | both (default none)
   --train-size N     train on the first N of the 50,000 training images
-  --crops PREFIX     also train on these labelled crops (npm run harvest; needs an 11-class arch for "not a digit")
-  --val-crops PREFIX also select on these crops (validation = MNIST validation + them; never test-split crops)
+  --crops P[,P…]     also train on these labelled crops (npm run harvest; needs an 11-class model for "not a digit")
+  --val-crops P[,P…] also select on these crops (validation = MNIST validation + them; never test-split crops)
   --from DIR         fine-tune from an existing model instead of a fresh initialisation
   --widen            with --from: add an 11th output, "not a digit", to a 10-digit model (weights kept)
   --seed N           random seed (default 1)
@@ -117,8 +117,9 @@ async function main(): Promise<void> {
   await initKernels();
   const data = await loadMnist();
   const mnistTrain = v['train-size'] ? subset(data.train, 0, num(v['train-size'], 'train-size', 50_000, positiveInt)) : data.train;
-  const trainSet = v.crops ? concatDatasets(mnistTrain, await loadCrops(v.crops)) : mnistTrain;
-  const validation = v['val-crops'] ? concatDatasets(data.validation, await loadCrops(v['val-crops'])) : data.validation;
+  const cropsOf = async (list: string) => Promise.all(list.split(',').map((prefix) => loadCrops(prefix)));
+  const trainSet = v.crops ? concatDatasets(mnistTrain, ...(await cropsOf(v.crops))) : mnistTrain;
+  const validation = v['val-crops'] ? concatDatasets(data.validation, ...(await cropsOf(v['val-crops']))) : data.validation;
 
   let net: Network;
   let parent: string | null = null;
