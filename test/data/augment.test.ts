@@ -154,17 +154,4 @@ describe('augment', () => {
     expect(() => new Augmenter({ maxScale: 1 })).toThrow(RangeError);
     expect(() => new Augmenter({ maxShift: -1 })).toThrow(RangeError);
   });
-
-  it('is fast enough to run every epoch (loose bound for a shared CPU)', () => {
-    const src = randomImages(2000, 6);
-    const dst = new Float32Array(src.length);
-    const aug = new Augmenter();
-    const rng = new Rng(7);
-    aug.batch(src, dst, 2000, rng); // warm-up (JIT)
-    const t0 = performance.now();
-    aug.batch(src, dst, 2000, rng);
-    const perImageUs = ((performance.now() - t0) * 1000) / 2000;
-    // ~35 µs measured on one core; 250 µs (15 s / 60k) would still only mean a loaded machine
-    expect(perImageUs).toBeLessThan(250);
-  });
 });
