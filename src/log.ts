@@ -1,4 +1,9 @@
-/** Structured logging (pino). The Discord token is redacted wherever it might appear. */
+/**
+ * Structured logging (pino), created here only. Secrets never reach a log line: the Discord
+ * token and authorization headers are redacted by key, and every finished line is scrubbed as
+ * text (nested fields, err.url, err.requestBody, stack traces included) of interaction and
+ * webhook tokens in URL paths, `Bot …` / `Bearer …` credentials and the configured secrets.
+ */
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
@@ -8,6 +13,7 @@ export const REDACT_PATHS = [
   'discordToken',
   'authorization',
   'headers.authorization',
+  'headers.Authorization',
   'config.discordToken',
   'config.databaseAuthToken',
   'databaseAuthToken',
@@ -15,14 +21,46 @@ export const REDACT_PATHS = [
   '*.discordToken',
 ];
 
-export function createLogger(level: LevelWithSilent = 'info', destination?: pino.DestinationStream): Logger {
+const CENSOR = '[redacted]';
+
+/**
+ * Token-bearing text: the token segment of `/interactions/<id>/<token>` and
+ * `/webhooks/<id>/<token>` (anyone holding it can edit the bot's answers for 15 minutes), and
+ * the credential after `Bot ` / `Bearer `. A token ends at `/`, `?`, `#`, a quote, a
+ * backslash (an escape in the JSON line) or a space.
+ */
+const TOKEN_PATTERNS: readonly [RegExp, string][] = [
+  [/(\/(?:interactions|webhooks)\/\d+\/)[^/?#"'\\\s]+/g, `$1${CENSOR}`],
+  [/\b(Bot|Bearer) [\w-]+\.[\w.-]+/g, `$1 ${CENSOR}`],
+];
+
+/** Removes tokens from one piece of text (a serialized log line). */
+export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const [re, by] of TOKEN_PATTERNS) out = out.replace(re, by);
+  for (const s of secrets) if (s.length >= 8) out = out.split(s).join(CENSOR);
+  return out;
+}
+
+export interface LoggerOptions {
+  /** strings that must never appear in a line (the bot token, the database token) */
+  secrets?: readonly (string | undefined)[];
+}
+
+/** The one place logs are created. `destination` defaults to stdout (synchronous writes). */
+export function createLogger(level: LevelWithSilent = 'info', destination?: pino.DestinationStream, opts: LoggerOptions = {}): Logger {
+  const secrets = (opts.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const sink = destination ?? pino.destination({ dest: 1, sync: true });
+  const scrubbed: pino.DestinationStream = {
+    write: (line: string) => sink.write(scrubSecrets(line, secrets)),
+  };
   const options: pino.LoggerOptions = {
     level,
     base: { app: 'digit-bot' },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACT_PATHS, censor: CENSOR },
     serializers: { err: pino.stdSerializers.err },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, scrubbed);
 }
 
 /** A logger that writes nothing (tests, scripts). */

@@ -4,7 +4,7 @@
  */
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createLogger } from './log.ts';
+import { createLogger, scrubSecrets } from './log.ts';
 import { createBot } from './bot/client.ts';
 import { ModelHolder } from './bot/modelHolder.ts';
 import { loadActiveModel, modelInfo } from './model/registry.ts';
@@ -28,11 +28,11 @@ try {
   throw err;
 }
 
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, undefined, { secrets: [config.discordToken, config.databaseAuthToken] });
 
 function fatal(message: string, err?: unknown): never {
   log.fatal(err ? { err } : {}, message);
-  console.error(`digit-bot: ${message}${err instanceof Error ? `: ${err.message}` : ''}`);
+  console.error(scrubSecrets(`digit-bot: ${message}${err instanceof Error ? `: ${err.message}` : ''}`, [config.discordToken]));
   process.exit(1);
 }
 

@@ -68,6 +68,7 @@ export class DiscordEmulator extends EventEmitter {
   private wss: WebSocketServer | null = null;
   private port = 0;
   private readonly sessions = new Map<string, Session>();
+  private readonly failures: { match: (c: RestCall) => boolean; status: number; response: Json }[] = [];
   private readonly heartbeatIntervalMs: number;
   private readonly restLatencyMs: number;
   private seq = 0;
@@ -416,6 +417,14 @@ export class DiscordEmulator extends EventEmitter {
     return i;
   }
 
+  /**
+   * From now on, REST calls matching `match` fail with `status` and a Discord-style error body
+   * (tests of error paths: a failing interaction callback, webhook edit, …).
+   */
+  failCalls(match: (c: RestCall) => boolean, status = 400, response: Json = { message: 'Invalid Form Body', code: 50035 }): void {
+    this.failures.push({ match, status, response });
+  }
+
   /** Waits for a REST call matching `pred` (looking at calls already made first). */
   waitForCall(pred: (c: RestCall) => boolean, timeoutMs = 10_000, since = 0): Promise<RestCall> {
     const found = this.calls.find((c) => c.seq > since && pred(c));
@@ -510,9 +519,13 @@ export class DiscordEmulator extends EventEmitter {
       auth: req.headers.authorization, status: 200, response: null,
     };
     const isInteraction = path.startsWith('/interactions/') || path.startsWith('/webhooks/');
+    const failure = this.failures.find((f) => f.match(call));
     if (!isInteraction && req.headers.authorization !== `Bot ${this.token}`) {
       call.status = 401;
       call.response = { message: '401: Unauthorized', code: 0 };
+    } else if (failure) {
+      call.status = failure.status;
+      call.response = failure.response;
     } else {
       const [status, response] = this.route(call);
       call.status = status;
