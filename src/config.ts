@@ -80,6 +80,8 @@ const envSchema = z.object({
   LOW_CONFIDENCE: num(0.6, 0, 1),
   DOWNLOAD_TIMEOUT_MS: int(10_000, 100, 120_000),
   SHUTDOWN_TIMEOUT_MS: int(5_000, 0, 60_000),
+  CATCH_UP_MINUTES: int(15, 0, 1440),
+  CATCH_UP_MESSAGES: int(200, 1, 1000),
   RETRAIN_CRON: z
     .string()
     .trim()
@@ -130,6 +132,12 @@ export interface Config {
   /** answers below this overall confidence are flagged as unsure */
   readonly lowConfidence: number;
   readonly shutdownTimeoutMs: number;
+  /**
+   * After a start, pictures of the last `windowMs` that never got an answer (the bot was down or
+   * died between reading and replying) are answered: at most `maxMessages` read back per channel.
+   * windowMs 0: off.
+   */
+  readonly catchUp: { readonly windowMs: number; readonly maxMessages: number };
   readonly retrain: RetrainConfig;
 }
 
@@ -190,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     lowConfidence: e.LOW_CONFIDENCE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    catchUp: Object.freeze({ windowMs: e.CATCH_UP_MINUTES * 60_000, maxMessages: e.CATCH_UP_MESSAGES }),
     retrain: Object.freeze({
       cron: e.RETRAIN_CRON,
       minSamples: e.RETRAIN_MIN_SAMPLES,

@@ -3,6 +3,8 @@
  * logs in and registers commands, `stop()` drains in-flight work (bounded) and closes the gateway.
  */
 import { Client, Events, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
+import { catchUp } from './catchUp.ts';
+import { MessageClaims } from './claims.ts';
 import { commandData } from './commands/index.ts';
 import type { BotContext, BotDeps } from './context.ts';
 import { Cooldown } from './cooldown.ts';
@@ -39,6 +41,7 @@ export function createBot(deps: BotDeps): Bot {
     cooldown: new Cooldown(deps.config.cooldown.windowMs, deps.config.cooldown.maxRequests, deps.now ?? Date.now),
     reads: new Limiter(deps.config.limits.concurrentReads),
     tasks: new TaskTracker(),
+    claims: new MessageClaims(),
     closing: false,
   };
   const log = deps.log;
@@ -46,6 +49,7 @@ export function createBot(deps: BotDeps): Bot {
   sweep.unref();
 
   client.on(Events.MessageCreate, (message) => {
+    if (!ctx.claims.claim(message.id)) return; // the start-up catch-up has it
     void ctx.tasks.track(onMessageCreate(ctx, message)).catch((err: unknown) => log.error({ err, messageId: message.id }, 'handling a message failed'));
   });
   client.on(Events.InteractionCreate, (interaction) => {
@@ -80,6 +84,11 @@ export function createBot(deps: BotDeps): Bot {
           log.error({ err }, 'registering commands failed; the bot keeps running with the commands Discord already has');
         }
       }
+      // pictures posted while the bot was down, or read but not answered when it died
+      void ctx.tasks
+        .track(catchUp(ctx, (message) => onMessageCreate(ctx, message)))
+        .then((r) => log.info(r, 'caught up'))
+        .catch((err: unknown) => log.error({ err }, 'catching up after the start failed'));
     },
     async stop() {
       ctx.closing = true;

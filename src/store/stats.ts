@@ -3,6 +3,7 @@ import type { Client } from '@libsql/client';
 import { num } from './db.ts';
 
 export interface LiveStats {
+  /** predictions answered (a reply was sent) */
   predictions: number;
   confirmed: number;
   corrected: number;
@@ -29,7 +30,8 @@ export class StatsStore {
     const since = new Date(now.getTime() - days * 86_400_000).toISOString();
     const [totals, week, waiting, perDigit, daily] = await this.db.batch(
       [
-        `SELECT count(*) AS n,
+        // served = answered: a prediction whose reply was never sent (a crash in between) is not counted
+        `SELECT count(reply_message_id) AS n,
                 sum(label_status = 'confirmed') AS confirmed,
                 sum(label_status = 'corrected') AS corrected
            FROM predictions`,

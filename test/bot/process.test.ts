@@ -10,6 +10,7 @@ import { setActiveModel } from '../../src/model/registry.ts';
 import { alive, descendants, startBotProcess } from '../support/botProcess.ts';
 import { DiscordEmulator } from '../support/emulator/index.ts';
 import { saveTinyModel } from '../retrain/helpers.ts';
+import { cleanPng } from '../vision/fixtures.ts';
 
 let dir: string;
 let modelsDir: string;
@@ -44,4 +45,47 @@ describe('the bot process', () => {
       await emu.stop();
     }
   }, 90_000);
+
+  it('killed mid-burst (SIGKILL), pictures posted while it is down: after a restart every picture is answered exactly once', async () => {
+    const emu = await DiscordEmulator.start();
+    const databaseUrl = `file:${join(dir, 'crash.db')}`;
+    const env = { COOLDOWN_SECONDS: '0' };
+    const pictures = await Promise.all(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => cleanPng(d)));
+    const users = [emu.user('kim'), emu.user('lou'), emu.user('max')];
+    const posted: string[] = [];
+    const post = () => {
+      const k = posted.length;
+      const m = emu.postMessage({ author: users[k % 3]!, channelId: emu.channels.watched.id, attachments: [emu.attachment(pictures[k % 10]!, `d${k}.png`, 'image/png')] });
+      posted.push(m.id);
+    };
+    const answers = (id: string) => emu.repliesTo(id).filter((c) => c.status === 200).length;
+    const first = startBotProcess({ emu, databaseUrl, modelsDir, env });
+    let second: ReturnType<typeof startBotProcess> | null = null;
+    try {
+      await first.ready();
+      for (let i = 0; i < 30; i++) post();
+      // kill it while the burst is being answered
+      while (posted.filter((id) => answers(id) > 0).length < 5) await new Promise((r) => setTimeout(r, 5));
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBe('SIGKILL');
+      const answeredBefore = posted.filter((id) => answers(id) > 0).length;
+      expect(answeredBefore).toBeLessThan(30); // it really died mid-burst
+      for (let i = 0; i < 5; i++) post(); // while it is down
+
+      second = startBotProcess({ emu, databaseUrl, modelsDir, env });
+      await second.ready();
+      const deadline = Date.now() + 60_000;
+      while (posted.some((id) => answers(id) === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await second.waitForLine(/caught up/, 10_000).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500)); // time for a duplicate to show
+      expect(posted.map(answers)).toEqual(posted.map(() => 1));
+      const stats = emu.slashCommand({ user: users[0]!, name: 'stats' });
+      expect(JSON.stringify((await emu.waitForInteractionAnswer(stats, 20_000)).body)).toMatch(/predictions served: \*\*35\*\*/);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      for (const b of [first, second]) if (b && alive(b.pid)) b.child.kill('SIGKILL');
+      await emu.stop();
+    }
+  }, 120_000);
 });

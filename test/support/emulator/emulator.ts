@@ -318,7 +318,9 @@ export class DiscordEmulator extends EventEmitter {
   }
 
   private readonly dmChannels = new Map<string, string>();
+  private readonly knownUsers = new Map<string, ApiUser>();
   dmChannelFor(user: ApiUser): string {
+    this.knownUsers.set(user.id, user);
     let id = this.dmChannels.get(user.id);
     if (!id) {
       id = snowflake();
@@ -554,6 +556,7 @@ export class DiscordEmulator extends EventEmitter {
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'POST') {
       return [200, this.createMessage(m[1]!, c)];
     }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'GET') return [200, this.history(m[1]!, c.query)];
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
       const msg = this.messages.get(m[2]!);
       if (!msg) return [404, { message: 'Unknown Message', code: 10008 }];
@@ -566,7 +569,10 @@ export class DiscordEmulator extends EventEmitter {
     }
     if ((m = /^\/channels\/(\d+)$/.exec(path)) && method === 'GET') {
       const ch = Object.values(this.channels).find((x) => x.id === m![1]);
-      return ch ? [200, ch] : [404, { message: 'Unknown Channel', code: 10003 }];
+      if (ch) return [200, ch];
+      const dmUser = [...this.dmChannels].find(([, id]) => id === m![1]);
+      const recipient = dmUser ? this.knownUsers.get(dmUser[0]) : undefined;
+      return recipient ? [200, { id: m[1]!, type: 1, recipients: [recipient], last_message_id: null }] : [404, { message: 'Unknown Channel', code: 10003 }];
     }
     if ((m = /^\/channels\/(\d+)\/typing$/.exec(path)) && method === 'POST') return [204, null];
     if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path)) && method === 'POST') {
@@ -661,6 +667,22 @@ export class DiscordEmulator extends EventEmitter {
     }
     msg.edited_timestamp = new Date().toISOString();
     return msg;
+  }
+
+  /**
+   * GET /channels/:id/messages as Discord answers it: at most `limit` (1-100, default 50)
+   * messages, newest first; `before` / `after` an id (with `after`: the ones right after it).
+   */
+  private history(channelId: string, q: URLSearchParams): ApiMessage[] {
+    const limit = Math.min(100, Math.max(1, Number(q.get('limit') ?? 50) || 50));
+    const before = q.get('before');
+    const after = q.get('after');
+    const ids = [...this.messages.values()]
+      .filter((x) => x.channel_id === channelId)
+      .filter((x) => (before ? BigInt(x.id) < BigInt(before) : true) && (after ? BigInt(x.id) > BigInt(after) : true))
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const page = after && !before ? ids.slice(0, limit) : ids.slice(-limit);
+    return page.reverse();
   }
 
   /** Applies an interaction's `update` (callback type 7) to the emulator's copy of the message. */
