@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
+/** The error `fn` throws; fails the test when it does not throw. */
+function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw, nothing was thrown');
+}
+
 describe('config', () => {
   it('applies defaults and freezes', () => {
     const c = loadConfig({ DISCORD_TOKEN: 't' });
@@ -11,13 +21,10 @@ describe('config', () => {
     expect(Object.isFrozen(c.limits)).toBe(true);
   });
   it('reports a missing token in one line', () => {
-    expect(() => loadConfig({})).toThrow(ConfigError);
-    try {
-      loadConfig({});
-    } catch (e) {
-      expect((e as Error).message).toMatch(/^Invalid configuration: DISCORD_TOKEN is missing/);
-      expect((e as Error).message).not.toContain('\n');
-    }
+    const err = thrownBy(() => loadConfig({}));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toMatch(/^Invalid configuration: DISCORD_TOKEN is missing/);
+    expect(err.message).not.toContain('\n');
   });
   it('parses lists, booleans and numbers, and names each bad variable', () => {
     const c = loadConfig({ DISCORD_TOKEN: 't', WATCH_CHANNEL_IDS: ' 123456789012345678 ,223456789012345678,', REGISTER_COMMANDS: 'false', COOLDOWN_SECONDS: '0' });
