@@ -3,10 +3,14 @@
  * token and authorization headers are redacted by key, and every finished line is scrubbed as
  * text (nested fields, err.url, err.requestBody, stack traces included) of interaction and
  * webhook tokens in URL paths, `Bot …` / `Bearer …` credentials and the configured secrets.
+ * `LOG_FORMAT=pretty` prints readable lines (pino-pretty, in-process and synchronous).
  */
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
+
+export type LogFormat = 'json' | 'pretty';
 
 export const REDACT_PATHS = [
   'token',
@@ -45,14 +49,19 @@ export function scrubSecrets(text: string, secrets: readonly string[] = []): str
 export interface LoggerOptions {
   /** strings that must never appear in a line (the bot token, the database token) */
   secrets?: readonly (string | undefined)[];
+  format?: LogFormat;
 }
 
 /** The one place logs are created. `destination` defaults to stdout (synchronous writes). */
 export function createLogger(level: LevelWithSilent = 'info', destination?: pino.DestinationStream, opts: LoggerOptions = {}): Logger {
   const secrets = (opts.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0);
   const sink = destination ?? pino.destination({ dest: 1, sync: true });
+  const pretty = opts.format === 'pretty' ? prettyFactory({ colorize: !destination && process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' }) : null;
   const scrubbed: pino.DestinationStream = {
-    write: (line: string) => sink.write(scrubSecrets(line, secrets)),
+    write: (line: string) => {
+      const clean = scrubSecrets(line, secrets);
+      sink.write(pretty ? pretty(clean) : clean);
+    },
   };
   const options: pino.LoggerOptions = {
     level,

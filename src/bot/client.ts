@@ -74,7 +74,20 @@ export function createBot(deps: BotDeps): Bot {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(deps.config.discordToken);
       await ready;
-      log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, model: deps.models.current().info.name }, 'bot ready');
+      const watched = deps.config.watchChannelIds.map((id) => ({ id, channel: client.channels.cache.get(id) }));
+      log.info(
+        {
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          model: deps.models.current().info.name,
+          watching: watched.map(({ id, channel }) => (channel && 'name' in channel ? `#${channel.name} (${id})` : id)),
+        },
+        'bot ready',
+      );
+      if (watched.length === 0) log.warn('no watched channel: pictures in chat are read only in DMs and mentions; set WATCH_CHANNEL_IDS to read every picture in a channel');
+      for (const { id } of watched.filter((w) => !w.channel)) {
+        log.warn({ channel: id }, 'WATCH_CHANNEL_IDS names a channel the bot cannot see: a wrong id, or the bot lacks View Channel there');
+      }
       if (deps.config.registerCommands) {
         try {
           const guildId = deps.config.discordGuildId;

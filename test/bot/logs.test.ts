@@ -14,9 +14,10 @@ afterEach(async () => {
 });
 
 /** a harness whose bot logs (debug level) into `lines`, through the project's one logger factory */
-async function loggedHarness(lines: string[]): Promise<Harness> {
-  return startHarness({ log: createLogger('debug', { write: (s: string) => void lines.push(s) }) });
+async function loggedHarness(lines: string[], env: Record<string, string> = {}): Promise<Harness> {
+  return startHarness({ log: createLogger('debug', { write: (s: string) => void lines.push(s) }), env });
 }
+const parsed = (lines: string[]) => lines.map((l) => JSON.parse(l) as { level: number; msg: string; watching?: string[]; channel?: string });
 
 describe('logs', () => {
   it('a failing interaction callback is logged without the interaction token', async () => {
@@ -47,6 +48,29 @@ describe('logs', () => {
     expect(text).toMatch(/\/webhooks\/\d+\/\[redacted\]/);
     expect(text).not.toContain(token);
     expect(text).not.toContain(emu.token);
+  });
+
+  it('the start-up log lists the watched channels, and says plainly when there is none or one is not visible', async () => {
+    const lines: string[] = [];
+    h = await loggedHarness(lines);
+    const ready = parsed(lines).find((l) => l.msg === 'bot ready');
+    expect(ready?.watching).toEqual([`#digits (${h.emu.channels.watched.id})`]);
+    expect(parsed(lines).filter((l) => l.level >= 40)).toEqual([]);
+    await h.close();
+
+    const none: string[] = [];
+    h = await loggedHarness(none, { WATCH_CHANNEL_IDS: '' });
+    expect(parsed(none).find((l) => l.msg === 'bot ready')?.watching).toEqual([]);
+    expect(parsed(none).filter((l) => l.level === 40).map((l) => l.msg)).toEqual([
+      'no watched channel: pictures in chat are read only in DMs and mentions; set WATCH_CHANNEL_IDS to read every picture in a channel',
+    ]);
+    await h.close();
+
+    const wrong: string[] = [];
+    h = await loggedHarness(wrong, { WATCH_CHANNEL_IDS: '123456789012345678' });
+    expect(parsed(wrong).filter((l) => l.level === 40)).toEqual([
+      expect.objectContaining({ channel: '123456789012345678', msg: expect.stringMatching(/^WATCH_CHANNEL_IDS names a channel the bot cannot see/) }),
+    ]);
   });
 
   it('scrubs tokens from any field, nested objects, error stacks and authorization headers', () => {

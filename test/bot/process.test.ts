@@ -88,4 +88,19 @@ describe('the bot process', () => {
       await emu.stop();
     }
   }, 120_000);
+
+  it('the Message Content intent switched off in the portal: one line saying where to switch it on, exit code 1', async () => {
+    const emu = await DiscordEmulator.start({ disallowedIntents: 1 << 15 }); // MESSAGE_CONTENT
+    const bot = startBotProcess({ emu, databaseUrl: `file:${join(dir, 'intents.db')}`, modelsDir });
+    try {
+      expect(await bot.exited).toBe(1);
+      const said = bot.stderr.filter((l) => l.startsWith('digit-bot:'));
+      expect(said, bot.stderr.join('\n')).toHaveLength(1);
+      expect(said[0]).toMatch(/^digit-bot: Discord refused the Message Content intent \(Used disallowed intents\): switch it on in the Developer Portal, .*Bot → Privileged Gateway Intents → Message Content Intent/);
+      expect(bot.stderr.join('\n')).not.toMatch(/^\s+at /m);
+    } finally {
+      if (alive(bot.pid)) bot.child.kill('SIGKILL');
+      await emu.stop();
+    }
+  }, 60_000);
 });

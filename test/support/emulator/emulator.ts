@@ -43,6 +43,11 @@ export interface EmulatorOptions {
   heartbeatIntervalMs?: number;
   /** artificial latency added to every REST answer */
   restLatencyMs?: number;
+  /**
+   * Intents the application may not use (a bit mask): an IDENTIFY asking for one is closed with
+   * 4014 "Disallowed intent(s)", as Discord does when a privileged intent is off in the portal.
+   */
+  disallowedIntents?: number;
 }
 
 const MANAGE_MESSAGES = 1n << 13n;
@@ -71,6 +76,7 @@ export class DiscordEmulator extends EventEmitter {
   private readonly failures: { match: (c: RestCall) => boolean; status: number; response: Json }[] = [];
   private readonly heartbeatIntervalMs: number;
   private readonly restLatencyMs: number;
+  private readonly disallowedIntents: number;
   private seq = 0;
 
   constructor(opts: EmulatorOptions = {}) {
@@ -79,6 +85,7 @@ export class DiscordEmulator extends EventEmitter {
     this.token = opts.token ?? 'emulator-token.not-a-real-one';
     this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 5_000;
     this.restLatencyMs = opts.restLatencyMs ?? 0;
+    this.disallowedIntents = opts.disallowedIntents ?? 0;
     this.botUser = { id: this.applicationId, username: 'digit-bot', discriminator: '0000', global_name: null, avatar: null, bot: true };
     const ch = (name: string): ApiChannel => ({
       id: snowflake(), type: 0, name, guild_id: this.guildId, position: 0, permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, parent_id: null, rate_limit_per_user: 0,
@@ -156,9 +163,13 @@ export class DiscordEmulator extends EventEmitter {
           break;
         case 2: {
           // identify
-          const d = p.d as { token?: string };
+          const d = p.d as { token?: string; intents?: number };
           if (d.token !== this.token) {
             ws.close(4004, 'Authentication failed.');
+            return;
+          }
+          if ((d.intents ?? 0) & this.disallowedIntents) {
+            ws.close(4014, 'Disallowed intent(s).');
             return;
           }
           this.identifies++;
