@@ -31,7 +31,7 @@ function run(file: string): Promise<{ code: number | null; stdout: string; stder
 
 describe('--help', () => {
   it('covers the scripts', () => {
-    expect(scripts).toEqual(expect.arrayContaining(['bench-bot.ts', 'bench-vision.ts', 'register-commands.ts', 'train.ts']));
+    expect(scripts).toEqual(expect.arrayContaining(['bench-bot.ts', 'bench-vision.ts', 'demo.ts', 'register-commands.ts', 'train.ts']));
   });
   it('every script prints its usage and exits 0', async () => {
     // two at a time (two cores)
