@@ -13,7 +13,6 @@
  * until the retrain is over: the reply times are those during a retrain. Also prints how long
  * the retrain took and its outcome (held-back accuracy before → after).
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +23,7 @@ import { mnistToPng } from '../test/support/digitImages.ts';
 import { addSamples, slanted } from '../test/retrain/helpers.ts';
 import { ACTIVE_FILE, activeModelName } from '../src/model/registry.ts';
 import { openStore } from '../src/store/index.ts';
+import { startBotProcess } from '../test/support/botProcess.ts';
 import { num, parseCli } from '../src/cli/args.ts';
 
 const USAGE = `npm run bench-bot -- [--messages N] [--users U] [--rate R] [--retrain S] [--models-dir DIR] [--timeout SECONDS]
@@ -93,25 +93,16 @@ if (RETRAIN_SAMPLES > 0) {
   console.log(`stored ${RETRAIN_SAMPLES} user samples; retraining ${active} in ${scratch}`);
 }
 
-// node itself (not the tsx wrapper) so that the pid measured is the bot's
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts')], {
-  cwd: root,
-  env: {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    DISCORD_TOKEN: emu.token,
-    DISCORD_API_URL: emu.apiUrl,
-    DISCORD_GUILD_ID: emu.guildId,
-    WATCH_CHANNEL_IDS: emu.channels.watched.id,
-    DATABASE_URL: `file:${join(dir, 'bench.db')}`,
-    MODELS_DIR: modelsDir,
-    COOLDOWN_SECONDS: '0',
-    RETRAIN_CRON: 'off',
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
+// node itself (not npm) so that the pid measured is the bot's
+const bot = startBotProcess({
+  emu,
+  via: 'node',
+  databaseUrl: `file:${join(dir, 'bench.db')}`,
+  modelsDir,
+  env: { COOLDOWN_SECONDS: '0', LOG_LEVEL: 'warn' },
+  echo: true,
 });
-const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+const { child, exited } = bot;
 
 const readyBy = Date.now() + 60_000;
 while (emu.registeredCommands.length === 0) {

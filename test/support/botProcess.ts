@@ -50,7 +50,6 @@ export function startBotProcess(o: BotProcessOptions): BotProcess {
     DATABASE_URL: o.databaseUrl,
     MODELS_DIR: o.modelsDir,
     RETRAIN_CRON: 'off',
-    MODEL_WATCH_MS: '0',
     LOG_LEVEL: 'info',
     ...o.env,
   };
