@@ -28,7 +28,7 @@ const post = (emu: DiscordEmulator, author: ApiUser, text: string, channelId = e
   emu.postMessage({ author, channelId, attachments: [emu.attachment(png(text), 'p.png', 'image/png')] });
 
 describe('catch-up after a restart', () => {
-  it('answers, once, a stored prediction whose reply failed, and pictures posted while the bot was down', async () => {
+  it('answers, once, stored predictions whose reply failed (a channel, a DM), and pictures posted while the bot was down', async () => {
     const emu = await DiscordEmulator.start();
     const dbUrl = tempDb();
     const u = emu.user('ada');
@@ -41,6 +41,9 @@ describe('catch-up after a restart', () => {
     const lost = post(emu, u, 'digits:2');
     failRepliesTo = lost.id;
     await eventually(async () => expect(await h1.store.predictions.count()).toBe(2), 10_000);
+    const lostDm = emu.postMessage({ author: u, dm: true, attachments: [emu.attachment(png('digits:6'), 'p.png', 'image/png')] });
+    failRepliesTo = lostDm.id;
+    await eventually(async () => expect(await h1.store.predictions.count()).toBe(3), 10_000);
     await h1.close({ keepDb: true, keepEmulator: true });
     failRepliesTo = '';
 
@@ -51,17 +54,18 @@ describe('catch-up after a restart', () => {
     open.push(h2);
     expect(title((await emu.waitForReply(lost.id, 10_000)).body)).toBe('I read: 2');
     expect(title((await emu.waitForReply(whileDown.id, 10_000)).body)).toBe('I read: 3');
+    await eventually(async () => expect(emu.repliesTo(lostDm.id).filter((c) => c.status === 200).map((c) => title(c.body))).toEqual(['I read: 6']), 10_000);
     // a later picture proves the catch-up is over; then nothing was answered twice
     const after = post(emu, u, 'digits:5');
     await emu.waitForReply(after.id);
     await new Promise((r) => setTimeout(r, 300));
-    for (const m of [answered, lost, whileDown, after]) expect(emu.repliesTo(m.id).filter((c) => c.status === 200), m.id).toHaveLength(1);
+    for (const m of [answered, lost, lostDm, whileDown, after]) expect(emu.repliesTo(m.id).filter((c) => c.status === 200), m.id).toHaveLength(1);
     expect(emu.repliesTo(elsewhere.id)).toHaveLength(0);
     const lostPrediction = (await h2.store.predictions.unanswered(new Date(0))).length;
     expect(lostPrediction).toBe(0);
-    // served: the 4 answered, not the one stored twice
+    // served: the 5 answered, each once
     const stats = emu.slashCommand({ user: u, name: 'stats' });
-    expect(JSON.stringify((await emu.waitForInteractionAnswer(stats)).body)).toMatch(/predictions served: \*\*4\*\*/);
+    expect(JSON.stringify((await emu.waitForInteractionAnswer(stats)).body)).toMatch(/predictions served: \*\*5\*\*/);
   }, 30_000);
 
   it('a reply that went out before the crash is not sent again: only its id is recorded', async () => {
