@@ -104,33 +104,38 @@ export async function catchUp(ctx: BotContext, handle: (message: Message) => Pro
 
   for (const p of unanswered) {
     if (ctx.closing) return report;
-    const sent = replyOfPrediction.get(p.id);
-    if (sent) {
-      await ctx.store.predictions.setReplyMessage(p.id, sent);
-      report.repaired++;
-      continue;
+    try {
+      const sent = replyOfPrediction.get(p.id);
+      if (sent) {
+        await ctx.store.predictions.setReplyMessage(p.id, sent);
+        report.repaired++;
+        continue;
+      }
+      const message = byId.get(p.messageId!) ?? (await channels.get(p.channelId)?.messages.fetch(p.messageId!).catch(() => undefined));
+      if (!message) {
+        ctx.log.info({ predictionId: p.id }, 'catch-up: the message of an unanswered prediction is gone');
+        continue;
+      }
+      ctx.claims.claim(message.id);
+      const images = [...message.attachments.values()].filter((a) => isImageAttachment({ contentType: a.contentType, name: a.name }));
+      const shown = Math.min(images.length, ctx.config.limits.imagesPerMessage);
+      const payload = formatAnswer({
+        reading: storedReading(p, await ctx.store.samples.forPrediction(p.id)),
+        predictionId: p.id,
+        modelName: p.modelName,
+        lowConfidence: ctx.config.lowConfidence,
+        filename: shown > 1 ? images[p.attachmentIndex]?.name : undefined,
+      });
+      const reply = await message.reply({ ...payload, allowedMentions: { repliedUser: false } });
+      await ctx.store.predictions.setReplyMessage(p.id, reply.id);
+      report.answeredStored++;
+    } catch (err) {
+      ctx.log.warn({ err, predictionId: p.id }, 'catch-up: could not answer a stored prediction');
     }
-    const message = byId.get(p.messageId!) ?? (await channels.get(p.channelId)?.messages.fetch(p.messageId!).catch(() => undefined));
-    if (!message) {
-      ctx.log.info({ predictionId: p.id }, 'catch-up: the message of an unanswered prediction is gone');
-      continue;
-    }
-    ctx.claims.claim(message.id);
-    const images = [...message.attachments.values()].filter((a) => isImageAttachment({ contentType: a.contentType, name: a.name }));
-    const shown = Math.min(images.length, ctx.config.limits.imagesPerMessage);
-    const payload = formatAnswer({
-      reading: storedReading(p, await ctx.store.samples.forPrediction(p.id)),
-      predictionId: p.id,
-      modelName: p.modelName,
-      lowConfidence: ctx.config.lowConfidence,
-      filename: shown > 1 ? images[p.attachmentIndex]?.name : undefined,
-    });
-    const reply = await message.reply({ ...payload, allowedMentions: { repliedUser: false } });
-    await ctx.store.predictions.setReplyMessage(p.id, reply.id);
-    report.answeredStored++;
   }
 
-  const candidates = history.filter((m) => m.author.id !== botId && !repliedTo.has(m.id)).reverse();
+  // oldest first, across channels
+  const candidates = history.filter((m) => m.author.id !== botId && !repliedTo.has(m.id)).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   const stored = await ctx.store.predictions.messagesWithPredictions(
     candidates.map((m) => m.id),
     since,
@@ -138,8 +143,12 @@ export async function catchUp(ctx: BotContext, handle: (message: Message) => Pro
   for (const m of candidates) {
     if (ctx.closing) break;
     if (stored.has(m.id) || !ctx.claims.claim(m.id)) continue;
-    await handle(m);
-    report.handled++;
+    try {
+      await handle(m);
+      report.handled++;
+    } catch (err) {
+      ctx.log.error({ err, messageId: m.id }, 'catch-up: handling a message failed');
+    }
   }
   return report;
 }

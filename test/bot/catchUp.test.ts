@@ -85,6 +85,25 @@ describe('catch-up after a restart', () => {
     expect(emu.repliesTo(m.id)).toHaveLength(1);
   }, 30_000);
 
+  it('one picture that cannot be answered does not stop the others', async () => {
+    const emu = await DiscordEmulator.start();
+    const dbUrl = tempDb();
+    const u = emu.user('dee');
+    const failing = new Set<string>();
+    emu.failCalls((c) => failing.has(refId(c.body)));
+    const h1 = await startHarness({ emu, dbUrl });
+    const a = post(emu, u, 'digits:1');
+    const b = post(emu, u, 'digits:2');
+    failing.add(a.id).add(b.id);
+    await eventually(async () => expect((await h1.store.predictions.unanswered(new Date(0))).length).toBe(2), 10_000);
+    await h1.close({ keepDb: true, keepEmulator: true });
+    failing.delete(b.id); // a's reply keeps failing (say the channel became read-only for the bot)
+    const h2 = await startHarness({ emu, dbUrl });
+    open.push(h2);
+    expect(title((await emu.waitForCall((c) => refId(c.body) === b.id && c.status === 200, 10_000)).body)).toBe('I read: 2');
+    await eventually(async () => expect((await h2.store.predictions.unanswered(new Date(0))).map((p) => p.messageId)).toEqual([a.id]), 10_000);
+  }, 30_000);
+
   it('is bounded: at most CATCH_UP_MESSAGES read back per channel (the newest); CATCH_UP_MINUTES=0 turns it off', async () => {
     const emu = await DiscordEmulator.start();
     const u = emu.user('cy');
