@@ -13,11 +13,9 @@
  * until the retrain is over: the reply times are those during a retrain. Also prints how long
  * the retrain took and its outcome (held-back accuracy before → after).
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { APIEmbed } from 'discord.js';
 import { loadMnistSplit } from '../src/data/mnist.ts';
 import { ALL_BASIC, DiscordEmulator, type ApiAttachment } from '../test/support/emulator/index.ts';
@@ -25,23 +23,35 @@ import { mnistToPng } from '../test/support/digitImages.ts';
 import { addSamples, slanted } from '../test/retrain/helpers.ts';
 import { ACTIVE_FILE, activeModelName } from '../src/model/registry.ts';
 import { openStore } from '../src/store/index.ts';
+import { startBotProcess } from '../test/support/botProcess.ts';
+import { num, parseCli } from '../src/cli/args.ts';
 
-const { values } = parseArgs({
-  options: {
-    messages: { type: 'string', default: '500' },
-    users: { type: 'string', default: '50' },
-    'models-dir': { type: 'string', default: 'models' },
-    timeout: { type: 'string', default: '180' },
-    rate: { type: 'string', default: '0' },
-    retrain: { type: 'string', default: '0' },
-  },
+const USAGE = `npm run bench-bot -- [--messages N] [--users U] [--rate R] [--retrain S] [--models-dir DIR] [--timeout SECONDS]
+
+Load test of the real bot process (src/main.ts) against the Discord emulator on 127.0.0.1:
+posts N image messages (MNIST test digits as PNG photos) into a watched channel and prints
+answered / lost, reply-time percentiles, digits read right, the bot's memory and its shutdown.
+  --messages N       pictures to post (default 500)
+  --users U          distinct posters (default 50)
+  --rate R           pictures per second; 0 = as fast as the bot takes them (default 0)
+  --retrain S        first store S trusted user samples and run /retrain, posting during it (default 0: no retrain)
+  --models-dir DIR   models folder whose active model the bot serves (default models)
+  --timeout SECONDS  how long to wait for the answers (default 180)`;
+const { values } = parseCli(USAGE, {
+  messages: { type: 'string', default: '500' },
+  users: { type: 'string', default: '50' },
+  'models-dir': { type: 'string', default: 'models' },
+  timeout: { type: 'string', default: '180' },
+  rate: { type: 'string', default: '0' },
+  retrain: { type: 'string', default: '0' },
 });
+const whole = (n: number) => Number.isInteger(n) && n >= 0;
 /** user samples stored before a /retrain started during the run; 0 = no retrain */
-const RETRAIN_SAMPLES = Number(values.retrain);
-const N = Number(values.messages);
-const USERS = Number(values.users);
+const RETRAIN_SAMPLES = num(values.retrain, 'retrain', 0, whole);
+const N = num(values.messages, 'messages', 500, (n) => whole(n) && n > 0);
+const USERS = num(values.users, 'users', 50, (n) => whole(n) && n > 0);
 /** messages per second; 0 = as fast as the bot takes them */
-const RATE = Number(values.rate);
+const RATE = num(values.rate, 'rate', 0, (n) => Number.isFinite(n) && n >= 0);
 const root = resolve(import.meta.dirname, '..');
 
 const rssMb = (pid: number): number => {
@@ -83,25 +93,16 @@ if (RETRAIN_SAMPLES > 0) {
   console.log(`stored ${RETRAIN_SAMPLES} user samples; retraining ${active} in ${scratch}`);
 }
 
-// node itself (not the tsx wrapper) so that the pid measured is the bot's
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts')], {
-  cwd: root,
-  env: {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    DISCORD_TOKEN: emu.token,
-    DISCORD_API_URL: emu.apiUrl,
-    DISCORD_GUILD_ID: emu.guildId,
-    WATCH_CHANNEL_IDS: emu.channels.watched.id,
-    DATABASE_URL: `file:${join(dir, 'bench.db')}`,
-    MODELS_DIR: modelsDir,
-    COOLDOWN_SECONDS: '0',
-    RETRAIN_CRON: 'off',
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
+// node itself (not npm) so that the pid measured is the bot's
+const bot = startBotProcess({
+  emu,
+  via: 'node',
+  databaseUrl: `file:${join(dir, 'bench.db')}`,
+  modelsDir,
+  env: { COOLDOWN_SECONDS: '0', LOG_LEVEL: 'warn' },
+  echo: true,
 });
-const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+const { child, exited } = bot;
 
 const readyBy = Date.now() + 60_000;
 while (emu.registeredCommands.length === 0) {
@@ -155,7 +156,7 @@ for (let i = 0; i < N && !retrain?.finished; i++) {
     if (wait > 0) await sleep(wait);
   } else if (i % 50 === 49) await sleep(0); // let the socket flush
 }
-const deadline = Date.now() + Number(values.timeout) * 1000;
+const deadline = Date.now() + num(values.timeout, 'timeout', 180, (n) => n > 0) * 1000;
 while (answers.size < sentAt.size && Date.now() < deadline) await sleep(100);
 while (retrain && !retrain.finished && Date.now() < deadline + 1_800_000) await sleep(500);
 const wall = (performance.now() - t0) / 1000;

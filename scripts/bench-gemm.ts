@@ -2,6 +2,7 @@
  * GEMM throughput of each kernel on shapes the network actually runs (single thread).
  *   npx tsx scripts/bench-gemm.ts [--seconds 0.3] [--no-reference]
  */
+import { num, parseCli } from '../src/cli/args.ts';
 import { Heap } from '../src/nn/heap.ts';
 import { createReferenceKernels } from '../src/nn/kernels/reference.ts';
 import type { Kernels } from '../src/nn/kernels/types.ts';
@@ -37,11 +38,16 @@ const shapes: Shape[] = [
   { what: 'batch 1    1×256 ← 784', transA: false, transB: false, M: 1, N: 256, K: 784 },
 ];
 
-const secondsArg = process.argv.indexOf('--seconds');
-const seconds = secondsArg >= 0 ? Number(process.argv[secondsArg + 1]) : 0.3;
+const USAGE = `npx tsx scripts/bench-gemm.ts [--seconds S] [--no-reference]
+
+GEMM throughput (GFLOP/s) of each kernel on the shapes the networks run, one thread.
+  --seconds S       time per shape and kernel (default 0.3)
+  --no-reference    skip the plain TypeScript kernels`;
+const { values: v } = parseCli(USAGE, { seconds: { type: 'string' }, 'no-reference': { type: 'boolean' } });
+const seconds = num(v.seconds, 'seconds', 0.3, (n) => n > 0);
 
 const heap = new Heap();
-const withReference = !process.argv.includes('--no-reference');
+const withReference = !v['no-reference'];
 const kernels: Kernels[] = [await createWasmKernels(heap), ...(withReference ? [createReferenceKernels(heap)] : [])];
 
 /** GFLOP/s of `k` on `s`: warm up (lets V8 tier up), then repeat for about `seconds`. */

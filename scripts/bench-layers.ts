@@ -12,6 +12,7 @@
  * [784,150,50,100,10] ReLU/cross-entropy (batch 10, SGD). --profile adds one more run that
  * times every kernel call (GEMMs by shape) and prints where the time went.
  */
+import { num, parseCli } from '../src/cli/args.ts';
 import type { Heap } from '../src/nn/heap.ts';
 import type { Kernels } from '../src/nn/kernels/types.ts';
 import { initKernels, createKernelsSync, type KernelPreference } from '../src/nn/kernels/index.ts';
@@ -21,15 +22,19 @@ import { createOptimizer, type OptimizerSettings } from '../src/nn/optimizers.ts
 import { Rng } from '../src/nn/rng.ts';
 import { cnnRefSpec, mlpSpec, type NetworkSpec } from '../src/nn/spec.ts';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+const USAGE = `npx tsx scripts/bench-layers.ts [--repeat N] [--only cnn|mlp30|mlp150] [--kernels wasm-simd|reference] [--profile]
 
-const repeat = Number(arg('repeat', '3'));
-const only = arg('only', '');
-const prefer = arg('kernels', 'wasm-simd') as KernelPreference;
-const profile = process.argv.includes('--profile');
+Training throughput of whole networks on one thread (layers and kernels only, random inputs).
+  --repeat N     runs per network, the best is reported (default 3)
+  --only NAME    one network: cnn, mlp30 or mlp150
+  --kernels K    wasm-simd (default) or reference
+  --profile      one more run timing every kernel call
+DIGIT_FMA=0 in the environment: the GEMM without fused multiply-adds.`;
+const { values: v } = parseCli(USAGE, { repeat: { type: 'string' }, only: { type: 'string' }, kernels: { type: 'string' }, profile: { type: 'boolean' } });
+const repeat = num(v.repeat, 'repeat', 3, (n) => Number.isInteger(n) && n > 0);
+const only = v.only ?? '';
+const prefer = (v.kernels ?? 'wasm-simd') as KernelPreference;
+const profile = v.profile === true;
 
 interface Case {
   name: string;

@@ -53,9 +53,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const { values, positionals: files } = args;
-  if (values.help || files.length === 0) {
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (files.length === 0) {
     console.error(USAGE);
-    return values.help ? 0 : 2;
+    return 2;
   }
   if (values.touching !== undefined) {
     const n = Number(values.touching);

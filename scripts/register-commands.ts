@@ -3,9 +3,18 @@
  * (guild commands when DISCORD_GUILD_ID is set: instant; else global: may take up to an hour).
  */
 import dotenv from 'dotenv';
+import { parseCli } from '../src/cli/args.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { registerCommands } from '../src/bot/register.ts';
 
+parseCli(
+  `npm run register-commands
+
+Registers the slash commands and the "Read digits" context menu with Discord, nothing else.
+Needs DISCORD_TOKEN and DISCORD_CLIENT_ID (environment or .env); with DISCORD_GUILD_ID only in
+that guild (instant), else globally (up to an hour to show).`,
+  {},
+);
 dotenv.config({ quiet: true });
 
 try {

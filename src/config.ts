@@ -52,7 +52,12 @@ const envSchema = z.object({
     .min(1, 'is empty: set it in the environment or in .env (see .env.example)'),
   DISCORD_CLIENT_ID: optionalString.pipe(snowflake.optional()),
   DISCORD_GUILD_ID: optionalString.pipe(snowflake.optional()),
-  DISCORD_API_URL: optionalString.pipe(z.url({ error: 'must be a URL, e.g. http://127.0.0.1:8080/api' }).optional()),
+  DISCORD_API_URL: optionalString.pipe(
+    z
+      .url({ error: 'must be a URL, e.g. http://127.0.0.1:8080/api' })
+      .refine((v) => !/\/v\d+\/?$/.test(v), { error: 'must not end in the API version (/v10): discord.js adds it; write e.g. http://127.0.0.1:8080/api' })
+      .optional(),
+  ),
   WATCH_CHANNEL_IDS: z
     .string()
     .optional()
@@ -63,7 +68,11 @@ const envSchema = z.object({
         .filter((s) => s.length > 0),
     )
     .pipe(z.array(snowflake)),
-  DATABASE_URL: optionalString.transform((v) => v ?? 'file:data/digit-bot.db'),
+  DATABASE_URL: optionalString
+    .transform((v) => v ?? 'file:data/digit-bot.db')
+    .refine((v) => /^[a-z][a-z0-9+.-]+:/i.test(v), {
+      error: 'must be a URL: a local SQLite file is written with the file: prefix, e.g. file:data/digit-bot.db (or libsql://… for a server)',
+    }),
   DATABASE_AUTH_TOKEN: optionalString,
   MODELS_DIR: optionalString.transform((v) => v ?? 'models'),
   REGISTER_COMMANDS: bool(true),
@@ -71,6 +80,10 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
     .optional()
     .transform((v) => v ?? 'info'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'], { error: 'must be json (one JSON object per line) or pretty (readable lines)' })
+    .optional()
+    .transform((v) => v ?? 'json'),
   COOLDOWN_SECONDS: int(10, 0, 3600),
   COOLDOWN_MAX_REQUESTS: int(5, 1, 1000),
   MAX_IMAGES_PER_MESSAGE: int(4, 1, 10),
@@ -80,6 +93,8 @@ const envSchema = z.object({
   LOW_CONFIDENCE: num(0.6, 0, 1),
   DOWNLOAD_TIMEOUT_MS: int(10_000, 100, 120_000),
   SHUTDOWN_TIMEOUT_MS: int(5_000, 0, 60_000),
+  CATCH_UP_MINUTES: int(15, 0, 1440),
+  CATCH_UP_MESSAGES: int(200, 1, 1000),
   RETRAIN_CRON: z
     .string()
     .trim()
@@ -119,6 +134,8 @@ export interface Config {
   readonly modelsDir: string;
   readonly registerCommands: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** json: one object per line (for log collectors); pretty: readable lines (pino-pretty) */
+  readonly logFormat: 'json' | 'pretty';
   readonly cooldown: { readonly windowMs: number; readonly maxRequests: number };
   readonly limits: {
     readonly imagesPerMessage: number;
@@ -130,6 +147,12 @@ export interface Config {
   /** answers below this overall confidence are flagged as unsure */
   readonly lowConfidence: number;
   readonly shutdownTimeoutMs: number;
+  /**
+   * After a start, pictures of the last `windowMs` that never got an answer (the bot was down or
+   * died between reading and replying) are answered: at most `maxMessages` read back per channel.
+   * windowMs 0: off.
+   */
+  readonly catchUp: { readonly windowMs: number; readonly maxMessages: number };
   readonly retrain: RetrainConfig;
 }
 
@@ -180,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelsDir: e.MODELS_DIR,
     registerCommands: e.REGISTER_COMMANDS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     cooldown: Object.freeze({ windowMs: e.COOLDOWN_SECONDS * 1000, maxRequests: e.COOLDOWN_MAX_REQUESTS }),
     limits: Object.freeze({
       imagesPerMessage: e.MAX_IMAGES_PER_MESSAGE,
@@ -190,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     lowConfidence: e.LOW_CONFIDENCE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    catchUp: Object.freeze({ windowMs: e.CATCH_UP_MINUTES * 60_000, maxMessages: e.CATCH_UP_MESSAGES }),
     retrain: Object.freeze({
       cron: e.RETRAIN_CRON,
       minSamples: e.RETRAIN_MIN_SAMPLES,

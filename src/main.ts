@@ -4,8 +4,9 @@
  */
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createLogger } from './log.ts';
+import { createLogger, scrubSecrets } from './log.ts';
 import { createBot } from './bot/client.ts';
+import { explainStartFailure } from './bot/startErrors.ts';
 import { ModelHolder } from './bot/modelHolder.ts';
 import { loadActiveModel, modelInfo } from './model/registry.ts';
 import { defaultNoveltyIndex } from './vision/novelty.ts';
@@ -28,11 +29,11 @@ try {
   throw err;
 }
 
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, undefined, { secrets: [config.discordToken, config.databaseAuthToken], format: config.logFormat });
 
 function fatal(message: string, err?: unknown): never {
   log.fatal(err ? { err } : {}, message);
-  console.error(`digit-bot: ${message}${err instanceof Error ? `: ${err.message}` : ''}`);
+  console.error(scrubSecrets(`digit-bot: ${message}${err instanceof Error ? `: ${err.message}` : ''}`, [config.discordToken]));
   process.exit(1);
 }
 
@@ -96,6 +97,5 @@ process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejectio
 try {
   await bot.start();
 } catch (err) {
-  const invalidToken = err instanceof Error && /token/i.test(err.message);
-  fatal(invalidToken ? 'Discord refused the token (DISCORD_TOKEN): check it in the developer portal' : 'cannot connect to Discord', err);
+  fatal(explainStartFailure(err), err);
 }

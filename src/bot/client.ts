@@ -3,6 +3,8 @@
  * logs in and registers commands, `stop()` drains in-flight work (bounded) and closes the gateway.
  */
 import { Client, Events, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
+import { catchUp } from './catchUp.ts';
+import { MessageClaims } from './claims.ts';
 import { commandData } from './commands/index.ts';
 import type { BotContext, BotDeps } from './context.ts';
 import { Cooldown } from './cooldown.ts';
@@ -39,6 +41,7 @@ export function createBot(deps: BotDeps): Bot {
     cooldown: new Cooldown(deps.config.cooldown.windowMs, deps.config.cooldown.maxRequests, deps.now ?? Date.now),
     reads: new Limiter(deps.config.limits.concurrentReads),
     tasks: new TaskTracker(),
+    claims: new MessageClaims(),
     closing: false,
   };
   const log = deps.log;
@@ -46,6 +49,7 @@ export function createBot(deps: BotDeps): Bot {
   sweep.unref();
 
   client.on(Events.MessageCreate, (message) => {
+    if (!ctx.claims.claim(message.id)) return; // the start-up catch-up has it
     void ctx.tasks.track(onMessageCreate(ctx, message)).catch((err: unknown) => log.error({ err, messageId: message.id }, 'handling a message failed'));
   });
   client.on(Events.InteractionCreate, (interaction) => {
@@ -70,7 +74,20 @@ export function createBot(deps: BotDeps): Bot {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(deps.config.discordToken);
       await ready;
-      log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, model: deps.models.current().info.name }, 'bot ready');
+      const watched = deps.config.watchChannelIds.map((id) => ({ id, channel: client.channels.cache.get(id) }));
+      log.info(
+        {
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          model: deps.models.current().info.name,
+          watching: watched.map(({ id, channel }) => (channel && 'name' in channel ? `#${channel.name} (${id})` : id)),
+        },
+        'bot ready',
+      );
+      if (watched.length === 0) log.warn('no watched channel: pictures in chat are read only in DMs and mentions; set WATCH_CHANNEL_IDS to read every picture in a channel');
+      for (const { id } of watched.filter((w) => !w.channel)) {
+        log.warn({ channel: id }, 'WATCH_CHANNEL_IDS names a channel the bot cannot see: a wrong id, or the bot lacks View Channel there');
+      }
       if (deps.config.registerCommands) {
         try {
           const guildId = deps.config.discordGuildId;
@@ -80,6 +97,11 @@ export function createBot(deps: BotDeps): Bot {
           log.error({ err }, 'registering commands failed; the bot keeps running with the commands Discord already has');
         }
       }
+      // pictures posted while the bot was down, or read but not answered when it died
+      void ctx.tasks
+        .track(catchUp(ctx, (message) => onMessageCreate(ctx, message)))
+        .then((r) => log.info(r, 'caught up'))
+        .catch((err: unknown) => log.error({ err }, 'catching up after the start failed'));
     },
     async stop() {
       ctx.closing = true;

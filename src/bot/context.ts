@@ -7,6 +7,7 @@ import type { Retrainer } from '../retrain/job.ts';
 import type { Store } from '../store/index.ts';
 import type { Reading } from '../vision/types.ts';
 import type { StatsChartRenderer } from './charts.ts';
+import type { MessageClaims } from './claims.ts';
 import type { Cooldown } from './cooldown.ts';
 import type { Limiter, TaskTracker } from './limiter.ts';
 import type { ModelHolder } from './modelHolder.ts';
@@ -31,6 +32,8 @@ export interface BotContext extends BotDeps {
   cooldown: Cooldown;
   reads: Limiter;
   tasks: TaskTracker;
+  /** chat messages taken on by this process (the gateway and the start-up catch-up share it) */
+  claims: MessageClaims;
   /** set once shutdown begins: new work is politely refused */
   closing: boolean;
 }

@@ -230,7 +230,7 @@ export function errorEmbed(message: string, title = 'Sorry'): APIEmbed {
 
 export function cooldownMessage(retryAfterMs: number): string {
   const s = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return `⏳ Slow down a little: you can send another picture in ${s} s.`;
+  return `⏳ Slow down a little: you can send another picture in ${s} s. Pictures sent before then are not read (I say this once).`;
 }
 
 export interface StatsInput {

@@ -103,6 +103,34 @@ export class PredictionsStore {
     await this.db.execute({ sql: 'UPDATE predictions SET reply_message_id = ? WHERE id = ?', args: [replyMessageId, id] });
   }
 
+  /**
+   * Chat predictions stored since `since` whose answer was never sent (the process died between
+   * reading and replying), oldest first.
+   */
+  async unanswered(since: Date): Promise<Prediction[]> {
+    const rs = await this.db.execute({
+      sql: `SELECT * FROM predictions
+             WHERE created_at >= ? AND reply_message_id IS NULL AND source = 'chat' AND message_id IS NOT NULL
+             ORDER BY id`,
+      args: [since.toISOString()],
+    });
+    return rs.rows.map((r) => toPrediction(r as Record<string, unknown>));
+  }
+
+  /** Which of these messages (posted since `since`) have a stored prediction. */
+  async messagesWithPredictions(messageIds: readonly string[], since: Date): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < messageIds.length; i += 500) {
+      const chunk = messageIds.slice(i, i + 500);
+      const rs = await this.db.execute({
+        sql: `SELECT DISTINCT message_id FROM predictions WHERE created_at >= ? AND message_id IN (${chunk.map(() => '?').join(', ')})`,
+        args: [since.toISOString(), ...chunk],
+      });
+      for (const r of rs.rows) found.add(str(r.message_id));
+    }
+    return found;
+  }
+
   async get(id: number): Promise<Prediction | null> {
     const rs = await this.db.execute({ sql: 'SELECT * FROM predictions WHERE id = ?', args: [id] });
     return rs.rows[0] ? toPrediction(rs.rows[0] as Record<string, unknown>) : null;

@@ -16,6 +16,7 @@ export interface DayCount {
 }
 
 export interface LiveStats {
+  /** predictions answered (a reply was sent) */
   predictions: number;
   confirmed: number;
   corrected: number;
@@ -44,9 +45,10 @@ export class StatsStore {
   async live(now: Date = new Date(), days = 14): Promise<LiveStats> {
     const [perDay, waiting, perDigit] = await this.db.batch(
       [
-        // one row per day: answers served that day, and answers rated (confirmed / corrected) that day
+        // one row per day: answers served that day, and answers rated (confirmed / corrected) that day;
+        // served = answered: a prediction whose reply was never sent (a crash in between) is not counted
         `SELECT day, sum(served) AS served, sum(confirmed) AS confirmed, sum(corrected) AS corrected FROM (
-           SELECT substr(created_at, 1, 10) AS day, 1 AS served, 0 AS confirmed, 0 AS corrected FROM predictions
+           SELECT substr(created_at, 1, 10) AS day, reply_message_id IS NOT NULL AS served, 0 AS confirmed, 0 AS corrected FROM predictions
            UNION ALL
            SELECT substr(labelled_at, 1, 10), 0, label_status = 'confirmed', label_status = 'corrected'
              FROM predictions WHERE label_status IS NOT NULL AND labelled_at IS NOT NULL

@@ -53,6 +53,8 @@ export interface TrainResult {
   bestValidationAccuracy: number;
   seconds: number;
   stoppedEarly: boolean;
+  /** threads that computed the gradients (the main thread and its workers) */
+  threads: number;
 }
 
 export interface TrainHooks {
@@ -149,5 +151,6 @@ function runEpochs(
     bestValidationAccuracy: schedule.bestAccuracy,
     seconds: (performance.now() - started) / 1000,
     stoppedEarly,
+    threads: gradients.threads,
   };
 }

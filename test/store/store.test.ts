@@ -68,7 +68,10 @@ describe('store', () => {
     const { store } = await fresh();
     const a = await store.predictions.record({ ...base, digits: '3', confidence: 0.9, noDigit: false, perDigit: [{ digit: 3, confidence: 0.9, image: img(0) }] });
     const b = await store.predictions.record({ ...base, digits: '5', confidence: 0.4, noDigit: false, perDigit: [{ digit: 5, confidence: 0.4, image: img(0) }] });
-    await store.predictions.record({ ...base, digits: '', confidence: 0, noDigit: true, reason: 'blank image', perDigit: [] });
+    const c = await store.predictions.record({ ...base, digits: '', confidence: 0, noDigit: true, reason: 'blank image', perDigit: [] });
+    for (const [k, x] of [a, b, c].entries()) await store.predictions.setReplyMessage(x.id, `10000000000000000${k}`);
+    // stored but never answered (the process died before replying): not served
+    await store.predictions.record({ ...base, digits: '7', confidence: 0.9, noDigit: false, perDigit: [{ digit: 7, confidence: 0.9, image: img(0) }] });
     await store.feedback.give({ predictionId: a.id, userId: base.userId, label: '3', trusted: true, via: 'button' });
     await store.feedback.give({ predictionId: b.id, userId: '999999999999999999', label: '6', trusted: false, via: 'select' });
     const s = await store.stats.live();

@@ -46,6 +46,11 @@ export interface EmulatorOptions {
   heartbeatIntervalMs?: number;
   /** artificial latency added to every REST answer */
   restLatencyMs?: number;
+  /**
+   * Intents the application may not use (a bit mask): an IDENTIFY asking for one is closed with
+   * 4014 "Disallowed intent(s)", as Discord does when a privileged intent is off in the portal.
+   */
+  disallowedIntents?: number;
 }
 
 const MANAGE_MESSAGES = 1n << 13n;
@@ -71,8 +76,10 @@ export class DiscordEmulator extends EventEmitter {
   private wss: WebSocketServer | null = null;
   private port = 0;
   private readonly sessions = new Map<string, Session>();
+  private readonly failures: { match: (c: RestCall) => boolean; status: number; response: Json }[] = [];
   private readonly heartbeatIntervalMs: number;
   private readonly restLatencyMs: number;
+  private readonly disallowedIntents: number;
   private seq = 0;
 
   constructor(opts: EmulatorOptions = {}) {
@@ -81,6 +88,7 @@ export class DiscordEmulator extends EventEmitter {
     this.token = opts.token ?? 'emulator-token.not-a-real-one';
     this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 5_000;
     this.restLatencyMs = opts.restLatencyMs ?? 0;
+    this.disallowedIntents = opts.disallowedIntents ?? 0;
     this.botUser = { id: this.applicationId, username: 'digit-bot', discriminator: '0000', global_name: null, avatar: null, bot: true };
     const ch = (name: string): ApiChannel => ({
       id: snowflake(), type: 0, name, guild_id: this.guildId, position: 0, permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, parent_id: null, rate_limit_per_user: 0,
@@ -158,9 +166,13 @@ export class DiscordEmulator extends EventEmitter {
           break;
         case 2: {
           // identify
-          const d = p.d as { token?: string };
+          const d = p.d as { token?: string; intents?: number };
           if (d.token !== this.token) {
             ws.close(4004, 'Authentication failed.');
+            return;
+          }
+          if ((d.intents ?? 0) & this.disallowedIntents) {
+            ws.close(4014, 'Disallowed intent(s).');
             return;
           }
           this.identifies++;
@@ -323,7 +335,9 @@ export class DiscordEmulator extends EventEmitter {
   }
 
   private readonly dmChannels = new Map<string, string>();
+  private readonly knownUsers = new Map<string, ApiUser>();
   dmChannelFor(user: ApiUser): string {
+    this.knownUsers.set(user.id, user);
     let id = this.dmChannels.get(user.id);
     if (!id) {
       id = snowflake();
@@ -420,6 +434,14 @@ export class DiscordEmulator extends EventEmitter {
     };
     this.dispatch('INTERACTION_CREATE', i);
     return i;
+  }
+
+  /**
+   * From now on, REST calls matching `match` fail with `status` and a Discord-style error body
+   * (tests of error paths: a failing interaction callback, webhook edit, …).
+   */
+  failCalls(match: (c: RestCall) => boolean, status = 400, response: Json = { message: 'Invalid Form Body', code: 50035 }): void {
+    this.failures.push({ match, status, response });
   }
 
   /** Waits for a REST call matching `pred` (looking at calls already made first). */
@@ -521,9 +543,13 @@ export class DiscordEmulator extends EventEmitter {
       auth: req.headers.authorization, status: 200, response: null,
     };
     const isInteraction = path.startsWith('/interactions/') || path.startsWith('/webhooks/');
+    const failure = this.failures.find((f) => f.match(call));
     if (!isInteraction && req.headers.authorization !== `Bot ${this.token}`) {
       call.status = 401;
       call.response = { message: '401: Unauthorized', code: 0 };
+    } else if (failure) {
+      call.status = failure.status;
+      call.response = failure.response;
     } else {
       const [status, response] = this.route(call);
       call.status = status;
@@ -552,6 +578,7 @@ export class DiscordEmulator extends EventEmitter {
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'POST') {
       return [200, this.createMessage(m[1]!, c)];
     }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'GET') return [200, this.history(m[1]!, c.query)];
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
       const msg = this.messages.get(m[2]!);
       if (!msg) return [404, { message: 'Unknown Message', code: 10008 }];
@@ -564,7 +591,10 @@ export class DiscordEmulator extends EventEmitter {
     }
     if ((m = /^\/channels\/(\d+)$/.exec(path)) && method === 'GET') {
       const ch = Object.values(this.channels).find((x) => x.id === m![1]);
-      return ch ? [200, ch] : [404, { message: 'Unknown Channel', code: 10003 }];
+      if (ch) return [200, ch];
+      const dmUser = [...this.dmChannels].find(([, id]) => id === m![1]);
+      const recipient = dmUser ? this.knownUsers.get(dmUser[0]) : undefined;
+      return recipient ? [200, { id: m[1]!, type: 1, recipients: [recipient], last_message_id: null }] : [404, { message: 'Unknown Channel', code: 10003 }];
     }
     if ((m = /^\/channels\/(\d+)\/typing$/.exec(path)) && method === 'POST') return [204, null];
     if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path)) && method === 'POST') {
@@ -664,6 +694,22 @@ export class DiscordEmulator extends EventEmitter {
     }
     msg.edited_timestamp = new Date().toISOString();
     return msg;
+  }
+
+  /**
+   * GET /channels/:id/messages as Discord answers it: at most `limit` (1-100, default 50)
+   * messages, newest first; `before` / `after` an id (with `after`: the ones right after it).
+   */
+  private history(channelId: string, q: URLSearchParams): ApiMessage[] {
+    const limit = Math.min(100, Math.max(1, Number(q.get('limit') ?? 50) || 50));
+    const before = q.get('before');
+    const after = q.get('after');
+    const ids = [...this.messages.values()]
+      .filter((x) => x.channel_id === channelId)
+      .filter((x) => (before ? BigInt(x.id) < BigInt(before) : true) && (after ? BigInt(x.id) > BigInt(after) : true))
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const page = after && !before ? ids.slice(0, limit) : ids.slice(-limit);
+    return page.reverse();
   }
 
   private findInteractionByCallbackPath(path: string): Record<string, Json> | undefined {
