@@ -40,6 +40,7 @@ describe('one source of numbers', () => {
     const base = { userId: '1', requestedBy: '1', guildId: null, channelId: '2', messageId: null, attachmentIndex: 0, source: 'chat' as const, modelName: 'm', confidence: 0.9, noDigit: false };
     const give = async (digits: string, label: string, day: string) => {
       const p = await store.predictions.record({ ...base, digits, perDigit: [{ digit: Number(digits), confidence: 0.9, image: new Float32Array(784) }], createdAt: new Date(`${day}T10:00:00Z`) });
+      await store.predictions.setReplyMessage(p.id, `reply-${p.id}`); // served = answered
       await store.feedback.give({ predictionId: p.id, userId: '1', label, trusted: true, via: 'select', at: new Date(`${day}T11:00:00Z`) });
     };
     await give('3', '3', '2026-11-10'); // outside both windows
