@@ -30,10 +30,11 @@ describe('SVG in chat', () => {
 
   it('a real SVG document gets an answer or a refusal from the real pipeline, never silence', async () => {
     const msg = h.emu.postMessage({ author: h.emu.user('sol'), channelId: h.emu.channels.watched.id, attachments: [h.emu.attachment(SVG, 'one.svg', 'image/svg+xml')] });
-    const e = embedOf((await h.emu.waitForReply(msg.id, 5000)).body);
+    // the real pipeline builds its novelty gate from MNIST on first use: allow for a loaded machine
+    const e = embedOf((await h.emu.waitForReply(msg.id, 30_000)).body);
     expect(e.title).toMatch(/^(I read: \d+|No digit found|I could not read that picture)$/);
     expect(e.description ?? '').not.toContain('Something went wrong');
-  });
+  }, 40_000);
 
   it('/predict does the same', async () => {
     const u = h.emu.user('sam');
