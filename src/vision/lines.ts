@@ -31,6 +31,11 @@ const PARALLEL_COUNT = 3;
 const PARALLEL_SPACING = 8;
 /** A line whose ink reaches within this many pixels of the picture's edge runs to the border. */
 const BORDER_REACH = 3;
+/**
+ * A cleared pixel is put back when there is ink this far past the line's strip (px): a stroke
+ * crossing the line or lying along it, wider. The line's own blurred edge does not reach so far.
+ */
+const BEYOND = 4;
 /** More line candidates than this: a texture or noise, not paper: nothing is removed. */
 const MAX_CANDIDATES = 80;
 /** A picture with more ink than this fraction is not handwriting on paper; lines are not looked for. */
@@ -109,7 +114,7 @@ export function removeLines(mask: MaskImage): LineRemoval {
       if (!out[i]) continue;
       out[i] = 0;
       // normal (-sin, cos): distances to just past the strip on each side
-      cleared.push({ i, nx: -sin, ny: cos, before: r - bins.lo + 2.5, after: bins.hi - r + 2.5 });
+      cleared.push({ i, nx: -sin, ny: cos, before: r - bins.lo + BEYOND, after: bins.hi - r + BEYOND });
     }
   }
   const inkAt = (x: number, y: number): boolean => {
