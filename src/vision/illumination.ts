@@ -11,8 +11,8 @@ import type { FloatImage } from './raster.ts';
 import type { FlatImage } from './flatten.ts';
 import type { Polarity } from './polarity.ts';
 
-/** Paper darker than this (0..255) is treated as this, so that near-black scans do not explode. */
-const MIN_RANGE = 24;
+/** Paper darker than this (0..255) is treated as this: grain on a dark desk or in deep shadow is not ink. */
+const MIN_RANGE = 64;
 
 /**
  * The paper under the strokes. Lighting varies slowly, so the estimate is made on a grid reduced
