@@ -9,7 +9,7 @@
  *     with the refusal reasons counted.
  * Prints the tables, a few example failures per kind, and one JSON line last.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
@@ -17,6 +17,7 @@ import { loadClassifier } from '../src/model/load.ts';
 import { loadMnistSplit } from '../src/data/mnist.ts';
 import { formatRows, gate, pct, readOutcome, readScored, tally, type Case, type Scored, type Tally } from '../src/training/pipelineTally.ts';
 import { DEFAULT_VISION_OPTIONS } from '../src/vision/options.ts';
+import type { SynthPicture } from '../src/data/synth/index.ts';
 
 const USAGE = `
 npm run pipeline-accuracy -- [options]
@@ -29,6 +30,8 @@ npm run pipeline-accuracy -- [options]
                      of confidence / novelty thresholds (only with --split dev --mnist-split validation)
   --model DIR        models folder (default models: the active model)
   --examples K       example failures listed per kind (default 5)
+  --cache DIR        keep the generated pictures in DIR and read them from there next time
+                     (generating is about half the time; the pictures are the same bytes anyway)
   --dump DIR         write every failure (the file as posted + failures.json) to DIR
   --json             print only the JSON summary line
   -h, --help         this text
@@ -41,6 +44,7 @@ const { values } = parseCli(USAGE, {
   model: { type: 'string', default: 'models' },
   examples: { type: 'string' },
   dump: { type: 'string' },
+  cache: { type: 'string' },
   json: { type: 'boolean', default: false },
   'mnist-split': { type: 'string', default: 'test' },
   sweep: { type: 'boolean', default: false },
@@ -86,10 +90,9 @@ runMain(async () => {
   };
 
   if (n > 0) {
-    const { generateSplit } = await import('../src/data/synth/index.ts');
     const cases: Case[] = [];
     const t0 = performance.now();
-    for await (const p of generateSplit(split, n)) {
+    for await (const p of pictures(split, n, values.cache)) {
       const c = await read({ id: p.id, label: p.label, kind: p.kind, hazards: p.hazards }, p.bytes, 'synthetic');
       cases.push(c);
       keep(c, p.bytes, p.format === 'jpeg' ? 'jpg' : p.format);
@@ -130,6 +133,30 @@ runMain(async () => {
   summary.seconds = Math.round((performance.now() - started) / 1000);
   console.log(JSON.stringify(summary));
 });
+
+/** The split's pictures 0..n-1, from the cache folder when it holds them all (written there otherwise). */
+async function* pictures(split: 'dev' | 'test', n: number, cache: string | undefined): AsyncGenerator<SynthPicture> {
+  const { generateSplit } = await import('../src/data/synth/index.ts');
+  const file = (i: number): string => join(cache ?? '', `${split}-${String(i).padStart(6, '0')}`);
+  if (cache && Array.from({ length: n }, (_, i) => existsSync(`${file(i)}.json`)).every(Boolean)) {
+    for (let i = 0; i < n; i++) {
+      const meta = JSON.parse(readFileSync(`${file(i)}.json`, 'utf8')) as Omit<SynthPicture, 'bytes'>;
+      yield { ...meta, bytes: readFileSync(`${file(i)}.bin`) };
+    }
+    return;
+  }
+  if (cache) mkdirSync(cache, { recursive: true });
+  let i = 0;
+  for await (const p of generateSplit(split, n)) {
+    if (cache) {
+      const { bytes, ...meta } = p;
+      writeFileSync(`${file(i)}.bin`, bytes);
+      writeFileSync(`${file(i)}.json`, JSON.stringify(meta));
+    }
+    i++;
+    yield p;
+  }
+}
 
 /** For each pair of gate thresholds: MNIST right / refused, synthetic digits right / refused, non-digits "no digit". */
 function sweep(scored: { part: 'synthetic' | 'mnist'; meta: Omit<Case, 'outcome'>; s: Scored }[], say: (line?: string) => void): unknown[] {

@@ -74,7 +74,8 @@ export interface Harvest {
 export async function harvestPicture(bytes: Buffer, marks: readonly DrawnMark[], options: Partial<VisionOptions> = {}): Promise<Harvest> {
   const opts = resolveOptions(options);
   const decoded = await decodeImage(bytes, opts);
-  const analysis = analyse(decoded.image, opts);
+  // as an 11-class model is served: every candidate mark, no shape rules
+  const analysis = analyse(decoded.image, opts, true);
   const scale = decoded.originalWidth / decoded.image.width;
   const crops: HarvestedCrop[] = [];
   const found = new Set<number>();

@@ -11,8 +11,8 @@ import type { FloatImage } from './raster.ts';
 import type { FlatImage } from './flatten.ts';
 import type { Polarity } from './polarity.ts';
 
-/** Paper darker than this (0..255) is treated as this, so that near-black scans do not explode. */
-const MIN_RANGE = 24;
+/** Paper darker than this (0..255) is treated as this: grain on a dark desk or in deep shadow is not ink. */
+const MIN_RANGE = 64;
 
 /**
  * The paper under the strokes. Lighting varies slowly, so the estimate is made on a grid reduced
@@ -25,7 +25,14 @@ export function estimateBackground(plane: FloatImage, polarity: Polarity, size: 
   const small = f > 1 ? pool(plane, f, dark) : plane;
   const k = Math.max(3, Math.round(size / f) | 1);
   const bg = dark ? closing(small, k) : opening(small, k);
+  // Smoothing must not carry the paper's level across a hard shadow edge: blurred, the lit side
+  // would raise the estimate on the shadowed side and leave a band of false ink along the edge.
+  // The closing is never below the paper there (nor the opening above it), so the smoothed
+  // estimate is kept on the paper's side of it.
   const smooth = boxBlur(bg, k);
+  for (let i = 0; i < smooth.data.length; i++) {
+    smooth.data[i] = dark ? Math.min(smooth.data[i], bg.data[i]) : Math.max(smooth.data[i], bg.data[i]);
+  }
   return f > 1 ? upsample(smooth, f, plane.width, plane.height) : smooth;
 }
 

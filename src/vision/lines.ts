@@ -18,6 +18,8 @@ const MAX_TILT = (20 * Math.PI) / 180;
 const ANGLE_STEP = Math.PI / 360;
 /** A line holds at least this fraction of the picture's width (height for near-vertical lines). */
 export const LINE_SPAN = 0.5;
+/** A fainter line: this fraction, accepted only parallel to several strong lines. */
+const WEAK_SPAN = 0.2;
 /** ...and at least this many pixels: a small picture (an icon-sized drawing) has no ruled lines. */
 const MIN_LINE_PX = 80;
 /** Strips next to the peak with at least this fraction of its count belong to the same line. */
@@ -31,8 +33,13 @@ const PARALLEL_COUNT = 3;
 const PARALLEL_SPACING = 8;
 /** A line whose ink reaches within this many pixels of the picture's edge runs to the border. */
 const BORDER_REACH = 3;
+/**
+ * A cleared pixel is put back when there is ink this far past the line's strip (px): a stroke
+ * crossing the line or lying along it, wider. The line's own blurred edge does not reach so far.
+ */
+const BEYOND = 4;
 /** More line candidates than this: a texture or noise, not paper: nothing is removed. */
-const MAX_CANDIDATES = 80;
+const MAX_CANDIDATES = 200;
 /** A picture with more ink than this fraction is not handwriting on paper; lines are not looked for. */
 const MAX_INK = 0.3;
 
@@ -47,6 +54,8 @@ export interface Line {
   count: number;
   family: 'horizontal' | 'vertical';
   touchesBorder: boolean;
+  /** holds at least LINE_SPAN of the extent (else WEAK_SPAN: kept only alongside strong parallel lines) */
+  strong: boolean;
 }
 
 export interface LineRemoval {
@@ -92,7 +101,15 @@ export function removeLines(mask: MaskImage): LineRemoval {
   }
   const parallel = (a: Line, b: Line): boolean =>
     a.family === b.family && Math.abs(a.angle - b.angle) <= PARALLEL_ANGLE && (a === b || Math.abs(a.offset - b.offset) >= PARALLEL_SPACING);
-  const keep = found.filter(({ line }) => line.touchesBorder || found.filter((o) => parallel(line, o.line)).length >= PARALLEL_COUNT);
+  const strong = found.filter(({ line }) => line.strong && (line.touchesBorder || found.filter((o) => o.line.strong && parallel(line, o.line)).length >= PARALLEL_COUNT));
+  // A fainter or broken line (uneven light, a grid line under perspective) goes when the page is
+  // ruled (some strong line was kept), it has parallel neighbours and is no thicker than the ruling.
+  const thickness = strong.map((k) => k.line.thickness).sort((a, b) => a - b)[Math.floor(strong.length / 2)] ?? 0;
+  const weak =
+    strong.length === 0
+      ? []
+      : found.filter(({ line }) => !line.strong && line.thickness <= thickness + 1 && found.filter((o) => parallel(line, o.line)).length >= PARALLEL_COUNT);
+  const keep = [...strong, ...weak];
   if (keep.length === 0) return { mask, lines: [], removed: 0 };
 
   // Clear every strip, then put back the pixels where ink continues on both sides (a stroke crossing).
@@ -109,7 +126,7 @@ export function removeLines(mask: MaskImage): LineRemoval {
       if (!out[i]) continue;
       out[i] = 0;
       // normal (-sin, cos): distances to just past the strip on each side
-      cleared.push({ i, nx: -sin, ny: cos, before: r - bins.lo + 2.5, after: bins.hi - r + 2.5 });
+      cleared.push({ i, nx: -sin, ny: cos, before: r - bins.lo + BEYOND, after: bins.hi - r + BEYOND });
     }
   }
   const inkAt = (x: number, y: number): boolean => {
@@ -132,7 +149,8 @@ export function removeLines(mask: MaskImage): LineRemoval {
 function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: Family): { line: Line; bins: { angle: number; lo: number; hi: number } }[] {
   const n = xs.length;
   const minCount = Math.max(MIN_LINE_PX, LINE_SPAN * f.extent);
-  if (n < minCount) return [];
+  const weakCount = Math.max(MIN_LINE_PX / 2, WEAK_SPAN * f.extent);
+  if (n < weakCount) return [];
   const reach = Math.ceil(Math.hypot(w, h)) + 2;
   const size = 2 * reach + 1;
   const hist = f.angles.map(() => new Int32Array(size));
@@ -159,7 +177,7 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
         }
       }
     }
-    if (best < minCount) break;
+    if (best < weakCount) break;
     const hA = hist[ba];
     let lo = bb;
     let hi = bb;
@@ -186,7 +204,7 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
     const touchesBorder =
       f.name === 'horizontal' ? minX < BORDER_REACH || maxX >= w - BORDER_REACH : minY < BORDER_REACH || maxY >= h - BORDER_REACH;
     out.push({
-      line: { angle: f.angles[ba], offset: (lo + hi) / 2 - reach, thickness: hi - lo + 1, count: best, family: f.name, touchesBorder },
+      line: { angle: f.angles[ba], offset: (lo + hi) / 2 - reach, thickness: hi - lo + 1, count: best, family: f.name, touchesBorder, strong: best >= minCount },
       bins: { angle: f.angles[ba], lo: lo - reach, hi: hi - reach },
     });
   }

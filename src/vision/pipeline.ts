@@ -29,17 +29,13 @@ export interface Analysis {
  */
 export function analyse(img: RgbaImage, opts: VisionOptions, learned = false): Analysis {
   const norm = normalise(img, opts);
-  const segmentation = segmentDigits(norm.labelling, opts);
-  let reason = pictureVerdict(norm, segmentation, opts, learned);
+  // Rules (10-class model): one mark that is not a digit (a line, a blob) is dropped; the picture
+  // is refused only when no mark is left. Learned (11-class model): the model drops such marks.
+  const segmentation = segmentDigits(norm.labelling, learned ? opts : { ...opts, notADigit: (s) => segmentVerdict(s, norm, opts) });
+  const reason = pictureVerdict(norm, segmentation, opts, learned);
   // Turning 500 noise blobs into 28x28 images is wasted work: only do it for a plausible number.
   const cap = learned ? 3 * opts.maxDigits : opts.maxDigits;
   const segs = segmentation.segments.length <= cap ? segmentation.segments : [];
-  if (!reason && !learned) {
-    for (const s of segs) {
-      reason = segmentVerdict(s, norm, opts);
-      if (reason) break;
-    }
-  }
   const source = { ink: norm.ink, labels: norm.labelling.labels, noiseFloor: norm.noiseFloor, threshold: norm.threshold };
   const digits = segs.map((s) => segmentTo28(source, s));
   const cuts = segs.map((s) => (reason || opts.touchingDigits <= 1 ? [] : proposeCuts(norm.labelling.labels, norm.labelling.width, s)));

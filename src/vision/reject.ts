@@ -15,6 +15,8 @@ export type RejectOptions = Pick<VisionOptions, 'maxDigits' | 'maxInkFraction' |
 
 /** Smallest readable digit, working pixels (a 12-px digit has lost its shape already). */
 const MIN_HEIGHT = 12;
+/** ...or than this fraction of the picture's short side, whichever is smaller. */
+const SMALL_PICTURE = 0.25;
 /** Segments smaller than this (working px) are not checked for being solid blobs. */
 const SOLID_MIN_SIZE = 40;
 
@@ -25,17 +27,18 @@ const SOLID_MIN_SIZE = 40;
  */
 export function pictureVerdict(norm: Normalised, seg: Segmentation, opts: RejectOptions, learned = false): string | null {
   if (norm.inkFraction > opts.maxInkFraction) return 'not a digit: the picture is mostly ink (a photo or a pattern?)';
-  if (seg.segments.length === 0) return 'blank image: no ink found';
+  if (seg.segments.length === 0) return seg.rejected[0]?.reason ?? 'blank image: no ink found';
   if (seg.marks > 3 * opts.maxDigits) return 'not a digit: too many separate marks (noise or text?)';
   if (!learned && seg.segments.length > opts.maxDigits) return `not a number: more than ${opts.maxDigits} separate marks (text?)`;
   if (learned && seg.segments.length > 3 * opts.maxDigits) return 'not a digit: too many separate marks (noise or text?)';
   return null;
 }
 
-/** Why one segment is not a single digit, or null. */
+/** Why one segment is not a digit (too small, a line, a blob), or null; such a segment is dropped as a mark. */
 export function segmentVerdict(s: Segment, norm: Normalised, opts: RejectOptions): string | null {
   const { width, height } = s.box;
-  if (Math.max(width, height) < MIN_HEIGHT) return 'too small to read';
+  // In a small picture (a 28x28 MNIST file) a digit is ~20 px: the limit shrinks with the picture.
+  if (Math.max(width, height) < Math.min(MIN_HEIGHT, SMALL_PICTURE * Math.min(norm.mask.width, norm.mask.height))) return 'too small to read';
   if (width > opts.maxAspect * height) return 'not a digit: a mark wider than it is tall';
   // A straight 1 fills its narrow box: only shapes with some width can be "solid".
   // Only judged on segments big enough to have a shape: at 28 px a bold MNIST 8 is nearly solid.

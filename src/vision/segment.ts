@@ -25,6 +25,11 @@ export interface Segment {
 export interface SegmentOptions {
   speckFraction: number;
   minSpeckArea: number;
+  /**
+   * Why a segment is not a digit at all (a line, a solid blob), or null: such marks are dropped
+   * before the others are compared with them (a desk edge must not make the digit "small").
+   */
+  notADigit?: (s: Segment) => string | null;
 }
 
 export interface Segmentation {
@@ -33,6 +38,8 @@ export interface Segmentation {
   marks: number;
   /** What was dropped, for --explain and tests. */
   dropped: { specks: number; border: number; small: number };
+  /** Segments dropped by `notADigit`, with the reason (the picture's reason when nothing else is left). */
+  rejected: { box: Box; reason: string }[];
 }
 
 /** Two pieces are one digit when their column ranges overlap by this much of the narrower one. */
@@ -103,12 +110,20 @@ export function segmentDigits(lab: Labelling, opts: SegmentOptions): Segmentatio
     else groups.set(r, [c]);
   });
   let segments: Segment[] = [...groups.values()].map(toSegment);
+  const rejected: Segmentation['rejected'] = [];
+  if (opts.notADigit) {
+    segments = segments.filter((s) => {
+      const reason = opts.notADigit!(s);
+      if (reason) rejected.push({ box: s.box, reason });
+      return !reason;
+    });
+  }
   const tallest = segments.reduce((m, s) => Math.max(m, s.box.height), 0);
   const beforeSmall = segments.length;
   segments = segments.filter((s) => s.box.height >= MIN_RELATIVE_HEIGHT * tallest);
   dropped.small = beforeSmall - segments.length;
   segments.sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2));
-  return { segments, marks, dropped };
+  return { segments, marks, dropped, rejected };
 }
 
 /**

@@ -153,6 +153,29 @@ export async function ruledPageJpeg(digits: string, opts: { grid?: boolean; rota
   return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 82 }).toBuffer();
 }
 
+/**
+ * A page on a dark desk that fills a third of the photo, the page's edge slanted, a lit band
+ * across the page, the digits in grey pencil: what the old polarity rule took for light ink.
+ */
+export async function pageOnDeskJpeg(digits: string): Promise<Buffer> {
+  const W = 1000;
+  const H = 750;
+  const scale = 1.6;
+  const ox = 480;
+  const oy = 230;
+  const strokes = [...digits]
+    .map((d, i) => `<path transform="translate(${ox + i * 100 * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
+    .join('');
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#2a2420"/>` +
+    `<defs><linearGradient id="band" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#9d9a94"/><stop offset="0.6" stop-color="#e9e6df"/><stop offset="0.8" stop-color="#fbfaf6"/><stop offset="1" stop-color="#a9a69f"/></linearGradient></defs>` +
+    `<path d="M330,-20 L${W + 20},-20 L${W + 20},${H + 20} L410,${H + 20} Z" fill="url(#band)"/>` +
+    `<g fill="none" stroke="#6d6a66" stroke-width="4" stroke-linecap="round" stroke-linejoin="round">${strokes}</g></svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  addGrain(data, 3, 12);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 80 }).toBuffer();
+}
+
 /** The same clean digit stored rotated, with an EXIF orientation that puts it upright again. */
 export async function exifRotatedJpeg(digits: string): Promise<Buffer> {
   const upright = await cleanPng(digits);

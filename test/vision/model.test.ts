@@ -14,8 +14,10 @@ import {
   exifRotatedJpeg,
   invertedPng,
   nonDigit,
+  pageOnDeskJpeg,
   paperOnTableJpeg,
   photoJpeg,
+  ruledPageJpeg,
   transparentPng,
   type NonDigitKind,
 } from './fixtures.ts';
@@ -40,6 +42,15 @@ describe.skipIf(!classifier)(`digits read with the model in ${dir}`, () => {
 
   it('paper on a dark table with a hard shadow: "2071"', async () => {
     expect(await read(await paperOnTableJpeg('2071'))).toBe('2071');
+  });
+
+  it('a page on a dark desk with a lit band, grey pencil: "38"', async () => {
+    expect(await read(await pageOnDeskJpeg('38'))).toBe('38');
+  });
+
+  it('ruled and grid notebook paper, the digits written across the lines', async () => {
+    expect(await read(await ruledPageJpeg('4096'))).toBe('4096');
+    expect(await read(await ruledPageJpeg('27', { grid: true, rotate: -7 }))).toBe('27');
   });
 
   it('dark theme, transparent canvas (white and red ink), EXIF-rotated, WebP', async () => {
