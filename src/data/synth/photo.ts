@@ -105,7 +105,7 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
   if (Math.abs(angle) >= (3 * Math.PI) / 180) hazards.push('rotation');
 
   // --- the content, placed in the paper frame so that it lands inside the output
-  const blurSigma = chance(rng, 0.25) ? rng.uniform(1.2, 1.2 + short / 600) : rng.uniform(0.3, 0.8);
+  const blurSigma = chance(rng, 0.25) ? rng.uniform(1.2, 1.2 + short / 900) : rng.uniform(0.3, 0.8);
   if (blurSigma >= 1.2) hazards.push('blur');
   let ink: InkItem[] = [];
   let marks: Box[] = [];
