@@ -70,6 +70,7 @@ runMain(async () => {
   const kinds = new Map<string, number>();
   const hazards = new Map<string, number>();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let done = 0;
   for (const i of indices) {
     const p = await generatePicture(seed, i, kind === undefined ? {} : { kind });
@@ -82,12 +83,15 @@ runMain(async () => {
     if (++done % 100 === 0) process.stderr.write(`  ${done}/${indices.length}\r`);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const count = indices.length;
   await writeFile(join(out, 'manifest.json'), JSON.stringify({ seed, split: splitOfSeed(seed), start, n, pictures: manifest }, null, 1));
   if (forSheet.length > 0) await writeFile(join(out, 'contact.png'), await contactSheet(forSheet, { boxes: values.boxes === true }));
   const list = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
   process.stdout.write(
-    `${count} pictures (seed ${seed}, ${splitOfSeed(seed)} split) in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(2)} pictures/s -> ${out}\n` +
+    `${count} pictures (seed ${seed}, ${splitOfSeed(seed)} split) in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(2)} pictures/s ` +
+      `(${cpuSeconds.toFixed(1)} CPU s, all threads = ${(count / cpuSeconds).toFixed(2)} pictures per CPU second) -> ${out}\n` +
       `kinds: ${list(kinds)}\nhazards: ${list(hazards)}\n`,
   );
 });

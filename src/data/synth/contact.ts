@@ -8,6 +8,8 @@ export interface ContactOptions {
   cell?: number;
   /** outline each mark's box */
   boxes?: boolean;
+  /** 256-colour PNG (a third of the size, for committed sheets) */
+  palette?: boolean;
 }
 
 function escapeXml(s: string): string {
@@ -48,5 +50,5 @@ export async function contactSheet(pictures: SynthPicture[], opts: ContactOption
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${overlay.join('')}</svg>`;
   layers.push({ input: Buffer.from(svg), left: 0, top: 0 });
-  return sharp({ create: { width: W, height: H, channels: 3, background: '#fafafa' } }).composite(layers).png({ compressionLevel: 9 }).toBuffer();
+  return sharp({ create: { width: W, height: H, channels: 3, background: '#fafafa' } }).composite(layers).png({ compressionLevel: 9, palette: opts.palette ?? false, dither: 0.6 }).toBuffer();
 }

@@ -14,7 +14,8 @@ export type RasterSubject = 'object-photo' | 'texture' | 'noise' | 'gradient';
 
 /** Letters that cannot pass for digits (no O, l, I, S, Z, B, g, q, b, G, D, T, J, A, ...). */
 const SAFE_LETTERS = 'CEFHKMNRUVWXYacefhkmnrtuvwxy';
-const WORDS = ['hello', 'cat', 'yes', 'Hi!', 'ok', 'thanks', 'lol', 'wow', 'Name', 'Math', 'draw', 'chat', 'never', 'heart', 'Max', 'Bye', 'huh?', 'cool', 'mew', 'Anna'];
+/** Words, none of which reads as a number when handwritten (no 'lol', 'Hi!', 'ok'). */
+const WORDS = ['hello', 'cat', 'yes', 'thanks', 'wow', 'Name', 'Math', 'draw', 'chat', 'never', 'heart', 'Max', 'Bye', 'huh?', 'mew', 'Anna', 'fun', 'yay', 'hmm', 'dear'];
 
 export function chooseInkSubject(rng: Rng): InkSubject {
   return weighted(rng, { letters: 12, word: 16, doodle: 14, scribble: 10, shape: 16, star: 10, arrow: 10, emoji: 12 });

@@ -185,7 +185,7 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
   const lineSp = (short * (lines === 'grid' ? rng.uniform(0.025, 0.06) : rng.uniform(0.035, 0.09)));
   const lineW = Math.max(1, lineSp * rng.uniform(0.03, 0.07));
   const lineRgb = chance(rng, 0.7) ? [rng.uniform(120, 170), rng.uniform(160, 200), rng.uniform(215, 240)] : [165, 165, 170];
-  const lineA = rng.uniform(0.45, 0.85);
+  const lineA = rng.uniform(0.55, 0.9);
   const lineOff = rng.uniform(0, lineSp);
   const lineOffX = rng.uniform(0, lineSp);
   const marginLine = lines === 'ruled' && chance(rng, 0.5) ? rng.uniform(0.06, 0.2) * W : -1e9;
@@ -255,7 +255,7 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
   const light = lightMap(W, H, {
     exposure, uneven, gdx, gdy, g0, vig,
     blobX: rng.uniform(0, W), blobY: rng.uniform(0, H), blobR2, blobA: uneven * rng.uniform(0, 0.5),
-    mottle: rng.uniform(0, 0.06), mottleSeed: rng.nextU32(),
+    mottle: rng.uniform(0, 0.03), mottleSeed: rng.nextU32(),
   });
   const { out, deskPixels } = compose({
     W, H, Hinv, paper, edges, edgeSoft: Math.max(0.7, blurSigma * 1.2),
@@ -263,6 +263,7 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
     mask, mx0, my0, mw, mh, ink: pen.rgb, inkA: pen.alpha, grain: pen.grain,
     inkVar: pen.kind === 'marker' ? 0.05 : rng.uniform(0.1, 0.35), inkScale: 1 / Math.max(4, (paperBox === null ? 100 : paperBox.y1 - paperBox.y0) / 6), inkSeed: rng.nextU32(),
     deskRgb, deskWood, deskCos: Math.cos(deskAngle), deskSin: Math.sin(deskAngle), deskSeed,
+    paperShadow: rng.uniform(0, 0.45), paperShadowWidth: rng.uniform(0.003, 0.02) * short,
     light, shadow, gains, noiseSigma: noiseK * 2.2, noiseSeed: rng.nextU32() | 1,
   });
   if (deskPixels >= 0.005 * W * H) hazards.push('desk-edge');
@@ -312,7 +313,7 @@ function lightMap(W: number, H: number, p: LightParams): LightGrid {
   const cx = W / 2;
   const cy = H / 2;
   const vr = 1 / (cx * cx + cy * cy);
-  const ms = 1 / (Math.min(W, H) / 6);
+  const ms = 1 / (Math.min(W, H) / 3);
   for (let j = 0; j < gh; j++) {
     for (let i = 0; i < gw; i++) {
       const x = i * cell;
@@ -363,6 +364,9 @@ interface Scene {
   deskCos: number;
   deskSin: number;
   deskSeed: number;
+  /** how dark the paper's shadow on the desk is at the edge (0..1), and how wide */
+  paperShadow: number;
+  paperShadowWidth: number;
   light: LightGrid;
   shadow: Shadow;
   gains: number[];
@@ -391,6 +395,8 @@ function compose(sc: Scene): { out: Buffer; deskPixels: number } {
   const dcos = sc.deskCos;
   const dsin = sc.deskSin;
   const deskSeed = sc.deskSeed;
+  const paperShadow = sc.paperShadow;
+  const paperShadowK = 1 / sc.paperShadowWidth;
   const sigN = sc.noiseSigma;
   const hasDesk = eL > -1e8 || eR < 1e8 || eT > -1e8 || eB < 1e8;
   const out = Buffer.alloc(W * H * 3);
@@ -468,11 +474,12 @@ function compose(sc: Scene): { out: Buffer; deskPixels: number } {
         if (dEdge < edgeSoft) {
           const onPaper = dEdge <= -edgeSoft ? 0 : (dEdge + edgeSoft) / (2 * edgeSoft);
           deskPixels++;
-          let f = 1;
+          // the paper's own shadow on the desk, along its edge
+          let f = dEdge < 0 ? 1 - paperShadow * Math.exp(dEdge * paperShadowK) : 1 - paperShadow;
           if (deskWood) {
             const along = u * dcos + v * dsin;
             const across = -u * dsin + v * dcos;
-            f = 1 + 0.12 * Math.sin(across * 0.09 + 4 * valueNoise(along / 300, across / 40, deskSeed));
+            f *= 1 + 0.12 * Math.sin(across * 0.09 + 4 * valueNoise(along / 300, across / 40, deskSeed));
           }
           r = dr0 * f + (r - dr0 * f) * onPaper;
           g = dg0 * f + (g - dg0 * f) * onPaper;

@@ -70,7 +70,7 @@ function percentile(img: Upright, q: number): number {
 
 /**
  * Whether a profile (mean luminance along a 16-px band) has regularly spaced dark lines: dips below
- * the local mean by more than 6 grey levels and 4 deviations of the band's noise (pixel noise / 4),
+ * the local mean by more than 6 grey levels and 3 deviations of the band's noise (pixel noise / 4),
  * at least 6 of them, 5 px apart or more, and most gaps within 25 % of the median gap.
  */
 function periodicLines(profile: number[], noise: number): boolean {
@@ -85,7 +85,7 @@ function periodicLines(profile: number[], noise: number): boolean {
     }
     return v - s / c;
   });
-  const t = Math.max(6, noise);
+  const t = Math.max(6, 0.75 * noise);
   const dips: number[] = [];
   for (let i = 1; i < n - 1; i++) if (hp[i] < -t && hp[i] <= hp[i - 1] && hp[i] < hp[i + 1]) dips.push(i);
   if (dips.length < 6) return false;
