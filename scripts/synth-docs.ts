@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { parseCli, runMain } from '../src/cli/args.ts';
 import { SPLIT_SEEDS, generatePicture, type SynthHazard, type SynthPicture } from '../src/data/synth/index.ts';
-import { contactSheet } from '../src/data/synth/contact.ts';
+import { checkerboard, contactSheet } from '../src/data/synth/contact.ts';
 import { Rng } from '../src/nn/rng.ts';
 
 const USAGE = `Usage: npm run synth-docs -- [--out docs]
@@ -32,8 +32,7 @@ const EXAMPLES: { name: string; all: SynthHazard[] }[] = [
 async function thumbnail(p: SynthPicture): Promise<Buffer> {
   const img = await sharp(p.bytes).rotate().resize(480, 480, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
   const { width = 1, height = 1 } = await sharp(img).metadata();
-  const checker = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><pattern id="c" width="16" height="16" patternUnits="userSpaceOnUse"><rect width="16" height="16" fill="#ccc"/><rect width="8" height="8" fill="#eee"/><rect x="8" y="8" width="8" height="8" fill="#eee"/></pattern></defs><rect width="100%" height="100%" fill="url(#c)"/></svg>`;
-  return sharp(Buffer.from(checker)).composite([{ input: img }]).jpeg({ quality: 85 }).toBuffer();
+  return sharp(checkerboard(width, height)).composite([{ input: img }]).jpeg({ quality: 85 }).toBuffer();
 }
 
 runMain(async () => {
