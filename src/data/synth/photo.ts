@@ -192,7 +192,7 @@ export async function renderPhoto(rng: Rng, content: Laid | null, pen: Pen, maxM
   if (lines !== 'none') hazards.push(lines);
 
   // --- light
-  const exposure = rng.uniform(0.92, 1.14);
+  const exposure = rng.uniform(0.8, 1.06);
   const uneven = chance(rng, 0.5) ? rng.uniform(0.15, 0.4) : rng.uniform(0, 0.08);
   const ga = rng.uniform(0, 2 * Math.PI);
   const gdx = Math.cos(ga) / Math.hypot(W, H);

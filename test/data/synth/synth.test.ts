@@ -69,61 +69,64 @@ function percentile(img: Upright, q: number): number {
 }
 
 /**
- * Whether a profile (mean luminance along a 16-px band) has regularly spaced dark lines: dips below
- * the local mean by more than 6 grey levels and 3 deviations of the band's noise (pixel noise / 4),
- * at least 6 of them, 5 px apart or more, and most gaps within 25 % of the median gap.
+ * Whether a profile has regularly spaced dark lines: dips more than 3 grey levels below the local
+ * mean (±20 bins), 5 px apart or more, with at least 6 gaps (and half of them) within 25 % of the
+ * median gap (a digit or the desk crossing the lines adds a few irregular ones).
  */
-function periodicLines(profile: number[], noise: number): boolean {
+function periodicLines(profile: Float64Array): boolean {
   const n = profile.length;
   const w = 20;
-  const hp = profile.map((v, i) => {
+  const dips: number[] = [];
+  const hp = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     let s = 0;
     let c = 0;
     for (let j = Math.max(0, i - w); j <= Math.min(n - 1, i + w); j++) {
       s += profile[j];
       c++;
     }
-    return v - s / c;
-  });
-  const t = Math.max(6, 0.75 * noise);
-  const dips: number[] = [];
-  for (let i = 1; i < n - 1; i++) if (hp[i] < -t && hp[i] <= hp[i - 1] && hp[i] < hp[i + 1]) dips.push(i);
+    hp[i] = profile[i] - s / c;
+  }
+  for (let i = 1; i < n - 1; i++) if (hp[i] < -3 && hp[i] <= hp[i - 1] && hp[i] < hp[i + 1]) dips.push(i);
   if (dips.length < 6) return false;
   const gaps = dips.slice(1).map((d, i) => d - dips[i]);
   const median = [...gaps].sort((x, y) => x - y)[Math.floor(gaps.length / 2)];
-  return median >= 5 && gaps.filter((g) => Math.abs(g - median) <= 0.25 * median).length >= 0.7 * gaps.length;
-}
-
-/** Per-pixel noise (grey levels) from the mean neighbour difference (a Gaussian's σ). */
-function pixelNoise(img: Upright): number {
-  const d: number[] = [];
-  for (let y = 0; y < img.height; y += 2) for (let x = 0; x + 1 < img.width; x += 2) d.push(Math.abs(lum(img, x, y) - lum(img, x + 1, y)));
-  return (d.reduce((s, v) => s + v, 0) / d.length) * 1.2533 / Math.SQRT2;
+  const regular = gaps.filter((g) => Math.abs(g - median) <= 0.25 * median).length;
+  return median >= 5 && regular >= 6 && regular >= 0.5 * gaps.length;
 }
 
 /**
- * Lines across the picture: profiles along bands 16 px wide at five places, each band sheared by
- * -24..24° (lines in photos are turned), either down the columns ('h': horizontal lines) or along the rows ('v').
+ * Lines across the picture ('h': running left-right, 'v': up-down): in each third of the picture
+ * (vertical strips for 'h', horizontal ones for 'v'), every pixel is projected onto the normal of
+ * lines turned by -25..25° and the luminance averaged per 1-px bin; noise averages away, lines stay.
  */
 function hasLines(img: Upright, dir: 'h' | 'v'): boolean {
-  const along = dir === 'h' ? img.height : img.width;
+  const L = new Float32Array(img.width * img.height);
+  for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) L[y * img.width + x] = lum(img, x, y);
+  const along = dir === 'h' ? img.height : img.width; // the axis the profile runs along
   const across = dir === 'h' ? img.width : img.height;
-  const noise = pixelNoise(img);
-  for (const at of [0.08, 0.3, 0.5, 0.7, 0.88]) {
-    const c0 = Math.floor(across * at);
-    for (let deg = -24; deg <= 24; deg += 2) {
+  for (let part = 0; part < 3; part++) {
+    const c0 = Math.floor((part * across) / 3);
+    const c1 = Math.floor(((part + 1) * across) / 3);
+    const mid = (c0 + c1) / 2;
+    for (let deg = -25; deg <= 25; deg++) {
       const slope = Math.tan((deg * Math.PI) / 180);
-      const profile: number[] = [];
-      for (let t = 0; t < along; t++) {
-        let s = 0;
-        for (let d = 0; d < 16; d++) {
-          const c = Math.min(across - 1, c0 + d);
-          const a = Math.max(0, Math.min(along - 1, Math.round(t + d * slope)));
-          s += dir === 'h' ? lum(img, c, a) : lum(img, a, c);
+      const sum = new Float64Array(along + 1);
+      const cnt = new Float64Array(along + 1);
+      for (let c = c0; c < c1; c++) {
+        const off = (c - mid) * slope;
+        for (let a = 0; a < along; a++) {
+          const bin = Math.round(a - off);
+          if (bin < 0 || bin > along) continue;
+          sum[bin] += dir === 'h' ? L[a * img.width + c] : L[c * img.width + a];
+          cnt[bin]++;
         }
-        profile.push(s / 16);
       }
-      if (periodicLines(profile, noise)) return true;
+      const profile = new Float64Array(along + 1);
+      for (let i = 0; i <= along; i++) profile[i] = cnt[i] > 0 ? sum[i] / cnt[i] : 0;
+      // bins near the ends see few pixels: keep the well-covered middle
+      const lo = Math.ceil(Math.abs(slope) * (c1 - c0) / 2) + 1;
+      if (along - 2 * lo > 40 && periodicLines(profile.subarray(lo, along - lo))) return true;
     }
   }
   return false;
@@ -236,6 +239,37 @@ describe('synthetic chat pictures', () => {
     }
   });
 
+  it('photo marks are tight: the dark pixels around a digit fill its box and stay inside it (EXIF applied)', async () => {
+    let checked = 0;
+    for (const k of ['photo-mnist', 'photo-font', 'photo-exif'] as const) {
+      for (const p of await pictures(k, 24)) {
+        // on plain, evenly lit paper the dark pixels are the ink (lines, shadows, desk and blur would blur the test)
+        if (['shadow-hard', 'shadow-soft', 'desk-edge', 'blur', 'pencil', 'ruled', 'grid'].some((h) => p.hazards.includes(h as SynthHazard))) continue;
+        const img = await upright(p);
+        const { x, y, width, height } = p.marks[0].box;
+        const m = Math.round(0.3 * Math.max(width, height));
+        const [X0, Y0, X1, Y1] = [Math.max(0, x - m), Math.max(0, y - m), Math.min(p.width, x + width + m), Math.min(p.height, y + height + m)];
+        const vals: number[] = [];
+        for (let yy = Y0; yy < Y1; yy++) for (let xx = X0; xx < X1; xx++) vals.push(lum(img, xx, yy));
+        const paper = [...vals].sort((a, b) => a - b)[Math.floor(vals.length * 0.75)];
+        let [dx0, dy0, dx1, dy1] = [Infinity, Infinity, -Infinity, -Infinity];
+        for (let yy = Y0; yy < Y1; yy++) {
+          for (let xx = X0; xx < X1; xx++) {
+            if (lum(img, xx, yy) >= 0.55 * paper) continue;
+            [dx0, dy0, dx1, dy1] = [Math.min(dx0, xx), Math.min(dy0, yy), Math.max(dx1, xx + 1), Math.max(dy1, yy + 1)];
+          }
+        }
+        const tol = 3 + 0.06 * Math.max(width, height);
+        expect(Math.abs(dx0 - x), `${p.id} left`).toBeLessThanOrEqual(tol);
+        expect(Math.abs(dy0 - y), `${p.id} top`).toBeLessThanOrEqual(tol);
+        expect(Math.abs(dx1 - (x + width)), `${p.id} right`).toBeLessThanOrEqual(tol);
+        expect(Math.abs(dy1 - (y + height)), `${p.id} bottom`).toBeLessThanOrEqual(tol);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
   it('non-digit pictures carry no label and no marks', async () => {
     const subjects = new Set<string>();
     for (const p of await pictures('non-digit', 24)) {
@@ -326,6 +360,31 @@ describe('synthetic chat pictures', () => {
     const d = await upright(await withHazard('discord-grey', ['drawing', 'number', 'non-digit']));
     const c = [d.data[0], d.data[1], d.data[2]].map((v) => v.toString(16).padStart(2, '0')).join('');
     expect(['313338', '2b2d31', '1e1f22']).toContain(c);
+  });
+
+  it('canvas hazards hold: tiny, wide, tall, dark background, photo pens', async () => {
+    const seen = new Set<SynthHazard>();
+    for (const k of ['drawing', 'number', 'photo-mnist', 'photo-font'] as const) {
+      for (const p of await pictures(k, 24)) {
+        const short = Math.min(p.width, p.height);
+        const long = Math.max(p.width, p.height);
+        if (p.hazards.includes('tiny')) expect(short, p.id).toBeLessThanOrEqual(64);
+        if (p.hazards.includes('wide-canvas')) expect(p.width / p.height, p.id).toBeGreaterThanOrEqual(2.5);
+        if (p.hazards.includes('tall-canvas')) expect(p.height / p.width, p.id).toBeGreaterThanOrEqual(2.5);
+        if (!p.hazards.includes('wide-canvas') && !p.hazards.includes('tall-canvas') && p.kind === 'drawing') expect(long / short, p.id).toBeLessThan(2.5);
+        if (p.kind.startsWith('photo')) expect(p.hazards.filter((h) => ['ballpoint-black', 'ballpoint-blue', 'pencil', 'marker'].includes(h)), p.id).toHaveLength(1);
+        if (p.hazards.includes('dark-background') && p.format !== 'svg') {
+          // the canvas (a corner) is darker than the ink (the brightest pixels of the first mark)
+          const img = await upright(p);
+          const { x, y, width, height } = p.marks[0].box;
+          let brightest = 0;
+          for (let yy = y; yy < y + height; yy++) for (let xx = x; xx < x + width; xx++) brightest = Math.max(brightest, lum(img, xx, yy));
+          expect(lum(img, 0, 0) + 40, p.id).toBeLessThan(brightest);
+        }
+        for (const h of p.hazards) seen.add(h);
+      }
+    }
+    for (const h of ['tiny', 'dark-background', 'thin-pen', 'slant'] as const) expect(seen.has(h), h).toBe(true);
   });
 
   it('svg exports are plain <svg> with paths that render to the stated size', async () => {
