@@ -54,6 +54,12 @@ async function withHazard(h: SynthHazard, kinds: SynthKind[], n = 24): Promise<S
   throw new Error(`no picture with hazard ${h}`);
 }
 
+async function allWithHazard(h: SynthHazard, kinds: SynthKind[], n = 24): Promise<SynthPicture[]> {
+  const out: SynthPicture[] = [];
+  for (const k of kinds) out.push(...(await pictures(k, n)).filter((p) => p.hazards.includes(h)));
+  return out;
+}
+
 /** Percentile of luminance over all pixels. */
 function percentile(img: Upright, q: number): number {
   const v: number[] = [];
@@ -62,27 +68,68 @@ function percentile(img: Upright, q: number): number {
   return v[Math.floor(q * (v.length - 1))];
 }
 
-/** Normalised autocorrelation peak of a high-passed profile at lags 4..len/3. */
-function periodicity(profile: number[]): number {
+/**
+ * Whether a profile has regularly spaced dark lines: dips more than 3 grey levels below the local
+ * mean (±20 bins), 5 px apart or more, with at least 6 gaps (and half of them) within 25 % of the
+ * median gap (a digit or the desk crossing the lines adds a few irregular ones).
+ */
+function periodicLines(profile: Float64Array): boolean {
   const n = profile.length;
-  const w = 25;
-  const hp = profile.map((v, i) => {
+  const w = 20;
+  const dips: number[] = [];
+  const hp = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     let s = 0;
     let c = 0;
     for (let j = Math.max(0, i - w); j <= Math.min(n - 1, i + w); j++) {
       s += profile[j];
       c++;
     }
-    return v - s / c;
-  });
-  const e = hp.reduce((s, v) => s + v * v, 0);
-  let best = 0;
-  for (let lag = 4; lag < n / 3; lag++) {
-    let s = 0;
-    for (let i = 0; i + lag < n; i++) s += hp[i] * hp[i + lag];
-    best = Math.max(best, (s / e) * (n / (n - lag)));
+    hp[i] = profile[i] - s / c;
   }
-  return best;
+  for (let i = 1; i < n - 1; i++) if (hp[i] < -3 && hp[i] <= hp[i - 1] && hp[i] < hp[i + 1]) dips.push(i);
+  if (dips.length < 6) return false;
+  const gaps = dips.slice(1).map((d, i) => d - dips[i]);
+  const median = [...gaps].sort((x, y) => x - y)[Math.floor(gaps.length / 2)];
+  const regular = gaps.filter((g) => Math.abs(g - median) <= 0.25 * median).length;
+  return median >= 5 && regular >= 6 && regular >= 0.5 * gaps.length;
+}
+
+/**
+ * Lines across the picture ('h': running left-right, 'v': up-down): in each third of the picture
+ * (vertical strips for 'h', horizontal ones for 'v'), every pixel is projected onto the normal of
+ * lines turned by -25..25° and the luminance averaged per 1-px bin; noise averages away, lines stay.
+ */
+function hasLines(img: Upright, dir: 'h' | 'v'): boolean {
+  const L = new Float32Array(img.width * img.height);
+  for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) L[y * img.width + x] = lum(img, x, y);
+  const along = dir === 'h' ? img.height : img.width; // the axis the profile runs along
+  const across = dir === 'h' ? img.width : img.height;
+  for (let part = 0; part < 3; part++) {
+    const c0 = Math.floor((part * across) / 3);
+    const c1 = Math.floor(((part + 1) * across) / 3);
+    const mid = (c0 + c1) / 2;
+    for (let deg = -25; deg <= 25; deg++) {
+      const slope = Math.tan((deg * Math.PI) / 180);
+      const sum = new Float64Array(along + 1);
+      const cnt = new Float64Array(along + 1);
+      for (let c = c0; c < c1; c++) {
+        const off = (c - mid) * slope;
+        for (let a = 0; a < along; a++) {
+          const bin = Math.round(a - off);
+          if (bin < 0 || bin > along) continue;
+          sum[bin] += dir === 'h' ? L[a * img.width + c] : L[c * img.width + a];
+          cnt[bin]++;
+        }
+      }
+      const profile = new Float64Array(along + 1);
+      for (let i = 0; i <= along; i++) profile[i] = cnt[i] > 0 ? sum[i] / cnt[i] : 0;
+      // bins near the ends see few pixels: keep the well-covered middle
+      const lo = Math.ceil(Math.abs(slope) * (c1 - c0) / 2) + 1;
+      if (along - 2 * lo > 40 && periodicLines(profile.subarray(lo, along - lo))) return true;
+    }
+  }
+  return false;
 }
 
 describe('synthetic chat pictures', () => {
@@ -192,6 +239,37 @@ describe('synthetic chat pictures', () => {
     }
   });
 
+  it('photo marks are tight: the dark pixels around a digit fill its box and stay inside it (EXIF applied)', async () => {
+    let checked = 0;
+    for (const k of ['photo-mnist', 'photo-font', 'photo-exif'] as const) {
+      for (const p of await pictures(k, 24)) {
+        // on plain, evenly lit paper the dark pixels are the ink (lines, shadows, desk and blur would blur the test)
+        if (['shadow-hard', 'shadow-soft', 'desk-edge', 'blur', 'pencil', 'ruled', 'grid'].some((h) => p.hazards.includes(h as SynthHazard))) continue;
+        const img = await upright(p);
+        const { x, y, width, height } = p.marks[0].box;
+        const m = Math.round(0.3 * Math.max(width, height));
+        const [X0, Y0, X1, Y1] = [Math.max(0, x - m), Math.max(0, y - m), Math.min(p.width, x + width + m), Math.min(p.height, y + height + m)];
+        const vals: number[] = [];
+        for (let yy = Y0; yy < Y1; yy++) for (let xx = X0; xx < X1; xx++) vals.push(lum(img, xx, yy));
+        const paper = [...vals].sort((a, b) => a - b)[Math.floor(vals.length * 0.75)];
+        let [dx0, dy0, dx1, dy1] = [Infinity, Infinity, -Infinity, -Infinity];
+        for (let yy = Y0; yy < Y1; yy++) {
+          for (let xx = X0; xx < X1; xx++) {
+            if (lum(img, xx, yy) >= 0.55 * paper) continue;
+            [dx0, dy0, dx1, dy1] = [Math.min(dx0, xx), Math.min(dy0, yy), Math.max(dx1, xx + 1), Math.max(dy1, yy + 1)];
+          }
+        }
+        const tol = 3 + 0.06 * Math.max(width, height);
+        expect(Math.abs(dx0 - x), `${p.id} left`).toBeLessThanOrEqual(tol);
+        expect(Math.abs(dy0 - y), `${p.id} top`).toBeLessThanOrEqual(tol);
+        expect(Math.abs(dx1 - (x + width)), `${p.id} right`).toBeLessThanOrEqual(tol);
+        expect(Math.abs(dy1 - (y + height)), `${p.id} bottom`).toBeLessThanOrEqual(tol);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
   it('non-digit pictures carry no label and no marks', async () => {
     const subjects = new Set<string>();
     for (const p of await pictures('non-digit', 24)) {
@@ -221,36 +299,46 @@ describe('synthetic chat pictures', () => {
   });
 
   it('desk-edge: a dark region touching the border', async () => {
-    const p = await withHazard('desk-edge', ['photo-font', 'photo-mnist']);
-    const img = await upright(p);
-    const dark = 0.72 * percentile(img, 0.95);
-    let run = 0;
-    let best = 0;
-    const border: [number, number][] = [];
-    for (let x = 0; x < img.width; x++) border.push([x, 0]);
-    for (let y = 0; y < img.height; y++) border.push([img.width - 1, y]);
-    for (let x = img.width - 1; x >= 0; x--) border.push([x, img.height - 1]);
-    for (let y = img.height - 1; y >= 0; y--) border.push([0, y]);
-    for (const [x, y] of [...border, ...border]) {
-      run = lum(img, x, y) < dark ? run + 1 : 0;
-      best = Math.max(best, run);
+    const all = await allWithHazard('desk-edge', ['photo-font', 'photo-mnist', 'non-digit']);
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    for (const p of all) {
+      const img = await upright(p);
+      const dark = 0.72 * percentile(img, 0.95);
+      const border: [number, number][] = [];
+      for (let x = 0; x < img.width; x++) border.push([x, 0]);
+      for (let y = 0; y < img.height; y++) border.push([img.width - 1, y]);
+      for (let x = img.width - 1; x >= 0; x--) border.push([x, img.height - 1]);
+      for (let y = img.height - 1; y >= 0; y--) border.push([0, y]);
+      let run = 0;
+      let best = 0;
+      for (const [x, y] of [...border, ...border]) {
+        run = lum(img, x, y) < dark ? run + 1 : 0;
+        best = Math.max(best, run);
+      }
+      expect(best, p.id).toBeGreaterThan(0.03 * (img.width + img.height));
     }
-    expect(best).toBeGreaterThan(0.05 * (img.width + img.height));
   });
 
   it('ruled and grid paper have periodic lines', async () => {
-    const column = (img: Upright, x0: number): number[] =>
-      Array.from({ length: img.height }, (_, y) => [0, 1, 2, 3].reduce((s, d) => s + lum(img, Math.min(img.width - 1, x0 + d), y), 0) / 4);
-    const row = (img: Upright, y0: number): number[] =>
-      Array.from({ length: img.width }, (_, x) => [0, 1, 2, 3].reduce((s, d) => s + lum(img, x, Math.min(img.height - 1, y0 + d)), 0) / 4);
-    const ruled = await upright(await withHazard('ruled', ['non-digit', 'photo-font', 'photo-mnist']));
-    expect(Math.max(periodicity(column(ruled, Math.floor(ruled.width * 0.1))), periodicity(column(ruled, Math.floor(ruled.width * 0.9))))).toBeGreaterThan(0.3);
-    const grid = await upright(await withHazard('grid', ['non-digit', 'photo-font', 'photo-mnist']));
-    expect(Math.max(periodicity(column(grid, Math.floor(grid.width * 0.1))), periodicity(column(grid, Math.floor(grid.width * 0.9))))).toBeGreaterThan(0.3);
-    expect(Math.max(periodicity(row(grid, Math.floor(grid.height * 0.1))), periodicity(row(grid, Math.floor(grid.height * 0.9))))).toBeGreaterThan(0.3);
-    // a plain page is not periodic
-    const plain = (await pictures('non-digit', 24)).find((p) => p.subject === 'blank-page' && !p.hazards.includes('ruled') && !p.hazards.includes('grid'));
-    if (plain) expect(periodicity(column(await upright(plain), 10))).toBeLessThan(0.3);
+    const ruled = await allWithHazard('ruled', ['non-digit', 'photo-font', 'photo-mnist']);
+    const grid = await allWithHazard('grid', ['non-digit', 'photo-font', 'photo-mnist']);
+    expect(ruled.length).toBeGreaterThanOrEqual(5);
+    expect(grid.length).toBeGreaterThanOrEqual(3);
+    for (const p of ruled) {
+      const img = await upright(p);
+      expect(hasLines(img, 'h'), p.id).toBe(true);
+    }
+    for (const p of grid) {
+      const img = await upright(p);
+      expect(hasLines(img, 'h') && hasLines(img, 'v'), p.id).toBe(true);
+    }
+    // and plain pages have none
+    const plain = (await pictures('non-digit', 24)).filter((p) => p.subject === 'blank-page' && !p.hazards.includes('ruled') && !p.hazards.includes('grid'));
+    expect(plain.length).toBeGreaterThan(0);
+    for (const p of plain) {
+      const img = await upright(p);
+      expect(hasLines(img, 'h') || hasLines(img, 'v'), p.id).toBe(false);
+    }
   });
 
   it('transparent drawings carry the ink in alpha; discord-grey canvases are Discord grey', async () => {
@@ -272,6 +360,31 @@ describe('synthetic chat pictures', () => {
     const d = await upright(await withHazard('discord-grey', ['drawing', 'number', 'non-digit']));
     const c = [d.data[0], d.data[1], d.data[2]].map((v) => v.toString(16).padStart(2, '0')).join('');
     expect(['313338', '2b2d31', '1e1f22']).toContain(c);
+  });
+
+  it('canvas hazards hold: tiny, wide, tall, dark background, photo pens', async () => {
+    const seen = new Set<SynthHazard>();
+    for (const k of ['drawing', 'number', 'photo-mnist', 'photo-font'] as const) {
+      for (const p of await pictures(k, 24)) {
+        const short = Math.min(p.width, p.height);
+        const long = Math.max(p.width, p.height);
+        if (p.hazards.includes('tiny')) expect(short, p.id).toBeLessThanOrEqual(64);
+        if (p.hazards.includes('wide-canvas')) expect(p.width / p.height, p.id).toBeGreaterThanOrEqual(2.5);
+        if (p.hazards.includes('tall-canvas')) expect(p.height / p.width, p.id).toBeGreaterThanOrEqual(2.5);
+        if (!p.hazards.includes('wide-canvas') && !p.hazards.includes('tall-canvas') && p.kind === 'drawing') expect(long / short, p.id).toBeLessThan(2.5);
+        if (p.kind.startsWith('photo')) expect(p.hazards.filter((h) => ['ballpoint-black', 'ballpoint-blue', 'pencil', 'marker'].includes(h)), p.id).toHaveLength(1);
+        if (p.hazards.includes('dark-background') && p.format !== 'svg') {
+          // the canvas (a corner) is darker than the ink (the brightest pixels of the first mark)
+          const img = await upright(p);
+          const { x, y, width, height } = p.marks[0].box;
+          let brightest = 0;
+          for (let yy = y; yy < y + height; yy++) for (let xx = x; xx < x + width; xx++) brightest = Math.max(brightest, lum(img, xx, yy));
+          expect(lum(img, 0, 0) + 40, p.id).toBeLessThan(brightest);
+        }
+        for (const h of p.hazards) seen.add(h);
+      }
+    }
+    for (const h of ['tiny', 'dark-background', 'thin-pen', 'slant'] as const) expect(seen.has(h), h).toBe(true);
   });
 
   it('svg exports are plain <svg> with paths that render to the stated size', async () => {
