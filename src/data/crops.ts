@@ -3,8 +3,9 @@
  * class each one is (0-9, or 10 = "not a digit"). Stored as an IDX pair like MNIST's own files,
  * `PREFIX-images-idx3-ubyte` and `PREFIX-labels-idx1-ubyte`, so any MNIST reader opens them.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Dataset } from './dataset.ts';
 import { encodeIdx, IdxError, readIdxFile } from './idx.ts';
 import { IMAGE_SIDE, IMAGE_SIZE } from './mnist.ts';
@@ -13,6 +14,20 @@ import { IMAGE_SIDE, IMAGE_SIZE } from './mnist.ts';
 export const NONE_LABEL = 10;
 
 export const cropFiles = (prefix: string) => ({ images: `${prefix}-images-idx3-ubyte`, labels: `${prefix}-labels-idx1-ubyte` });
+
+/**
+ * Crops that travel with an 11-class model (in its folder, gzipped): `replay`, some of what it
+ * was trained on, mixed into every retrain so it keeps knowing "not a digit"; `gate`, dev-split
+ * crops it was never trained on, which a retrained candidate must read as well as its parent.
+ */
+export const MODEL_CROPS = { replay: 'crops-replay', gate: 'crops-gate' } as const;
+
+/** A model folder's crops of one kind, or null when it has none (a 10-class model). */
+export async function loadModelCrops(modelDir: string, kind: keyof typeof MODEL_CROPS): Promise<Dataset | null> {
+  const prefix = join(modelDir, MODEL_CROPS[kind]);
+  if (!existsSync(`${cropFiles(prefix).images}.gz`) && !existsSync(cropFiles(prefix).images)) return null;
+  return loadCrops(prefix);
+}
 
 export async function saveCrops(prefix: string, ds: Dataset): Promise<void> {
   const pixels = new Uint8Array(ds.n * IMAGE_SIZE);
@@ -24,7 +39,9 @@ export async function saveCrops(prefix: string, ds: Dataset): Promise<void> {
 }
 
 export async function loadCrops(prefix: string): Promise<Dataset> {
-  const files = cropFiles(prefix);
+  const plain = cropFiles(prefix);
+  // the gzipped pair (as shipped beside a model) when the plain one is absent
+  const files = existsSync(plain.images) ? plain : { images: `${plain.images}.gz`, labels: `${plain.labels}.gz` };
   const [img, lab] = await Promise.all([readIdxFile(files.images, 'images'), readIdxFile(files.labels, 'labels')]);
   const [n, rows, cols] = img.dims;
   if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) throw new IdxError(`${files.images}: crops are ${rows}×${cols}, expected 28×28`);

@@ -4,10 +4,12 @@
  * from scratch) on the users' samples mixed with an MNIST replay, measure the candidate on the
  * same images and save it beside the other models. No database, no decision: the parent does those.
  */
+import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AugmentOptions } from '../data/augment.ts';
+import { loadModelCrops, MODEL_CROPS } from '../data/crops.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { loadMnist, subset } from '../data/mnist.ts';
+import { concatDatasets, loadMnist, subset } from '../data/mnist.ts';
 import { loadModel, saveModel } from '../model/format.ts';
 import { createKernelsSync, initKernels } from '../nn/kernels/index.ts';
 import { Network } from '../nn/network.ts';
@@ -82,6 +84,9 @@ export interface CandidateResult {
   holdoutBefore: number | null;
   holdoutAfter: number | null;
   holdoutCount: number;
+  /** on the model's gate crops (11-class models), else null or absent */
+  cropsBefore?: number | null;
+  cropsAfter?: number | null;
   userSamples: number;
   repeats: number;
   replay: number;
@@ -112,14 +117,19 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   const test = subset(mnist.test, 0, Math.min(s.mnistTest, mnist.test.n));
   const parent = await loadModel(join(job.modelsDir, job.parent), { trainable: s.mode === 'finetune', maxBatch: s.batchSize, seed: s.seed });
 
+  const parentDir = join(job.modelsDir, job.parent);
+  const [replayCrops, gateCrops] = await Promise.all([loadModelCrops(parentDir, 'replay'), loadModelCrops(parentDir, 'gate')]);
   progress({ stage: 'measuring' });
   const before = measure(parent, test, job.holdout);
+  const cropsBefore = gateCrops ? evaluate(parent, gateCrops).accuracy : null;
 
   const net =
     s.mode === 'finetune'
       ? parent.network
       : new Network(parent.manifest.network, { kernels: (heap) => createKernelsSync(heap), maxBatch: s.batchSize, trainable: true, seed: s.seed, init: parent.manifest.init });
-  const mix = mixTrainingSet(job.userTrain, mnist.train, {
+  // an 11-class model keeps seeing "not a digit" (and digits as the pipeline cuts them)
+  const replaySet = replayCrops ? concatDatasets(mnist.train, replayCrops) : mnist.train;
+  const mix = mixTrainingSet(job.userTrain, replaySet, {
     replay: s.mode === 'full' ? Math.max(s.replay, mnist.train.n) : s.replay,
     userShare: s.userShare,
     maxRepeats: s.maxRepeats,
@@ -150,6 +160,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
 
   progress({ stage: 'measuring' });
   const after = measure(net, test, job.holdout);
+  const cropsAfter = gateCrops ? evaluate(net, gateCrops).accuracy : null;
 
   progress({ stage: 'saving' });
   const fullTest = test.n === mnist.test.n;
@@ -178,8 +189,14 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
       parentMnistTestAccuracy: before.mnist,
       parentHoldoutAccuracy: before.holdout,
       validationAccuracy: result.bestValidationAccuracy,
+      gateCropsAccuracy: cropsAfter,
+      parentGateCropsAccuracy: cropsBefore,
     },
   });
+  // the crops travel with the model, so that its own retrains keep them
+  for (const f of await readdir(parentDir)) {
+    if (f.startsWith(MODEL_CROPS.replay) || f.startsWith(MODEL_CROPS.gate)) await copyFile(join(parentDir, f), join(job.modelsDir, job.candidate, f));
+  }
   return {
     candidate: job.candidate,
     mnistBefore: before.mnist,
@@ -188,6 +205,8 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     holdoutBefore: before.holdout,
     holdoutAfter: after.holdout,
     holdoutCount: job.holdout.n,
+    cropsBefore,
+    cropsAfter,
     userSamples: job.userTrain.n,
     repeats: mix.repeats,
     replay: mix.replay,

@@ -19,7 +19,13 @@ export interface GateFigures {
   holdoutBefore: number | null;
   holdoutAfter: number | null;
   holdoutCount: number;
+  /** accuracy on the model's gate crops (digits and "not a digit", never trained on); null for a 10-class model */
+  cropsBefore?: number | null;
+  cropsAfter?: number | null;
 }
+
+/** Largest drop of accuracy on the gate crops allowed: 1 point (a few hundred crops). */
+export const CROPS_TOLERANCE = 0.01;
 
 export interface GateDecision {
   promote: boolean;
@@ -42,6 +48,12 @@ export function decide(f: GateFigures, tolerance = MNIST_TOLERANCE): GateDecisio
   }
   if (f.holdoutCount === 0 || f.holdoutBefore === null || f.holdoutAfter === null) {
     return { promote: false, reason: `rejected: no held-back user samples to measure the candidate on (${mnistText})` };
+  }
+  if (f.cropsBefore != null && f.cropsAfter != null && f.cropsAfter < f.cropsBefore - CROPS_TOLERANCE - eps) {
+    return {
+      promote: false,
+      reason: `rejected: reads marks worse (gate crops of digits and non-digits ${pts(f.cropsBefore)} → ${pts(f.cropsAfter)}; ${mnistText})`,
+    };
   }
   const holdText = `held-back user samples ${pts(f.holdoutBefore)} → ${pts(f.holdoutAfter)} (${f.holdoutCount})`;
   if (f.holdoutAfter < f.holdoutBefore - eps) {

@@ -92,3 +92,16 @@ describe('/retrain replies', () => {
     expect(formatRetrainReport({ status: 'busy', runId: null, reason: 'x', parent: null, candidate: null, figures: null, samples: 0, newSamples: 0, seconds: 0 }).fields).toEqual([]);
   });
 });
+
+describe('gate: an 11-class candidate must keep reading marks', () => {
+  const base = { mnistBefore: 0.995, mnistAfter: 0.995, holdoutBefore: 0.8, holdoutAfter: 0.9, holdoutCount: 50 };
+  it('rejects a candidate that reads its gate crops (digits and not-digits) more than a point worse', () => {
+    const d = decide({ ...base, cropsBefore: 0.93, cropsAfter: 0.9 });
+    expect(d.promote).toBe(false);
+    expect(d.reason).toMatch(/reads marks worse \(gate crops of digits and non-digits 93.00% → 90.00%/);
+  });
+  it('promotes within the tolerance, and ignores crops a 10-class model has not got', () => {
+    expect(decide({ ...base, cropsBefore: 0.93, cropsAfter: 0.925 }).promote).toBe(true);
+    expect(decide({ ...base, cropsBefore: null, cropsAfter: null }).promote).toBe(true);
+  });
+});
