@@ -9,8 +9,12 @@ import { join } from 'node:path';
 import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
 import { ProgressBar } from '../src/cli/progress.ts';
 import type { AugmentOptions } from '../src/data/augment.ts';
-import { NONE_LABEL, loadCrops } from '../src/data/crops.ts';
-import { concatDatasets, loadMnist, subset } from '../src/data/mnist.ts';
+import { MODEL_CROPS, NONE_LABEL, loadCrops, saveCrops } from '../src/data/crops.ts';
+import { concatDatasets, IMAGE_SIZE, loadMnist, subset } from '../src/data/mnist.ts';
+import { Rng } from '../src/nn/rng.ts';
+
+/** Training crops kept beside an 11-class model for its retrains (~1 MB gzipped). */
+const REPLAY_CROPS = 5000;
 import { loadModel, saveModel } from '../src/model/format.ts';
 import { widenToNone } from '../src/model/widen.ts';
 import { createKernelsSync, initKernels } from '../src/nn/kernels/index.ts';
@@ -187,6 +191,18 @@ async function main(): Promise<void> {
     },
     metrics: { testAccuracy: test.accuracy, validationAccuracy: result.bestValidationAccuracy, testErrors: test.total - test.correct, ...parts },
   });
+  if (net.outSize === 11 && v.crops && v['val-crops']) {
+    // an 11-class model carries crops for its retrains: a replay of its training crops, the selection crops as the gate
+    const crops = concatDatasets(...(await cropsOf(v.crops)));
+    const order = new Rng(settings.seed).shuffle(Array.from({ length: crops.n }, (_, i) => i)).slice(0, Math.min(REPLAY_CROPS, crops.n));
+    const replay = { images: new Float32Array(order.length * IMAGE_SIZE), labels: new Uint8Array(order.length), n: order.length };
+    order.forEach((k, i) => {
+      replay.images.set(crops.images.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE), i * IMAGE_SIZE);
+      replay.labels[i] = crops.labels[k];
+    });
+    await saveCrops(join(outDir, MODEL_CROPS.replay), replay, { gzip: true });
+    await saveCrops(join(outDir, MODEL_CROPS.gate), subset(validation, data.validation.n, validation.n - data.validation.n), { gzip: true });
+  }
   await writeFile(join(outDir, 'history.json'), JSON.stringify(result, null, 2) + '\n');
   const chart = await renderLineChart({
     title: `${name}: accuracy by epoch`,

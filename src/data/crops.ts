@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Dataset } from './dataset.ts';
 import { encodeIdx, IdxError, readIdxFile } from './idx.ts';
 import { IMAGE_SIDE, IMAGE_SIZE } from './mnist.ts';
@@ -29,13 +30,15 @@ export async function loadModelCrops(modelDir: string, kind: keyof typeof MODEL_
   return loadCrops(prefix);
 }
 
-export async function saveCrops(prefix: string, ds: Dataset): Promise<void> {
+export async function saveCrops(prefix: string, ds: Dataset, options: { gzip?: boolean } = {}): Promise<void> {
   const pixels = new Uint8Array(ds.n * IMAGE_SIZE);
   for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(Math.min(1, Math.max(0, ds.images[i])) * 255);
   const files = cropFiles(prefix);
   await mkdir(dirname(files.images), { recursive: true });
-  await writeFile(files.images, encodeIdx('images', [ds.n, IMAGE_SIDE, IMAGE_SIDE], pixels));
-  await writeFile(files.labels, encodeIdx('labels', [ds.n], ds.labels.slice(0, ds.n)));
+  const pack = (b: Buffer) => (options.gzip ? gzipSync(b, { level: 9 }) : b);
+  const ext = options.gzip ? '.gz' : '';
+  await writeFile(files.images + ext, pack(encodeIdx('images', [ds.n, IMAGE_SIDE, IMAGE_SIDE], pixels)));
+  await writeFile(files.labels + ext, pack(encodeIdx('labels', [ds.n], ds.labels.slice(0, ds.n))));
 }
 
 export async function loadCrops(prefix: string): Promise<Dataset> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { loadCrops, NONE_LABEL, saveCrops } from '../../src/data/crops.ts';
+import { loadCrops, loadModelCrops, MODEL_CROPS, NONE_LABEL, saveCrops } from '../../src/data/crops.ts';
 import { classifyCrop, harvestPicture } from '../../src/training/harvest.ts';
 
 const box = (x: number, y: number, width: number, height: number) => ({ x, y, width, height });
@@ -52,6 +52,10 @@ describe('crop files', () => {
       expect(back.n).toBe(2);
       expect(Array.from(back.labels)).toEqual([3, 10]);
       for (let i = 0; i < images.length; i++) expect(Math.abs(back.images[i] - images[i])).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+      // gzipped beside a model: loadModelCrops finds them, a folder without crops gives null
+      await saveCrops(join(dir, MODEL_CROPS.gate), back, { gzip: true });
+      expect(Array.from((await loadModelCrops(dir, 'gate'))!.labels)).toEqual([3, 10]);
+      expect(await loadModelCrops(dir, 'replay')).toBeNull();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
