@@ -8,10 +8,19 @@ export interface ContactOptions {
   cell?: number;
   /** outline each mark's box */
   boxes?: boolean;
+  /** 256-colour PNG (a third of the size, for committed sheets) */
+  palette?: boolean;
 }
 
 function escapeXml(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+}
+
+/** A grey checkerboard (what transparent pixels are shown over), as SVG. */
+export function checkerboard(width: number, height: number): Buffer {
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><pattern id="c" width="16" height="16" patternUnits="userSpaceOnUse"><rect width="16" height="16" fill="#ccc"/><rect width="8" height="8" fill="#eee"/><rect x="8" y="8" width="8" height="8" fill="#eee"/></pattern></defs><rect width="100%" height="100%" fill="url(#c)"/></svg>`,
+  );
 }
 
 export async function contactSheet(pictures: SynthPicture[], opts: ContactOptions = {}): Promise<Buffer> {
@@ -21,9 +30,7 @@ export async function contactSheet(pictures: SynthPicture[], opts: ContactOption
   const rows = Math.ceil(pictures.length / cols);
   const W = cols * (cell + 4) + 4;
   const H = rows * (cell + caption + 4) + 4;
-  const checker = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${cell}" height="${cell}"><defs><pattern id="c" width="16" height="16" patternUnits="userSpaceOnUse"><rect width="16" height="16" fill="#ccc"/><rect width="8" height="8" fill="#eee"/><rect x="8" y="8" width="8" height="8" fill="#eee"/></pattern></defs><rect width="100%" height="100%" fill="url(#c)"/></svg>`,
-  );
+  const checker = checkerboard(cell, cell);
   const layers: OverlayOptions[] = [];
   const overlay: string[] = [];
   for (let i = 0; i < pictures.length; i++) {
@@ -48,5 +55,5 @@ export async function contactSheet(pictures: SynthPicture[], opts: ContactOption
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${overlay.join('')}</svg>`;
   layers.push({ input: Buffer.from(svg), left: 0, top: 0 });
-  return sharp({ create: { width: W, height: H, channels: 3, background: '#fafafa' } }).composite(layers).png({ compressionLevel: 9 }).toBuffer();
+  return sharp({ create: { width: W, height: H, channels: 3, background: '#fafafa' } }).composite(layers).png({ compressionLevel: 9, palette: opts.palette ?? false, dither: 0.6 }).toBuffer();
 }

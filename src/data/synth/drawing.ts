@@ -47,7 +47,7 @@ function randomColour(rng: Rng, minLum: number, maxLum: number): [number, number
   return minLum > 128 ? [255, 220, 80] : [200, 30, 30];
 }
 
-export function chooseCanvas(rng: Rng): Canvas {
+export function chooseCanvas(rng: Rng, maxSide = Infinity): Canvas {
   const hazards: SynthHazard[] = [];
   const shape = weighted(rng, { tiny: 10, normal: 68, wide: 11, tall: 11 });
   let width: number;
@@ -67,6 +67,11 @@ export function chooseCanvas(rng: Rng): Canvas {
     [width, height] = shape === 'wide' ? [long, short] : [short, long];
     fill = [0.3, 0.8];
     hazards.push(shape === 'wide' ? 'wide-canvas' : 'tall-canvas');
+  }
+  if (Math.max(width, height) > maxSide) {
+    const k = maxSide / Math.max(width, height);
+    width = Math.max(28, Math.round(width * k));
+    height = Math.max(28, Math.round(height * k));
   }
   if (Math.min(width, height) <= 64) hazards.push('tiny');
 
@@ -116,11 +121,18 @@ export interface DrawingResult {
 
 /** Draws `content` (ink geometry) on the canvas at a random place and size. */
 export async function renderDrawing(rng: Rng, cv: Canvas, content: Laid, maxMarks: number): Promise<DrawingResult> {
-  const W = cv.width;
+  let W = cv.width;
   const H = cv.height;
   const short = Math.min(W, H);
   let hPx = rng.uniform(cv.fill[0], cv.fill[1]) * short;
   hPx = Math.min(hPx, (0.92 * W * content.height) / content.width, 0.92 * H);
+  // a number too long for the canvas: people draw on a wider one (digits at least ~14 px tall)
+  const minH = Math.min(14, 0.8 * H);
+  if (hPx < minH) {
+    hPx = minH;
+    W = Math.ceil((hPx * content.width) / content.height / 0.92) + 2;
+  }
+  const hazards = cv.hazards.filter((h) => h !== 'tiny' || Math.min(W, H) <= 64);
   const k = hPx / content.height;
   const wPx = content.width * k;
   const x0 = rng.uniform(Math.min((W - wPx) / 2, 1), Math.max((W - wPx) / 2, W - wPx - 1));
@@ -133,7 +145,7 @@ export async function renderDrawing(rng: Rng, cv: Canvas, content: Laid, maxMark
   }
   const bg = cv.background === null ? '' : `<rect width="100%" height="100%" fill="${hex(...cv.background)}"/>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${bg}${inkSvg(items, hex(...cv.ink))}</svg>`;
-  if (cv.svg) return { bytes: Buffer.from(svg), format: 'svg', width: W, height: H, marks, hazards: cv.hazards };
+  if (cv.svg) return { bytes: Buffer.from(svg), format: 'svg', width: W, height: H, marks, hazards };
   const rendered = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer();
   let data: Buffer;
   let channels: 3 | 4;
@@ -158,5 +170,5 @@ export async function renderDrawing(rng: Rng, cv: Canvas, content: Laid, maxMark
     }
   }
   const enc = await encodeDrawing(rng, { data, width: W, height: H, channels });
-  return { bytes: enc.bytes, format: enc.format, width: W, height: H, marks, hazards: [...cv.hazards, ...enc.hazards] };
+  return { bytes: enc.bytes, format: enc.format, width: W, height: H, marks, hazards: [...hazards, ...enc.hazards] };
 }

@@ -65,8 +65,8 @@ interface Drawn {
 }
 
 /** A photo of `content` with `pen` (null content: a blank page). */
-async function photoOf(rng: Rng, content: Laid | null, pen: Pen, marks: number, exif: boolean): Promise<Drawn> {
-  const ph = await renderPhoto(rng, content, pen, marks);
+async function photoOf(rng: Rng, content: Laid | null, pen: Pen, marks: number, exif: boolean, maxSide: number): Promise<Drawn> {
+  const ph = await renderPhoto(rng, content, pen, marks, maxSide);
   const enc = await encodePhoto(rng, ph.raster, exif);
   const penHaz: SynthHazard[] = content === null ? [] : [pen.kind];
   return {
@@ -76,16 +76,16 @@ async function photoOf(rng: Rng, content: Laid | null, pen: Pen, marks: number, 
 }
 
 /** Digits `label` by one writer from `source`, as a photo or a drawing. */
-async function digitsPicture(rng: Rng, split: SynthSplit, source: DigitSource, label: string, medium: 'photo' | 'drawing', exif: boolean): Promise<Drawn> {
+async function digitsPicture(rng: Rng, split: SynthSplit, source: DigitSource, label: string, medium: 'photo' | 'drawing', exif: boolean, maxSide: number): Promise<Drawn> {
   const digits = [...label].map(Number);
   if (medium === 'photo') {
     const pen = choosePen(rng);
     const writer = makeWriter(rng, split, source, pen.width);
     const laid = await layoutDigits(rng, writer, digits, HEIGHT);
-    const d = await photoOf(rng, laid, pen, digits.length, exif);
+    const d = await photoOf(rng, laid, pen, digits.length, exif, maxSide);
     return { ...d, hazards: [...writerHazards(writer), ...d.hazards] };
   }
-  const cv = chooseCanvas(rng);
+  const cv = chooseCanvas(rng, maxSide);
   const writer = makeWriter(rng, split, source, cv.brush);
   const laid = await layoutDigits(rng, writer, digits, HEIGHT);
   const r = await renderDrawing(rng, cv, laid, digits.length);
@@ -100,7 +100,15 @@ function randomNumber(rng: Rng): string {
 }
 
 /** Deterministic: the same (seed, index) gives the same bytes. */
-export async function generatePicture(seed: number, index: number, opts: { kind?: SynthKind } = {}): Promise<SynthPicture> {
+export interface PictureOptions {
+  /** this kind instead of the split's mix (a different picture from the one the index has in the mix) */
+  kind?: SynthKind;
+  /** cap the long side (px), for quick tests and looks; the picture is otherwise the same */
+  maxSide?: number;
+}
+
+export async function generatePicture(seed: number, index: number, opts: PictureOptions = {}): Promise<SynthPicture> {
+  const maxSide = opts.maxSide ?? Infinity;
   const split = splitOfSeed(seed);
   const kind = opts.kind ?? kindOf(seed, index);
   const rng = new Rng(pictureSeed(seed, index, opts.kind === undefined ? 0 : 2 + SYNTH_KINDS.indexOf(kind)));
@@ -114,26 +122,26 @@ export async function generatePicture(seed: number, index: number, opts: { kind?
     case 'photo-exif': {
       label = String(rng.int(10));
       const source: DigitSource = kind === 'photo-mnist' ? 'mnist' : kind === 'photo-font' ? 'font' : weighted(rng, { mnist: 40, font: 40, trajectory: 20 });
-      drawn = await digitsPicture(rng, split, source, label, 'photo', kind === 'photo-exif');
+      drawn = await digitsPicture(rng, split, source, label, 'photo', kind === 'photo-exif', maxSide);
       break;
     }
     case 'number': {
       label = randomNumber(rng);
       const source = weighted<DigitSource>(rng, { mnist: 40, font: 35, trajectory: 25 });
-      drawn = await digitsPicture(rng, split, source, label, chance(rng, 0.6) ? 'photo' : 'drawing', chance(rng, 0.08));
+      drawn = await digitsPicture(rng, split, source, label, chance(rng, 0.6) ? 'photo' : 'drawing', chance(rng, 0.08), maxSide);
       break;
     }
     case 'drawing': {
       label = String(rng.int(10));
       const source = weighted<DigitSource>(rng, { trajectory: 50, mnist: 35, font: 15 });
-      drawn = await digitsPicture(rng, split, source, label, 'drawing', false);
+      drawn = await digitsPicture(rng, split, source, label, 'drawing', false, maxSide);
       break;
     }
     case 'non-digit': {
       const top = weighted(rng, { 'blank-page': 18, ink: 57, 'object-photo': 10, texture: 5, noise: 5, gradient: 5 });
       if (top === 'blank-page') {
         subject = top;
-        drawn = await photoOf(rng, null, choosePen(rng), 0, chance(rng, 0.1));
+        drawn = await photoOf(rng, null, choosePen(rng), 0, chance(rng, 0.1), maxSide);
       } else if (top === 'ink') {
         const s = chooseInkSubject(rng);
         subject = s;
@@ -141,16 +149,16 @@ export async function generatePicture(seed: number, index: number, opts: { kind?
         if (chance(rng, 0.6)) {
           const pen = choosePen(rng);
           const laid = nonDigitInk(rng, s, font, HEIGHT, pen.width * HEIGHT);
-          drawn = await photoOf(rng, laid, pen, 0, chance(rng, 0.1));
+          drawn = await photoOf(rng, laid, pen, 0, chance(rng, 0.1), maxSide);
         } else {
-          const cv = chooseCanvas(rng);
+          const cv = chooseCanvas(rng, maxSide);
           const laid = nonDigitInk(rng, s, font, HEIGHT, cv.brush * HEIGHT);
           const r = await renderDrawing(rng, cv, laid, 0);
           drawn = { ...r, boxes: [], hazards: r.hazards };
         }
       } else {
         subject = top;
-        const raster = await nonDigitRaster(rng, top as RasterSubject);
+        const raster = await nonDigitRaster(rng, top as RasterSubject, maxSide);
         const enc = await encodePhoto(rng, raster, false);
         drawn = { bytes: enc.bytes, format: enc.format, width: raster.width, height: raster.height, boxes: [], hazards: enc.hazards };
       }
@@ -166,8 +174,11 @@ export async function generatePicture(seed: number, index: number, opts: { kind?
   return pic;
 }
 
-/** Pictures index 0..n-1 of a split (seed SPLIT_SEEDS[split] for dev/test; for 'train' pass opts.seed). */
-export async function* generateSplit(split: SynthSplit, n: number, opts: { seed?: number; kinds?: SynthKind[] } = {}): AsyncGenerator<SynthPicture> {
+/**
+ * Pictures index 0..n-1 of a split (seed SPLIT_SEEDS[split] for dev/test; for 'train' pass opts.seed).
+ * With `kinds`, only those of indices 0..n-1 whose kind in the mix is listed (ids keep their index).
+ */
+export async function* generateSplit(split: SynthSplit, n: number, opts: { seed?: number; kinds?: SynthKind[]; maxSide?: number } = {}): AsyncGenerator<SynthPicture> {
   let seed: number;
   if (split === 'train') {
     if (opts.seed === undefined) throw new Error("generateSplit('train') needs opts.seed");
@@ -180,7 +191,7 @@ export async function* generateSplit(split: SynthSplit, n: number, opts: { seed?
   const kinds = opts.kinds === undefined ? null : new Set(opts.kinds);
   for (let i = 0; i < n; i++) {
     if (kinds !== null && !kinds.has(kindOf(seed, i))) continue;
-    yield generatePicture(seed, i);
+    yield generatePicture(seed, i, opts.maxSide === undefined ? {} : { maxSide: opts.maxSide });
   }
 }
 

@@ -105,6 +105,7 @@ export function traceDigit(img: Uint8Array): Poly[] {
     }
   }
   thin(mask, S, S);
+  unstair(mask, S, S);
   const { lines, degree } = trace(mask, S, S);
   return prune(lines, degree);
 }
@@ -134,6 +135,22 @@ function thin(m: Uint8Array, w: number, h: number): void {
       }
       for (const i of del) m[i] = 0;
       if (del.length > 0) changed = true;
+    }
+  }
+}
+
+/**
+ * Removes staircase corners: a pixel whose two 4-neighbours at a right angle are each other's
+ * diagonal neighbours, with nothing on the opposite side, adds nothing to 8-connectivity.
+ */
+function unstair(m: Uint8Array, w: number, h: number): void {
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      if (!m[i]) continue;
+      const n = m[i - w], e = m[i + 1], so = m[i + w], we = m[i - 1];
+      const ne = m[i - w + 1], se = m[i + w + 1], sw = m[i + w - 1], nw = m[i - w - 1];
+      if ((n && e && !so && !we && !sw) || (e && so && !n && !we && !nw) || (so && we && !n && !e && !ne) || (we && n && !so && !e && !se)) m[i] = 0;
     }
   }
 }
@@ -216,11 +233,100 @@ function prune(lines: Poly[], degree: (x: number, y: number) => number): Poly[] 
     if (freeA || freeB) return len >= Math.max(3 * UP, total * 0.05);
     return true;
   });
-  return (kept.length > 0 ? kept : lines).map((l) => {
+  return joinPieces(kept.length > 0 ? kept : lines).map((l) => {
     let s = l;
     for (let k = 0; k < 5; k++) s = smooth(s);
     return s;
   });
+}
+
+/**
+ * Joins the skeleton's pieces into pen strokes: piece ends closer than 1.5 px are one node (a
+ * junction cluster); one-step pieces inside a node are dropped; at each node the two most nearly collinear
+ * ends are joined, so that a stroke runs through a crossing as a pen would.
+ */
+function joinPieces(lines: Poly[]): Poly[] {
+  type End = { line: number; atStart: boolean };
+  let polys = lines.map((l) => l.slice());
+  for (let round = 0; round < 40; round++) {
+    // cluster ends into nodes
+    const ends: { x: number; y: number; end: End }[] = [];
+    polys.forEach((l, i) => {
+      const closed = l.length > 4 && l[0] === l[l.length - 2] && l[1] === l[l.length - 1];
+      if (closed) return;
+      ends.push({ x: l[0], y: l[1], end: { line: i, atStart: true } });
+      ends.push({ x: l[l.length - 2], y: l[l.length - 1], end: { line: i, atStart: false } });
+    });
+    const node = ends.map((_, i) => i);
+    const find = (i: number): number => (node[i] === i ? i : (node[i] = find(node[i])));
+    for (let i = 0; i < ends.length; i++) {
+      for (let j = i + 1; j < ends.length; j++) {
+        if (Math.hypot(ends[i].x - ends[j].x, ends[i].y - ends[j].y) <= 1.5) node[find(i)] = find(j);
+      }
+    }
+    // drop short pieces whose two ends are in one node (inside a junction cluster)
+    const drop = new Set<number>();
+    for (let i = 0; i < ends.length; i += 2) {
+      if (find(i) === find(i + 1) && polyLength(polys[ends[i].end.line]) <= 1.5) drop.add(ends[i].end.line);
+    }
+    if (drop.size > 0 && drop.size < polys.length) {
+      polys = polys.filter((_, i) => !drop.has(i));
+      continue;
+    }
+    // join the best pair of ends at some node
+    const groups = new Map<number, number[]>();
+    ends.forEach((_, i) => {
+      const r = find(i);
+      groups.set(r, [...(groups.get(r) ?? []), i]);
+    });
+    let joined = false;
+    for (const members of groups.values()) {
+      if (members.length < 2) continue;
+      let best: [number, number] | null = null;
+      let bestCos = -0.2; // at most ~100° of turn
+      for (let a = 0; a < members.length; a++) {
+        for (let b = a + 1; b < members.length; b++) {
+          const ea = ends[members[a]].end;
+          const eb = ends[members[b]].end;
+          if (ea.line === eb.line) continue;
+          const da = direction(polys[ea.line], ea.atStart);
+          const db = direction(polys[eb.line], eb.atStart);
+          const cos = -(da[0] * db[0] + da[1] * db[1]); // both point away from the node: straight = -1
+          if (cos > bestCos || members.length === 2) {
+            bestCos = cos;
+            best = [members[a], members[b]];
+          }
+        }
+      }
+      if (best === null) continue;
+      const ea = ends[best[0]].end;
+      const eb = ends[best[1]].end;
+      const A = ea.atStart ? reversePoly(polys[ea.line]) : polys[ea.line];
+      const B = eb.atStart ? polys[eb.line] : reversePoly(polys[eb.line]);
+      const merged = [...A, ...B.slice(2)];
+      polys = polys.filter((_, i) => i !== ea.line && i !== eb.line);
+      polys.push(merged);
+      joined = true;
+      break;
+    }
+    if (!joined) break;
+  }
+  return polys;
+}
+
+/** Unit direction from a line's end into the line (over ~4 px). */
+function direction(l: Poly, atStart: boolean): [number, number] {
+  const n = l.length / 2;
+  const k = Math.min(n - 1, 4);
+  const [x0, y0, x1, y1] = atStart ? [l[0], l[1], l[2 * k], l[2 * k + 1]] : [l[2 * (n - 1)], l[2 * (n - 1) + 1], l[2 * (n - 1 - k)], l[2 * (n - 1 - k) + 1]];
+  const d = Math.hypot(x1 - x0, y1 - y0) || 1;
+  return [(x1 - x0) / d, (y1 - y0) / d];
+}
+
+function reversePoly(l: Poly): Poly {
+  const out: Poly = [];
+  for (let i = l.length - 2; i >= 0; i -= 2) out.push(l[i], l[i + 1]);
+  return out;
 }
 
 function smooth(p: Poly): Poly {

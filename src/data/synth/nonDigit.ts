@@ -14,7 +14,8 @@ export type RasterSubject = 'object-photo' | 'texture' | 'noise' | 'gradient';
 
 /** Letters that cannot pass for digits (no O, l, I, S, Z, B, g, q, b, G, D, T, J, A, ...). */
 const SAFE_LETTERS = 'CEFHKMNRUVWXYacefhkmnrtuvwxy';
-const WORDS = ['hello', 'cat', 'yes', 'Hi!', 'ok', 'thanks', 'lol', 'wow', 'Name', 'Math', 'draw', 'chat', 'never', 'heart', 'Max', 'Bye', 'huh?', 'cool', 'mew', 'Anna'];
+/** Words, none of which reads as a number when handwritten (no 'lol', 'Hi!', 'ok'). */
+const WORDS = ['hello', 'cat', 'yes', 'thanks', 'wow', 'Name', 'Math', 'draw', 'chat', 'never', 'heart', 'Max', 'Bye', 'huh?', 'mew', 'Anna', 'fun', 'yay', 'hmm', 'dear'];
 
 export function chooseInkSubject(rng: Rng): InkSubject {
   return weighted(rng, { letters: 12, word: 16, doodle: 14, scribble: 10, shape: 16, star: 10, arrow: 10, emoji: 12 });
@@ -52,16 +53,20 @@ export function nonDigitInk(rng: Rng, subject: InkSubject, font: string, h: numb
       break;
     }
     case 'doodle': {
-      const n = 1 + rng.int(3);
+      // a few long wandering strokes over a wide area (a single short stroke could pass for a digit)
+      const n = 2 + rng.int(3);
+      const w = h * rng.uniform(1.3, 2.5);
       for (let s = 0; s < n; s++) {
         const ctrl: Poly = [];
-        const m = 5 + rng.int(8);
-        let x = rng.uniform(0, h);
+        const m = 8 + rng.int(8);
+        let x = rng.uniform(0, w);
         let y = rng.uniform(0, h);
+        let a = rng.uniform(0, 2 * Math.PI);
         for (let i = 0; i < m; i++) {
           ctrl.push(x, y);
-          x += rng.normal() * h * 0.35;
-          y += rng.normal() * h * 0.35;
+          a += rng.normal() * 1.2;
+          x = Math.min(w, Math.max(0, x + Math.cos(a) * h * 0.3));
+          y = Math.min(h, Math.max(0, y + Math.sin(a) * h * 0.3));
         }
         items.push(stroke(spline(ctrl, 10)));
       }
@@ -129,8 +134,8 @@ export function nonDigitInk(rng: Rng, subject: InkSubject, font: string, h: numb
 }
 
 /** A picture that is no ink at all. */
-export async function nonDigitRaster(rng: Rng, subject: RasterSubject): Promise<Raster> {
-  const long = Math.round(logUniform(rng, 300, 2000));
+export async function nonDigitRaster(rng: Rng, subject: RasterSubject, maxSide = Infinity): Promise<Raster> {
+  const long = Math.min(maxSide, Math.round(logUniform(rng, 300, 2000)));
   const aspect = pick(rng, [1, 4 / 3, 3 / 2, 16 / 9]);
   const portrait = chance(rng, 0.5);
   const W = portrait ? Math.round(long / aspect) : long;
