@@ -1,8 +1,9 @@
 /**
- * Step 5: "no digit found". Three cheap gates before the model — the picture as a whole, the
- * shape of each segment — then the model's own confidence after it. The thresholds live in
- * VisionOptions; scripts/pipeline-accuracy.ts measures both error rates (real digits refused,
- * non-digits read) with the shipped model.
+ * Step 5: "no digit found". Cheap gates before the model — the shape of each segment (a mark
+ * that fails it is dropped, not the picture), then the picture as a whole — and the model's own
+ * confidence and the novelty distance after it. The thresholds live in VisionOptions;
+ * `npm run pipeline-accuracy` measures both error rates (real digits refused, non-digits read)
+ * and calibrates the last two (`--sweep`, dev split and MNIST validation only).
  */
 import type { Normalised } from './normalise.ts';
 import type { Segment, Segmentation } from './segment.ts';

@@ -98,9 +98,7 @@ export async function photoJpeg(
     `<radialGradient id="shadow" cx="0.85" cy="0.9" r="0.5"><stop offset="0" stop-color="#000" stop-opacity="0.35"/><stop offset="1" stop-color="#000" stop-opacity="0"/></radialGradient></defs>` +
     `<rect width="100%" height="100%" fill="url(#light)"/><rect width="100%" height="100%" fill="url(#shadow)"/>` +
     `<g fill="none" stroke="#1f3c9e" stroke-opacity="0.85" stroke-width="${opts.stroke ?? 3}" stroke-linecap="round" stroke-linejoin="round">${strokes}</g></svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  addGrain(data, seed, 10);
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality }).toBuffer();
+  return grainyJpeg(svg, seed, 10, quality);
 }
 
 /**
@@ -122,9 +120,7 @@ export async function paperOnTableJpeg(digits: string): Promise<Buffer> {
     `<path d="M150,60 L${W + 50},40 L${W + 50},${H + 50} L120,${H + 50} Z" fill="#ebe7df"/>` +
     `<g fill="none" stroke="#222" stroke-width="5" stroke-linecap="round" stroke-linejoin="round">${strokes}</g>` +
     `<path d="M${W * 0.55},${H} L${W * 0.75},${H * 0.45} L${W},${H * 0.4} L${W},${H} Z" fill="#000" fill-opacity="0.35"/></svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  addGrain(data, 9, 12);
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 80 }).toBuffer();
+  return grainyJpeg(svg, 9, 12, 80);
 }
 
 /**
@@ -148,9 +144,7 @@ export async function ruledPageJpeg(digits: string, opts: { grid?: boolean; rota
     `<g transform="rotate(${opts.rotate ?? 4} ${W / 2} ${H / 2})"><rect x="-200" y="-200" width="${W + 400}" height="${H + 400}" fill="#f3f1ec"/>` +
     `<g stroke="#7fa6d8" stroke-width="2.5">${lines.join('')}</g><line x1="150" y1="-200" x2="150" y2="${H + 200}" stroke="#e07a7a" stroke-width="2.5"/>` +
     `<g fill="none" stroke="#1a1a22" stroke-width="5" stroke-linecap="round" stroke-linejoin="round">${strokes}</g></g></svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  addGrain(data, opts.seed ?? 5, 10);
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 82 }).toBuffer();
+  return grainyJpeg(svg, opts.seed ?? 5, 10, 82);
 }
 
 /**
@@ -171,9 +165,7 @@ export async function pageOnDeskJpeg(digits: string): Promise<Buffer> {
     `<defs><linearGradient id="band" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#9d9a94"/><stop offset="0.6" stop-color="#e9e6df"/><stop offset="0.8" stop-color="#fbfaf6"/><stop offset="1" stop-color="#a9a69f"/></linearGradient></defs>` +
     `<path d="M330,-20 L${W + 20},-20 L${W + 20},${H + 20} L410,${H + 20} Z" fill="url(#band)"/>` +
     `<g fill="none" stroke="#6d6a66" stroke-width="4" stroke-linecap="round" stroke-linejoin="round">${strokes}</g></svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  addGrain(data, 3, 12);
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 80 }).toBuffer();
+  return grainyJpeg(svg, 3, 12, 80);
 }
 
 /** The same clean digit stored rotated, with an EXIF orientation that puts it upright again. */
@@ -329,6 +321,13 @@ export async function nonDigit(kind: NonDigitKind, seed = 1): Promise<Buffer> {
 
 async function photoFromSvg(svg: string): Promise<Buffer> {
   return sharp(Buffer.from(svg)).jpeg({ quality: 80 }).toBuffer();
+}
+
+/** An SVG scene rendered, with paper grain, as a JPEG photo. */
+async function grainyJpeg(svg: string, seed: number, amplitude: number, quality: number): Promise<Buffer> {
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  addGrain(data, seed, amplitude);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality }).toBuffer();
 }
 
 /** Deterministic paper grain / sensor noise. */
