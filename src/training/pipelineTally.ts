@@ -124,7 +124,7 @@ export interface Scored {
 /** Reads with the confidence and novelty gates open, so that `gate` can apply any thresholds afterwards. */
 export async function readScored(bytes: Buffer, classifier: DigitClassifier): Promise<Scored> {
   try {
-    const r = await readDigits(bytes, classifier, { minConfidence: 0, maxNovelty: 1e9 });
+    const r = await readDigits(bytes, classifier, { minConfidence: 0, minMarkConfidence: 0, maxNovelty: 1e9 });
     if (r.noDigit) return { outcome: { reason: r.reason ?? 'no digit found' }, minConfidence: 1, maxNovelty: 0 };
     return {
       outcome: { answer: r.digits },

@@ -102,10 +102,10 @@ function decide(a: Analysis, readings: DigitReading[], novelty: number[], opts: 
 
 /**
  * An 11-class model's answer: marks it calls "not a digit" (more likely than any digit) are
- * dropped; the others are the digits, left to right. One threshold (`minConfidence`) on each
+ * dropped; the others are the digits, left to right. One threshold (`minMarkConfidence`) on each
  * remaining digit's probability; below it the picture is answered "not sure" rather than wrong.
  */
-export function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionOptions, 'minConfidence' | 'maxDigits'>): Reading {
+export function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionOptions, 'minMarkConfidence' | 'maxDigits'>): Reading {
   const polarity = a.norm.polarity.polarity;
   const refuse = (reason: string): Reading => ({ digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings });
   if (a.reason) return refuse(a.reason);
@@ -115,7 +115,7 @@ export function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<
   }
   if (digits.length > opts.maxDigits) return refuse(`not a number: more than ${opts.maxDigits} digits (text?)`);
   for (const r of digits) {
-    const why = confidenceVerdict(r.digit, r.confidence, opts);
+    const why = confidenceVerdict(r.digit, r.confidence, { minConfidence: opts.minMarkConfidence });
     if (why) return refuse(why);
   }
   return {
