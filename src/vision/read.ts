@@ -105,7 +105,7 @@ function decide(a: Analysis, readings: DigitReading[], novelty: number[], opts: 
  * dropped; the others are the digits, left to right. One threshold (`minMarkConfidence`) on each
  * remaining digit's probability; below it the picture is answered "not sure" rather than wrong.
  */
-export function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionOptions, 'minMarkConfidence' | 'maxDigits'>): Reading {
+function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionOptions, 'minMarkConfidence' | 'maxDigits'>): Reading {
   const polarity = a.norm.polarity.polarity;
   const refuse = (reason: string): Reading => ({ digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings });
   if (a.reason) return refuse(a.reason);
