@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AugmentOptions } from '../data/augment.ts';
 import { loadModelCrops, MODEL_CROPS } from '../data/crops.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { concatDatasets, loadMnist, subset } from '../data/mnist.ts';
+import { loadMnist, subset } from '../data/mnist.ts';
 import { loadModel, saveModel } from '../model/format.ts';
 import { createKernelsSync, initKernels } from '../nn/kernels/index.ts';
 import { Network } from '../nn/network.ts';
@@ -127,9 +127,9 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     s.mode === 'finetune'
       ? parent.network
       : new Network(parent.manifest.network, { kernels: (heap) => createKernelsSync(heap), maxBatch: s.batchSize, trainable: true, seed: s.seed, init: parent.manifest.init });
-  // an 11-class model keeps seeing "not a digit" (and digits as the pipeline cuts them)
-  const replaySet = replayCrops ? concatDatasets(mnist.train, replayCrops) : mnist.train;
-  const mix = mixTrainingSet(job.userTrain, replaySet, {
+  // an 11-class model keeps seeing "not a digit" (and digits as the pipeline cuts them): all its crops
+  const mix = mixTrainingSet(job.userTrain, mnist.train, {
+    crops: replayCrops,
     replay: s.mode === 'full' ? Math.max(s.replay, mnist.train.n) : s.replay,
     userShare: s.userShare,
     maxRepeats: s.maxRepeats,
@@ -166,7 +166,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   const fullTest = test.n === mnist.test.n;
   await saveModel(join(job.modelsDir, job.candidate), net, {
     name: job.candidate,
-    description: `${s.mode === 'finetune' ? 'fine-tuned from' : 'retrained (same architecture as)'} ${job.parent} on ${job.userTrain.n} user samples + ${mix.replay} MNIST images`,
+    description: `${s.mode === 'finetune' ? 'fine-tuned from' : 'retrained (same architecture as)'} ${job.parent} on ${job.userTrain.n} user samples + ${mix.replay} MNIST images${mix.crops ? ` + ${mix.crops} crops` : ''}`,
     createdAt: new Date().toISOString(),
     parent: job.parent,
     init: parent.manifest.init,
@@ -174,7 +174,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
       retrain: true,
       ...job.lineage,
       mode: s.mode,
-      data: { userSamples: job.userTrain.n, userRepeats: mix.repeats, mnistReplay: mix.replay, heldBack: job.holdout.n, validationImages: validation.n },
+      data: { userSamples: job.userTrain.n, userRepeats: mix.repeats, mnistReplay: mix.replay, cropReplay: mix.crops, heldBack: job.holdout.n, validationImages: validation.n },
       settings: { ...settings, plateau: undefined },
       epochsRun: result.history.length,
       bestEpoch: result.bestEpoch,

@@ -58,6 +58,8 @@ export interface MixOptions {
   /** distortions of the user copies after the first (null: plain copies) */
   augment: AugmentOptions | null;
   seed: number;
+  /** replayed whole beside the MNIST replay: an 11-class model's crops, so it keeps knowing "not a digit" */
+  crops?: Dataset | null;
 }
 
 /** How many copies of each user sample make them about `userShare` of the mix. */
@@ -72,13 +74,15 @@ export interface TrainingMix {
   train: Dataset;
   repeats: number;
   replay: number;
+  /** crops replayed (11-class models) */
+  crops: number;
 }
 
 export function mixTrainingSet(user: Dataset, mnistTrain: Dataset, o: MixOptions): TrainingMix {
   const rng = new Rng(o.seed);
   const replay = randomSubset(mnistTrain, o.replay, rng);
   const repeats = userRepeats(user.n, replay.n, o.userShare, o.maxRepeats);
-  const parts: Dataset[] = [replay];
+  const parts: Dataset[] = o.crops ? [replay, o.crops] : [replay];
   const augmenter = o.augment ? new Augmenter(o.augment) : null;
   for (let r = 0; r < repeats; r++) {
     if (r === 0 || !augmenter) {
@@ -89,7 +93,7 @@ export function mixTrainingSet(user: Dataset, mnistTrain: Dataset, o: MixOptions
     augmenter.batch(user.images, images, user.n, rng);
     parts.push({ images, labels: user.labels, n: user.n });
   }
-  return { train: concatDatasets(...parts), repeats, replay: replay.n };
+  return { train: concatDatasets(...parts), repeats, replay: replay.n, crops: o.crops?.n ?? 0 };
 }
 
 /** Best-epoch selection: MNIST validation images (forgetting) and the users' training samples (learning). */

@@ -89,6 +89,12 @@ describe('/retrain replies', () => {
     });
     expect(e.title).toMatch(/rejected/);
     expect(JSON.stringify(e.fields)).toContain('99.00% → 95.00%');
+    expect(JSON.stringify(e.fields)).not.toContain('Gate crops');
+    const eleven = formatRetrainReport({
+      status: 'rejected', runId: 4, reason: 'rejected: reads marks worse', parent: 'a', candidate: 'b', samples: 10, newSamples: 4, seconds: 12,
+      figures: { candidate: 'b', mnistBefore: 0.99, mnistAfter: 0.99, mnistImages: 10_000, holdoutBefore: 0.5, holdoutAfter: 0.9, holdoutCount: 3, cropsBefore: 0.9644, cropsAfter: 0.9482, userSamples: 10, repeats: 2, replay: 100, epochsRun: 2, bestEpoch: 1, trainSeconds: 10 },
+    });
+    expect(JSON.stringify(eleven.fields)).toContain('96.44% → 94.82%');
     expect(formatRetrainReport({ status: 'busy', runId: null, reason: 'x', parent: null, candidate: null, figures: null, samples: 0, newSamples: 0, seconds: 0 }).fields).toEqual([]);
   });
 });
@@ -103,5 +109,16 @@ describe('gate: an 11-class candidate must keep reading marks', () => {
   it('promotes within the tolerance, and ignores crops a 10-class model has not got', () => {
     expect(decide({ ...base, cropsBefore: 0.93, cropsAfter: 0.925 }).promote).toBe(true);
     expect(decide({ ...base, cropsBefore: null, cropsAfter: null }).promote).toBe(true);
+  });
+});
+
+describe('training mix of an 11-class model', () => {
+  it('replays all of its crops beside the MNIST replay and the users', () => {
+    const ds = (n: number, label: number) => ({ images: new Float32Array(n * IMAGE_SIZE), labels: new Uint8Array(n).fill(label), n });
+    const mix = mixTrainingSet(ds(20, 3), ds(500, 1), { replay: 100, userShare: 0.2, maxRepeats: 4, augment: null, seed: 1, crops: ds(40, 10) });
+    expect(mix.crops).toBe(40);
+    expect(mix.replay).toBe(100);
+    expect(mix.train.labels.filter((l) => l === 10)).toHaveLength(40);
+    expect(mix.train.n).toBe(100 + 40 + 20 * mix.repeats);
   });
 });

@@ -43,6 +43,9 @@ export function formatRetrainReport(r: RetrainReport): APIEmbed {
         { name: 'Samples', value: `${r.samples} trusted (${r.newSamples} new) · ${f.holdoutCount} held back · ${f.replay} MNIST replayed`, inline: false },
         { name: 'MNIST test', value: `${percent(f.mnistBefore, 2)} → ${percent(f.mnistAfter, 2)} (${f.mnistImages} images)`, inline: true },
         { name: 'Held-back user samples', value: `${percent(f.holdoutBefore, 1)} → ${percent(f.holdoutAfter, 1)}`, inline: true },
+        ...(f.cropsBefore != null && f.cropsAfter != null
+          ? [{ name: 'Gate crops (digits and not-digits)', value: `${percent(f.cropsBefore, 2)} → ${percent(f.cropsAfter, 2)}`, inline: true }]
+          : []),
         { name: 'Models', value: `${r.parent} → ${r.candidate}\n${f.epochsRun} epochs · ${Math.round(r.seconds)} s`, inline: false },
       ]
     : [];
