@@ -10,7 +10,8 @@ import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
 import { ProgressBar } from '../src/cli/progress.ts';
 import type { AugmentOptions } from '../src/data/augment.ts';
 import { MODEL_CROPS, NONE_LABEL, loadCrops, saveCrops } from '../src/data/crops.ts';
-import { concatDatasets, IMAGE_SIZE, loadMnist, subset } from '../src/data/mnist.ts';
+import { concatDatasets, loadMnist, subset } from '../src/data/mnist.ts';
+import { randomSubset } from '../src/retrain/data.ts';
 import { Rng } from '../src/nn/rng.ts';
 
 /** Training crops kept beside an 11-class model for its retrains (~1 MB gzipped). */
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
   const data = await loadMnist();
   const mnistTrain = v['train-size'] ? subset(data.train, 0, num(v['train-size'], 'train-size', 50_000, positiveInt)) : data.train;
   const cropsOf = async (list: string) => Promise.all(list.split(',').map((prefix) => loadCrops(prefix)));
-  const trainSet = v.crops ? concatDatasets(mnistTrain, ...(await cropsOf(v.crops))) : mnistTrain;
+  const trainCrops = v.crops ? await cropsOf(v.crops) : [];
+  const trainSet = trainCrops.length > 0 ? concatDatasets(mnistTrain, ...trainCrops) : mnistTrain;
   const validation = v['val-crops'] ? concatDatasets(data.validation, ...(await cropsOf(v['val-crops']))) : data.validation;
 
   let net: Network;
@@ -191,15 +193,9 @@ async function main(): Promise<void> {
     },
     metrics: { testAccuracy: test.accuracy, validationAccuracy: result.bestValidationAccuracy, testErrors: test.total - test.correct, ...parts },
   });
-  if (net.outSize === 11 && v.crops && v['val-crops']) {
+  if (net.outSize === 11 && trainCrops.length > 0 && v['val-crops']) {
     // an 11-class model carries crops for its retrains: a replay of its training crops, the selection crops as the gate
-    const crops = concatDatasets(...(await cropsOf(v.crops)));
-    const order = new Rng(settings.seed).shuffle(Array.from({ length: crops.n }, (_, i) => i)).slice(0, Math.min(REPLAY_CROPS, crops.n));
-    const replay = { images: new Float32Array(order.length * IMAGE_SIZE), labels: new Uint8Array(order.length), n: order.length };
-    order.forEach((k, i) => {
-      replay.images.set(crops.images.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE), i * IMAGE_SIZE);
-      replay.labels[i] = crops.labels[k];
-    });
+    const replay = randomSubset(concatDatasets(...trainCrops), REPLAY_CROPS, new Rng(settings.seed));
     await saveCrops(join(outDir, MODEL_CROPS.replay), replay, { gzip: true });
     await saveCrops(join(outDir, MODEL_CROPS.gate), subset(validation, data.validation.n, validation.n - data.validation.n), { gzip: true });
   }

@@ -26,8 +26,13 @@ export const MODEL_CROPS = { replay: 'crops-replay', gate: 'crops-gate' } as con
 /** A model folder's crops of one kind, or null when it has none (a 10-class model). */
 export async function loadModelCrops(modelDir: string, kind: keyof typeof MODEL_CROPS): Promise<Dataset | null> {
   const prefix = join(modelDir, MODEL_CROPS[kind]);
-  if (!existsSync(`${cropFiles(prefix).images}.gz`) && !existsSync(cropFiles(prefix).images)) return null;
-  return loadCrops(prefix);
+  return existsSync(filesOnDisk(prefix).images) ? loadCrops(prefix) : null;
+}
+
+/** The plain IDX pair, or the gzipped one (as shipped beside a model) when the plain one is absent. */
+function filesOnDisk(prefix: string): { images: string; labels: string } {
+  const plain = cropFiles(prefix);
+  return existsSync(plain.images) ? plain : { images: `${plain.images}.gz`, labels: `${plain.labels}.gz` };
 }
 
 export async function saveCrops(prefix: string, ds: Dataset, options: { gzip?: boolean } = {}): Promise<void> {
@@ -42,9 +47,7 @@ export async function saveCrops(prefix: string, ds: Dataset, options: { gzip?: b
 }
 
 export async function loadCrops(prefix: string): Promise<Dataset> {
-  const plain = cropFiles(prefix);
-  // the gzipped pair (as shipped beside a model) when the plain one is absent
-  const files = existsSync(plain.images) ? plain : { images: `${plain.images}.gz`, labels: `${plain.labels}.gz` };
+  const files = filesOnDisk(prefix);
   const [img, lab] = await Promise.all([readIdxFile(files.images, 'images'), readIdxFile(files.labels, 'labels')]);
   const [n, rows, cols] = img.dims;
   if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) throw new IdxError(`${files.images}: crops are ${rows}×${cols}, expected 28×28`);

@@ -104,8 +104,13 @@ export interface CandidateHooks {
   shouldStop?: () => boolean;
 }
 
-function measure(model: ProbabilityModel, test: Dataset, holdout: Dataset): { mnist: number; holdout: number | null } {
-  return { mnist: evaluate(model, test).accuracy, holdout: holdout.n > 0 ? evaluate(model, holdout).accuracy : null };
+/** MNIST, the held-back user samples and (11-class models) the gate crops: the gate's figures for one model. */
+function measure(model: ProbabilityModel, test: Dataset, holdout: Dataset, gateCrops: Dataset | null): { mnist: number; holdout: number | null; crops: number | null } {
+  return {
+    mnist: evaluate(model, test).accuracy,
+    holdout: holdout.n > 0 ? evaluate(model, holdout).accuracy : null,
+    crops: gateCrops ? evaluate(model, gateCrops).accuracy : null,
+  };
 }
 
 export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = {}): Promise<CandidateResult> {
@@ -120,8 +125,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   const parentDir = join(job.modelsDir, job.parent);
   const [replayCrops, gateCrops] = await Promise.all([loadModelCrops(parentDir, 'replay'), loadModelCrops(parentDir, 'gate')]);
   progress({ stage: 'measuring' });
-  const before = measure(parent, test, job.holdout);
-  const cropsBefore = gateCrops ? evaluate(parent, gateCrops).accuracy : null;
+  const before = measure(parent, test, job.holdout, gateCrops);
 
   const net =
     s.mode === 'finetune'
@@ -159,8 +163,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   });
 
   progress({ stage: 'measuring' });
-  const after = measure(net, test, job.holdout);
-  const cropsAfter = gateCrops ? evaluate(net, gateCrops).accuracy : null;
+  const after = measure(net, test, job.holdout, gateCrops);
 
   progress({ stage: 'saving' });
   const fullTest = test.n === mnist.test.n;
@@ -189,8 +192,8 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
       parentMnistTestAccuracy: before.mnist,
       parentHoldoutAccuracy: before.holdout,
       validationAccuracy: result.bestValidationAccuracy,
-      gateCropsAccuracy: cropsAfter,
-      parentGateCropsAccuracy: cropsBefore,
+      gateCropsAccuracy: after.crops,
+      parentGateCropsAccuracy: before.crops,
     },
   });
   // the crops travel with the model, so that its own retrains keep them
@@ -205,8 +208,8 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     holdoutBefore: before.holdout,
     holdoutAfter: after.holdout,
     holdoutCount: job.holdout.n,
-    cropsBefore,
-    cropsAfter,
+    cropsBefore: before.crops,
+    cropsAfter: after.crops,
     userSamples: job.userTrain.n,
     repeats: mix.repeats,
     replay: mix.replay,
