@@ -24,10 +24,10 @@ export function mlpSpec(sizes: number[], activation: Activation, loss: LossName)
 }
 
 /**
- * Two conv(5x5) + ReLU + maxpool(2) stages, a ReLU dense layer with dropout 0.5, ten logits:
+ * Two conv(5x5) + ReLU + maxpool(2) stages, a ReLU dense layer with dropout 0.5, ten (or 11) logits:
  * the shape of every CNN here, which differ in widths and padding.
  */
-function twoStageCnn(filters1: number, filters2: number, dense: number, padding: 'valid' | 'same' = 'valid'): NetworkSpec {
+function twoStageCnn(filters1: number, filters2: number, dense: number, padding: 'valid' | 'same' = 'valid', classes = 10): NetworkSpec {
   return {
     input: [28, 28, 1],
     layers: [
@@ -41,15 +41,15 @@ function twoStageCnn(filters1: number, filters2: number, dense: number, padding:
       { type: 'dense', units: dense },
       { type: 'relu' },
       { type: 'dropout', rate: 0.5 },
-      { type: 'dense', units: 10 },
+      { type: 'dense', units: classes },
     ],
     loss: 'cross-entropy',
   };
 }
 
-/** The reference CNN of the speed benchmark (issue 3): conv 32, conv 64 (valid), dense 1024→128→10. */
-export function cnnRefSpec(): NetworkSpec {
-  return twoStageCnn(32, 64, 128);
+/** The reference CNN of the speed benchmark (issue 3): conv 32, conv 64 (valid), dense 1024→128→`classes`. */
+export function cnnRefSpec(classes = 10): NetworkSpec {
+  return twoStageCnn(32, 64, 128, 'valid', classes);
 }
 
 /** Nielsen's network3 CNN (conv 20@5x5, pool, conv 40@5x5, pool, dense 100, softmax), ReLU version. */
@@ -107,6 +107,7 @@ export const NAMED_ARCHS: Record<string, () => ArchDefaults> = {
   }),
   network3: () => ({ spec: network3Spec(), init: 'he', description: "Nielsen's network3 CNN (ReLU, dropout)" }),
   'cnn-ref': () => ({ spec: cnnRefSpec(), init: 'he', description: 'the benchmark reference CNN (conv32-conv64-dense128)' }),
+  'cnn-ref11': () => ({ spec: cnnRefSpec(11), init: 'he', description: 'the reference CNN with an 11th class, "not a digit"' }),
   'cnn-wide': () => ({ spec: cnnWideSpec(), init: 'he', description: "the reference CNN with 'same' padding and dense 256" }),
   'cnn-deep': () => ({ spec: cnnDeepSpec(), init: 'he', description: 'four 3x3 convolutions (32-32-pool-64-64-pool), dense 256' }),
   'cnn-deep11': () => ({ spec: cnnDeepSpec(11), init: 'he', description: 'cnn-deep with an 11th class, "not a digit"' }),
