@@ -46,6 +46,8 @@ export async function applyLabel(ctx: BotContext, prediction: Prediction, by: La
   ]);
   const marks = samples.map(markOf);
   const assignment = assignLabel(input, marks);
+  // a per-digit menu names a mark: when there is no such mark, nothing is labelled
+  if (input.kind === 'mark' && !assignment.used) return { ok: false, message: `I cannot use this: ${assignment.reason}.` };
   const hold = holdFor({ assignment, marks, byModerator: permission.asModerator, recentLabels }, ctx.config.labels);
   const label = assignment.label;
   const updated = await ctx.store.feedback.give({ predictionId: prediction.id, userId: by.userId, label, trusted: permission.trusted, via, assignment, held: hold?.code ?? null, at: now });

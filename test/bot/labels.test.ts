@@ -43,8 +43,8 @@ async function act(user: ApiUser, answer: ApiMessage, customId: string, values?:
   return { embed: body(up).data!.embeds![0]!, ids };
 }
 
-async function refusal(user: ApiUser, answer: ApiMessage, customId: string): Promise<string> {
-  const c = h.emu.component({ user, message: answer, customId });
+async function refusal(user: ApiUser, answer: ApiMessage, customId: string, values?: string[]): Promise<string> {
+  const c = h.emu.component({ user, message: answer, customId, ...(values ? { values } : {}) });
   const r = await h.emu.waitForInteractionAnswer(c);
   expect(body(r).type).toBe(4);
   expect(body(r).data?.flags).toBe(EPHEMERAL);
@@ -126,6 +126,9 @@ describe('every answer can teach', () => {
     const second = await act(ed, answer, `fb:mark:${id}:1`, ['8']);
     expect(second.embed.title).toBe('It says: 8');
     expect((await h.store.samples.forPrediction(id)).map((s) => s.label)).toEqual([NONE, null, 8]);
+    expect((await h.store.predictions.get(id))?.label).toBe('8');
+    // a menu for a digit that was not read changes nothing
+    expect(await refusal(ed, answer, `fb:mark:${id}:5`, ['3'])).toBe('I cannot use this: I read no digit 6 in this picture.');
     expect((await h.store.predictions.get(id))?.label).toBe('8');
   });
 });
