@@ -42,7 +42,7 @@ export function holdFor(f: HoldFacts, cfg: LabelsConfig): Hold | null {
     if (!m) continue;
     const call = modelCall(m);
     if (call.label !== l.label && call.p >= cfg.holdConfidence) {
-      return { code: 'contradicted', why: `I am ${(call.p * 100).toFixed(1)} % sure mark ${l.position + 1} is ${named(call.label)}, not ${named(l.label)}` };
+      return { code: 'contradicted', why: `I am ${(call.p * 100).toFixed(1)} % sure mark ${l.position + 1} is ${named(call.label)}, and the label says ${l.label === NONE ? 'not a digit' : l.label}` };
     }
   }
   return null;

@@ -139,7 +139,7 @@ describe('protection from bad labels at the source', () => {
     const gus = h.emu.user('gus');
     const { answer, id } = await post(fay, 'digits:7@0.995');
     const held = await act(fay, answer, `fb:pick:${id}`, ['1']);
-    expect(feedbackOf(held.embed)).toContain('held for a second opinion: I am 99.5 % sure mark 1 is a 7, not a 1');
+    expect(feedbackOf(held.embed)).toContain('held for a second opinion: I am 99.5 % sure mark 1 is a 7, and the label says 1');
     expect(feedbackOf(held.embed)).not.toContain('Thanks, I will learn');
     expect(held.ids).toContain(`fb:agree:${id}`);
     const [sample] = await h.store.samples.forPrediction(id);

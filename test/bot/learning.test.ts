@@ -57,15 +57,15 @@ describe('labels held at the source', () => {
 
   it('a label the model contradicts at p ≥ 0.99 is held; one it doubts is not', () => {
     const hold = holdFor({ assignment: assignLabel({ kind: 'digits', label: '1' }, marks), marks, byModerator: false, recentLabels: 0 }, cfg);
-    expect(hold).toEqual({ code: 'contradicted', why: 'I am 99.5 % sure mark 1 is a 7, not a 1' });
+    expect(hold).toEqual({ code: 'contradicted', why: 'I am 99.5 % sure mark 1 is a 7, and the label says 1' });
     const unsure = [mark(0, 7, 0.9, 0.05)];
     expect(holdFor({ assignment: assignLabel({ kind: 'digits', label: '1' }, unsure), marks: unsure, byModerator: false, recentLabels: 0 }, cfg)).toBeNull();
   });
 
   it('"not a digit" on a confident digit, and a digit on a confident "not a digit", are held too', () => {
-    expect(holdFor({ assignment: assignLabel({ kind: 'none' }, marks), marks, byModerator: false, recentLabels: 0 }, cfg)?.why).toBe('I am 99.5 % sure mark 1 is a 7, not not a digit');
+    expect(holdFor({ assignment: assignLabel({ kind: 'none' }, marks), marks, byModerator: false, recentLabels: 0 }, cfg)?.why).toBe('I am 99.5 % sure mark 1 is a 7, and the label says not a digit');
     const dropped = [mark(0, 3, 0.002, 0.997, 'candidate')];
-    expect(holdFor({ assignment: assignLabel({ kind: 'digits', label: '3' }, dropped), marks: dropped, byModerator: false, recentLabels: 0 }, cfg)?.why).toBe('I am 99.7 % sure mark 1 is not a digit, not a 3');
+    expect(holdFor({ assignment: assignLabel({ kind: 'digits', label: '3' }, dropped), marks: dropped, byModerator: false, recentLabels: 0 }, cfg)?.why).toBe('I am 99.7 % sure mark 1 is not a digit, and the label says 3');
   });
 
   it('a confirmation is never contradicted; a moderator is never held; a flood is held from the limit on', () => {
