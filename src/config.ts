@@ -95,6 +95,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(5_000, 0, 60_000),
   CATCH_UP_MINUTES: int(15, 0, 1440),
   CATCH_UP_MESSAGES: int(200, 1, 1000),
+  LABEL_HOLD_CONFIDENCE: num(0.99, 0.5, 1),
+  LABEL_FLOOD_PER_HOUR: int(60, 0, 1_000_000),
   RETRAIN_CRON: z
     .string()
     .trim()
@@ -154,6 +156,15 @@ export interface Config {
    */
   readonly catchUp: { readonly windowMs: number; readonly maxMessages: number };
   readonly retrain: RetrainConfig;
+  readonly labels: LabelsConfig;
+}
+
+/** When a label is stored but held (untrusted) until a second person agrees (bot/holds.ts). */
+export interface LabelsConfig {
+  /** the active model reads a labelled mark as another class with at least this probability */
+  readonly holdConfidence: number;
+  /** the labeller gave this many labels in the last hour already (0: no limit) */
+  readonly floodPerHour: number;
 }
 
 export interface RetrainConfig {
@@ -227,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mnistTest: e.RETRAIN_MNIST_TEST,
       watchMs: e.MODEL_WATCH_MS,
     }),
+    labels: Object.freeze({ holdConfidence: e.LABEL_HOLD_CONFIDENCE, floodPerHour: e.LABEL_FLOOD_PER_HOUR }),
   };
   return Object.freeze(config);
 }

@@ -11,6 +11,8 @@ export interface AnswerEdit {
   embed: APIEmbed;
   /** replace the components (e.g. [] to remove the feedback controls); unset keeps them */
   components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  /** drop the message's attachments (the strip of a forgotten picture's marks) */
+  dropAttachments?: boolean;
 }
 
 export async function editAnswer(ctx: BotContext, channelId: string, messageId: string, rewrite: (embed: APIEmbed) => AnswerEdit): Promise<boolean> {
@@ -20,7 +22,7 @@ export async function editAnswer(ctx: BotContext, channelId: string, messageId: 
     if (!embed) return false;
     const edit = rewrite(embed);
     await ctx.client.rest.patch(Routes.channelMessage(channelId, messageId), {
-      body: { embeds: [edit.embed], ...(edit.components ? { components: edit.components } : {}) },
+      body: { embeds: [edit.embed], ...(edit.components ? { components: edit.components } : {}), ...(edit.dropAttachments ? { attachments: [] } : {}) },
     });
     return true;
   } catch (err) {

@@ -15,7 +15,8 @@ import type { Prediction } from '../store/index.ts';
 import type { Sample } from '../store/samples.ts';
 import type { Reading } from '../vision/types.ts';
 import type { BotContext } from './context.ts';
-import { formatAnswer } from './format.ts';
+import { shownSamples } from './marks.ts';
+import { answerWithMarks } from './markStrip.ts';
 import { isImageAttachment } from './permissions.ts';
 
 export interface CatchUpReport {
@@ -37,7 +38,7 @@ export function storedReading(p: Prediction, samples: readonly Sample[]): Readin
     digits: p.digits,
     confidence: p.confidence,
     noDigit: false,
-    perDigit: samples.map((s) => ({
+    perDigit: samples.filter((s) => s.kind === 'read').map((s) => ({
       digit: s.predicted,
       confidence: s.confidence,
       top3: [{ digit: s.predicted, p: s.confidence }],
@@ -119,13 +120,11 @@ export async function catchUp(ctx: BotContext, handle: (message: Message) => Pro
       ctx.claims.claim(message.id);
       const images = [...message.attachments.values()].filter((a) => isImageAttachment({ contentType: a.contentType, name: a.name }));
       const shown = Math.min(images.length, ctx.config.limits.imagesPerMessage);
-      const payload = formatAnswer({
-        reading: storedReading(p, await ctx.store.samples.forPrediction(p.id)),
-        predictionId: p.id,
-        modelName: p.modelName,
-        lowConfidence: ctx.config.lowConfidence,
-        filename: shown > 1 ? images[p.attachmentIndex]?.name : undefined,
-      });
+      const samples = await ctx.store.samples.forPrediction(p.id);
+      const payload = await answerWithMarks(
+        { reading: storedReading(p, samples), predictionId: p.id, modelName: p.modelName, lowConfidence: ctx.config.lowConfidence, filename: shown > 1 ? images[p.attachmentIndex]?.name : undefined },
+        shownSamples(samples),
+      );
       const reply = await message.reply({ ...payload, allowedMentions: { repliedUser: false } });
       await ctx.store.predictions.setReplyMessage(p.id, reply.id);
       report.answeredStored++;

@@ -7,19 +7,32 @@ export type FeedbackAction =
   | { kind: 'confirm'; predictionId: number }
   | { kind: 'pick'; predictionId: number }
   | { kind: 'number'; predictionId: number }
-  | { kind: 'modal'; predictionId: number };
+  | { kind: 'modal'; predictionId: number }
+  /** "Not a digit": every mark of the picture is not a digit */
+  | { kind: 'none'; predictionId: number }
+  /** the menu of one digit of a number: `index` is the digit's place among the digits read (0-based) */
+  | { kind: 'mark'; predictionId: number; index: number }
+  /** a second person agrees with a held label */
+  | { kind: 'agree'; predictionId: number };
 
-const PREFIX: Record<FeedbackAction['kind'], string> = { confirm: 'fb:ok', pick: 'fb:pick', number: 'fb:num', modal: 'fb:modal' };
+type Kind = FeedbackAction['kind'];
+const PREFIX: Record<Kind, string> = { confirm: 'ok', pick: 'pick', number: 'num', modal: 'modal', none: 'none', mark: 'mark', agree: 'agree' };
+const KIND = new Map(Object.entries(PREFIX).map(([k, v]) => [v, k as Kind]));
+
+/** The value the per-digit menus give for "not a digit". */
+export const NOT_A_DIGIT_VALUE = 'x';
 
 export function encodeFeedbackId(a: FeedbackAction): string {
-  return `${PREFIX[a.kind]}:${a.predictionId}`;
+  return `fb:${PREFIX[a.kind]}:${a.predictionId}${a.kind === 'mark' ? `:${a.index}` : ''}`;
 }
 
 export function decodeFeedbackId(id: string): FeedbackAction | null {
-  const m = /^fb:(ok|pick|num|modal):(\d{1,15})$/.exec(id);
-  if (!m) return null;
+  const m = /^fb:([a-z]+):(\d{1,15})(?::(\d{1,2}))?$/.exec(id);
+  const kind = m ? KIND.get(m[1]!) : undefined;
+  if (!m || !kind) return null;
   const predictionId = Number(m[2]);
-  const kind = ({ ok: 'confirm', pick: 'pick', num: 'number', modal: 'modal' } as const)[m[1] as 'ok' | 'pick' | 'num' | 'modal'];
+  if (kind === 'mark') return m[3] === undefined ? null : { kind, predictionId, index: Number(m[3]) };
+  if (m[3] !== undefined) return null;
   return { kind, predictionId };
 }
 

@@ -1,12 +1,16 @@
-/** The feedback components under each answer: ✅ right, the 0-9 menu, ✏️ → modal for a number. */
+/**
+ * The feedback components under each answer: ✅ right, ✖️ not a digit, the 0-9 menus (one, or
+ * one per digit), ✏️ → modal for a number, 🤝 agree with a held label.
+ */
 import { type APIEmbed, type ButtonInteraction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
+import { NONE } from '../store/assign.ts';
+import type { FeedbackVia } from '../store/feedback.ts';
 import type { BotContext } from './context.ts';
-import { decodeFeedbackId, MODAL_LABEL_FIELD, parseLabel } from './customIds.ts';
-import { labelModal, withFeedback } from './format.ts';
-import { applyLabel, NOT_YOURS, permissionFor } from './labelling.ts';
+import { decodeFeedbackId, MODAL_LABEL_FIELD, NOT_A_DIGIT_VALUE, parseLabel } from './customIds.ts';
+import { feedbackComponents, labelModal, withFeedback } from './format.ts';
+import { agreeWith, applyLabel, NOT_YOURS, permissionFor, type LabelInput, type LabelOutcome } from './labelling.ts';
 import { labellerOf } from './permissions.ts';
 import { replyError } from './replies.ts';
-import type { FeedbackVia } from '../store/feedback.ts';
 
 type FeedbackInteraction = ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction;
 
@@ -29,7 +33,7 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
     return void (await replyError(interaction, 'This control does not belong to this message.'));
   }
   const by = labellerOf(interaction);
-  let label: string;
+  let input: LabelInput;
   let via: FeedbackVia;
   switch (action.kind) {
     case 'number': {
@@ -39,14 +43,28 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
       await interaction.showModal(labelModal(prediction.id));
       return;
     }
+    case 'agree':
+      if (!interaction.isButton()) return;
+      return void (await show(interaction, await agreeWith(ctx, prediction, by), prediction.digits));
     case 'confirm':
+    case 'none':
+      if (!interaction.isButton()) return;
       if (prediction.noDigit || prediction.digits === '') {
-        await replyError(interaction, 'There is nothing to confirm: tell me what the picture says with ✏️.');
-        return;
+        const what = action.kind === 'confirm' ? 'There is nothing to confirm' : 'I already found no digit';
+        return void (await replyError(interaction, `${what}: tell me what the picture says with ✏️ or the menu.`));
       }
-      label = prediction.digits;
+      input = action.kind === 'confirm' ? { kind: 'digits', label: prediction.digits } : { kind: 'none' };
       via = 'button';
       break;
+    case 'mark': {
+      if (!interaction.isStringSelectMenu()) return;
+      const v = interaction.values[0] ?? '';
+      // the menu offers 0-9 and "not a digit": anything else did not come from it
+      if (!/^[0-9]$/.test(v) && v !== NOT_A_DIGIT_VALUE) return void (await replyError(interaction, 'Pick one digit, 0 to 9, or "not a digit".'));
+      input = { kind: 'mark', index: action.index, value: v === NOT_A_DIGIT_VALUE ? NONE : Number(v) };
+      via = 'select';
+      break;
+    }
     case 'pick':
     case 'modal': {
       const typed = interaction.isStringSelectMenu() ? interaction.values[0] : interaction.isModalSubmit() ? interaction.fields.getTextInputValue(MODAL_LABEL_FIELD) : undefined;
@@ -55,14 +73,21 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
       if (action.kind === 'pick' && !/^[0-9]$/.test(typed)) return void (await replyError(interaction, 'Pick one digit, 0 to 9.'));
       const parsed = parseLabel(typed);
       if (!parsed.ok) return void (await replyError(interaction, parsed.reason));
-      label = parsed.label;
+      input = { kind: 'digits', label: parsed.label };
       via = action.kind === 'pick' ? 'select' : 'modal';
       break;
     }
   }
-  const outcome = await applyLabel(ctx, prediction, by, label, via);
+  await show(interaction, await applyLabel(ctx, prediction, by, input, via), prediction.digits);
+}
+
+/** The outcome on the answer itself (the verdict and the controls), or a private refusal. */
+async function show(interaction: FeedbackInteraction, outcome: LabelOutcome, digits: string): Promise<void> {
   if (!outcome.ok) return void (await replyError(interaction, outcome.message, outcome.title));
   if (interaction.isModalSubmit() && !interaction.isFromMessage()) return; // refused above; narrows the type
   const current = interaction.message.embeds[0]?.toJSON() as APIEmbed | undefined;
-  await interaction.update({ embeds: [withFeedback(current ?? { title: `I read: ${prediction.digits}` }, outcome.verdict)] });
+  await interaction.update({
+    embeds: [withFeedback(current ?? { title: `I read: ${digits}` }, outcome.verdict)],
+    components: feedbackComponents({ predictionId: outcome.prediction.id, digits, held: outcome.prediction.labelHeld !== null }),
+  });
 }

@@ -14,7 +14,9 @@ import {
 } from 'discord.js';
 import type { Reading } from '../vision/types.ts';
 import type { ForgetReport, LiveStats, ModelInfo, RetrainRun } from '../store/index.ts';
-import { encodeFeedbackId, LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, MODAL_LABEL_FIELD } from './customIds.ts';
+import type { Assignment } from '../store/assign.ts';
+import { encodeFeedbackId, LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, MODAL_LABEL_FIELD, NOT_A_DIGIT_VALUE } from './customIds.ts';
+import type { Hold } from './holds.ts';
 
 /** The picture formats people are told to send. */
 export const READABLE_FORMATS = 'a PNG, JPEG, WebP, GIF or SVG picture';
@@ -39,13 +41,22 @@ export interface AnswerInput {
   lowConfidence: number;
   /** file name, shown when a message had several pictures */
   filename?: string;
+  /** attachment name of the strip of marks read (markStrip.ts), when there is one */
+  stripName?: string;
 }
 
 export interface MessagePayload {
   content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  files?: { attachment: Buffer; name: string }[];
 }
+
+/** Numbers up to this many digits get a 0-9 menu per digit (Discord allows 5 rows: the buttons + 4 menus). */
+export const MENU_DIGITS = 4;
+
+const STRIP_HELP_READ = 'Above: the marks I looked at, as I saw them (green: read as a digit, grey: not a digit). A label teaches me these.';
+const STRIP_HELP_NONE = 'Above: the marks I looked at, as I saw them; none looked like a digit to me. A label teaches me these.';
 
 /** The answer to one picture: what was read, how sure, the alternatives, and the feedback controls. */
 export function formatAnswer(a: AnswerInput): MessagePayload {
@@ -62,12 +73,14 @@ export function formatAnswer(a: AnswerInput): MessagePayload {
           description:
             `I could not find a digit I trust in this picture${why}.\n` +
             'Try a single digit or number written large, dark on a plain light background (or light on dark), cropped close.\n' +
-            'If there is a number in it, tell me which with the button below.',
+            'If there is a number in it, tell me which with the controls below.' +
+            (a.stripName ? `\n${STRIP_HELP_NONE}` : ''),
           color: COLOURS.none,
+          ...(a.stripName ? { image: { url: `attachment://${a.stripName}` } } : {}),
           footer,
         },
       ],
-      components: feedbackComponents(a.predictionId, { single: true, canConfirm: false }),
+      components: feedbackComponents({ predictionId: a.predictionId, digits: '', held: false }),
     };
   }
   const unsure = r.confidence < a.lowConfidence;
@@ -100,48 +113,61 @@ export function formatAnswer(a: AnswerInput): MessagePayload {
       {
         ...(author ? { author } : {}),
         title: `I read: ${r.digits}`,
-        description: `${single ? '' : `${r.perDigit.length} digits, `}${percent(r.confidence)} sure\n${description}`,
+        description: `${single ? '' : `${r.perDigit.length} digits, `}${percent(r.confidence)} sure\n${description}${a.stripName ? `\n${STRIP_HELP_READ}` : ''}`,
         color: unsure ? COLOURS.unsure : COLOURS.sure,
         ...(fields.length ? { fields } : {}),
+        ...(a.stripName ? { image: { url: `attachment://${a.stripName}` } } : {}),
         footer,
       },
     ],
-    components: feedbackComponents(a.predictionId, { single, canConfirm: true }),
+    components: feedbackComponents({ predictionId: a.predictionId, digits: r.digits, held: false }),
   };
 }
 
-/** ✅ Right, ✏️ type a number, and (for a single digit) a 0-9 menu. */
-export function feedbackComponents(predictionId: number, opts: { single: boolean; canConfirm: boolean }): MessagePayload['components'] {
-  const buttons: APIActionRowComponent<APIComponentInMessageActionRow> = {
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+const button = (label: string, emoji: string, style: ButtonStyle.Success | ButtonStyle.Secondary | ButtonStyle.Danger | ButtonStyle.Primary, custom_id: string) => ({
+  type: ComponentType.Button as const,
+  style,
+  label,
+  emoji: { name: emoji },
+  custom_id,
+});
+
+/**
+ * The controls under an answer. Buttons: ✅ Right and ✖ Not a digit (when digits were read),
+ * ✏️ type a number, and 🤝 Agree while a label waits for a second opinion. Menus: one 0-9 menu
+ * for a single digit or a "no digit" answer; for a number of up to MENU_DIGITS digits, a menu per
+ * digit (0-9 or "not a digit"); longer numbers are typed.
+ */
+export function feedbackComponents(c: { predictionId: number; digits: string; held: boolean }): Row[] {
+  const id = c.predictionId;
+  const n = c.digits.length;
+  const buttons: Row = {
     type: ComponentType.ActionRow,
     components: [
-      ...(opts.canConfirm
-        ? [{ type: ComponentType.Button as const, style: ButtonStyle.Success as const, label: 'Right', emoji: { name: '✅' }, custom_id: encodeFeedbackId({ kind: 'confirm', predictionId }) }]
-        : []),
-      {
-        type: ComponentType.Button as const,
-        style: ButtonStyle.Secondary as const,
-        label: opts.single ? 'It is a number…' : 'Wrong? Type the number',
-        emoji: { name: '✏️' },
-        custom_id: encodeFeedbackId({ kind: 'number', predictionId }),
-      },
+      ...(n > 0 ? [button('Right', '✅', ButtonStyle.Success, encodeFeedbackId({ kind: 'confirm', predictionId: id }))] : []),
+      ...(n > 0 ? [button('Not a digit', '✖️', ButtonStyle.Secondary, encodeFeedbackId({ kind: 'none', predictionId: id }))] : []),
+      button(n <= 1 ? 'It is a number…' : 'Wrong? Type the number', '✏️', ButtonStyle.Secondary, encodeFeedbackId({ kind: 'number', predictionId: id })),
+      ...(c.held ? [button('Agree (second opinion)', '🤝', ButtonStyle.Primary, encodeFeedbackId({ kind: 'agree', predictionId: id }))] : []),
     ],
   };
-  if (!opts.single) return [buttons];
-  const menu: APIActionRowComponent<APIComponentInMessageActionRow> = {
+  const digitOptions = Array.from({ length: 10 }, (_, d) => ({ label: String(d), value: String(d) }));
+  const menu = (custom_id: string, placeholder: string, options: { label: string; value: string }[]): Row => ({
     type: ComponentType.ActionRow,
-    components: [
-      {
-        type: ComponentType.StringSelect,
-        custom_id: encodeFeedbackId({ kind: 'pick', predictionId }),
-        placeholder: 'Wrong? Pick the right digit',
-        min_values: 1,
-        max_values: 1,
-        options: Array.from({ length: 10 }, (_, d) => ({ label: String(d), value: String(d) })),
-      },
-    ],
-  };
-  return [buttons, menu];
+    components: [{ type: ComponentType.StringSelect, custom_id, placeholder, min_values: 1, max_values: 1, options }],
+  });
+  if (n <= 1) return [buttons, menu(encodeFeedbackId({ kind: 'pick', predictionId: id }), 'Wrong? Pick the right digit', digitOptions)];
+  if (n > MENU_DIGITS) return [buttons];
+  return [
+    buttons,
+    ...[...c.digits].map((d, index) =>
+      menu(encodeFeedbackId({ kind: 'mark', predictionId: id, index }), `Digit ${index + 1} (I read ${d}): pick the right one`, [
+        ...digitOptions,
+        { label: 'not a digit', value: NOT_A_DIGIT_VALUE },
+      ]),
+    ),
+  ];
 }
 
 /** The modal that asks for the right number. */
@@ -171,19 +197,53 @@ export function labelModal(predictionId: number): APIModalInteractionResponseCal
 
 export const FEEDBACK_FIELD_NAME = 'Feedback';
 
+/** The verdict shown on an answer after feedback. */
+export interface VerdictView {
+  kind: 'confirmed' | 'corrected';
+  /** '' : "not a digit" */
+  label: string;
+  /** who gave it; null once they used /forget */
+  userId: string | null;
+  asModerator: boolean;
+  /** what the label taught (learningNote); absent: nothing is claimed */
+  learning?: string;
+}
+
+const ORDINAL = (ps: readonly number[]) => ps.map((p) => p + 1).join(', ').replace(/, (\d+)$/, ' and $1');
+
+/**
+ * What a label taught, said truthfully: stored on which marks, held for a second opinion and
+ * why, or not used and why. "I will learn from it" only when samples were stored fit to train on.
+ */
+export function learningNote(a: Assignment, hold: Hold | null): string {
+  if (!a.used) return `I will not learn from it: ${a.reason}.`;
+  const positions = a.labels.map((l) => l.position);
+  const where =
+    a.how === 'none'
+      ? `${count(positions.length, 'mark')} as not a digit`
+      : a.how === 'recut'
+        ? `re-cut to ${count(positions.length, 'mark')}: ${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} of the ${a.marks} above, the most digit-like`
+        : a.how === 'marks'
+          ? `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above, digit by digit`
+          : `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above`;
+  if (hold) return `⏸️ Kept (${where}) but held for a second opinion: ${hold.why}. I will learn from it once someone else or a moderator agrees (🤝 below).`;
+  return `Thanks, I will learn from it: ${where}.`;
+}
+
 /**
  * The answer embed after feedback: the verdict as a field (replacing an earlier one), colour
  * and title updated. `embed` is the message's current embed (JSON). Without a `userId` (the
  * labeller used /forget) the verdict names nobody.
  */
-export function withFeedback(embed: APIEmbed, f: { kind: 'confirmed' | 'corrected'; label: string; userId: string | null; asModerator: boolean }): APIEmbed {
+export function withFeedback(embed: APIEmbed, f: VerdictView): APIEmbed {
   const fields = (embed.fields ?? []).filter((x) => x.name !== FEEDBACK_FIELD_NAME && x.name !== 'Not sure');
   const who = f.userId ? ` by <@${f.userId}>${f.asModerator ? ' (moderator)' : ''}` : f.asModerator ? ' by a moderator' : '';
-  const value = f.kind === 'confirmed' ? `✅ Confirmed${who}. Thanks!` : `✏️ Corrected to **${f.label}**${who}. Thanks, I will learn from it.`;
-  fields.push({ name: FEEDBACK_FIELD_NAME, value });
+  const said = f.kind === 'confirmed' ? `✅ Confirmed${who}.` : f.label === '' ? `✖️ Not a digit, said${who}.` : `✏️ Corrected to **${f.label}**${who}.`;
+  const value = `${said} ${f.learning ?? 'Thanks!'}`;
+  fields.push({ name: FEEDBACK_FIELD_NAME, value: truncate(value, 1024) });
   return {
     ...embed,
-    title: f.kind === 'confirmed' ? embed.title : `It says: ${f.label}`,
+    title: f.kind === 'confirmed' ? embed.title : f.label === '' ? 'It says: no digit' : `It says: ${f.label}`,
     color: f.kind === 'confirmed' ? COLOURS.sure : COLOURS.info,
     fields,
   };
@@ -193,7 +253,10 @@ export function withFeedback(embed: APIEmbed, f: { kind: 'confirmed' | 'correcte
 export function forgottenAnswer(embed: APIEmbed, verdict: { kind: 'confirmed' | 'corrected'; label: string; asModerator: boolean } | null): APIEmbed {
   const anonymous = verdict ? withFeedback(embed, { ...verdict, userId: null }) : { ...embed, fields: (embed.fields ?? []).filter((x) => x.name !== FEEDBACK_FIELD_NAME) };
   const footer = embed.footer?.text.replace(/\s*·\s*prediction #\d+/, '');
-  return { ...anonymous, ...(footer ? { footer: { text: footer } } : {}) };
+  // the crops of their picture go with it
+  const { image: _image, ...rest } = anonymous;
+  const description = rest.description?.replace(/\nAbove: the marks I looked at[^\n]*/, '');
+  return { ...rest, ...(description !== undefined ? { description } : {}), ...(footer ? { footer: { text: footer } } : {}) };
 }
 
 /** `1 answer`, `2 answers`. */
@@ -330,7 +393,7 @@ export function helpEmbed(opts: { watched: boolean }): APIEmbed {
       `\`/forget\` delete what I stored about you: your pictures’ digit images and answers, your feedback, your name and message links. I keep only ${FORGET_KEEPS}.`,
       '`/help` this message',
       '',
-      '**Teach me**: under each answer, ✅ confirms, the menu picks the right digit, ✏️ types a number. Only the person who posted the picture (or a moderator) can do it. I keep the 28×28 image I looked at, never your photo.',
+      '**Teach me**: each answer shows the marks I looked at (28×28, as I saw them). Under it, ✅ confirms, ✖️ says the picture has no digit, a menu picks the right digit (one menu per digit for numbers up to 4 digits), ✏️ types a number. Only the person who posted the picture (or a moderator) can do it. The label lands on the mark it is about, or I say why I cannot use it. A label I strongly disagree with, or one of very many from one person in an hour, waits until someone else agrees (🤝). I keep the 28×28 images, never your photo.',
     ].join('\n'),
   };
 }

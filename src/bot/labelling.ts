@@ -1,39 +1,90 @@
 /**
- * The one path that applies a label to a prediction, whoever gives it (the buttons, the menu, the
- * modal, /correct): the permission rule, the store (one transaction), the log line, and the
- * verdict the public answer shows.
+ * The one path that applies a label to a prediction, whoever gives it (the buttons, the menus,
+ * the modal, /correct): the permission rule, which stored mark the label lands on
+ * (store/assign.ts), whether it is held for a second opinion (holds.ts), the store (one
+ * transaction), the log line, and the verdict the public answer shows. Second opinions on a
+ * held label (🤝) go through `agreeWith`.
  */
-import type { FeedbackVia } from '../store/feedback.ts';
+import { assignLabel, type LabelInput } from '../store/assign.ts';
+import { markOf, type FeedbackVia } from '../store/feedback.ts';
 import type { Prediction } from '../store/index.ts';
 import type { BotContext } from './context.ts';
+import { learningNote, type VerdictView } from './format.ts';
+import { holdFor } from './holds.ts';
 import { canLabel, type Labeller, type LabelVerdict } from './permissions.ts';
 
 /** The verdict shown on the public answer (format.ts `withFeedback`). */
-export interface Verdict {
-  kind: 'confirmed' | 'corrected';
-  label: string;
-  userId: string;
-  asModerator: boolean;
+export interface Verdict extends VerdictView {
+  learning: string;
 }
 
 export type LabelOutcome = { ok: true; prediction: Prediction; verdict: Verdict } | { ok: false; message: string; title?: string };
 
+export type { LabelInput };
+
 export const NOT_YOURS = 'Not yours to correct';
+
+const HOUR_MS = 3_600_000;
 
 /** Who may label this prediction (also asked before opening the form). */
 export function permissionFor(prediction: Prediction, by: Labeller): LabelVerdict {
   return canLabel({ ...by, posterId: prediction.userId });
 }
 
-export async function applyLabel(ctx: BotContext, prediction: Prediction, by: Labeller, label: string, via: FeedbackVia): Promise<LabelOutcome> {
+const nowOf = (ctx: BotContext) => new Date(ctx.now?.() ?? Date.now());
+
+export async function applyLabel(ctx: BotContext, prediction: Prediction, by: Labeller, input: LabelInput, via: FeedbackVia): Promise<LabelOutcome> {
   const permission = permissionFor(prediction, by);
   if (!permission.allowed) {
     ctx.log.info({ predictionId: prediction.id, user: by.userId, via }, 'feedback refused: not the poster nor a moderator');
     return { ok: false, message: permission.reason, title: NOT_YOURS };
   }
-  const updated = await ctx.store.feedback.give({ predictionId: prediction.id, userId: by.userId, label, trusted: permission.trusted, via });
+  const now = nowOf(ctx);
+  const [samples, recentLabels] = await Promise.all([
+    ctx.store.samples.forPrediction(prediction.id),
+    permission.asModerator ? Promise.resolve(0) : ctx.store.feedback.countSince(by.userId, new Date(now.getTime() - HOUR_MS)),
+  ]);
+  const marks = samples.map(markOf);
+  const assignment = assignLabel(input, marks);
+  // a per-digit menu names a mark: when there is no such mark, nothing is labelled
+  if (input.kind === 'mark' && !assignment.used) return { ok: false, message: `I cannot use this: ${assignment.reason}.` };
+  const hold = holdFor({ assignment, marks, byModerator: permission.asModerator, recentLabels }, ctx.config.labels);
+  const label = assignment.label;
+  const updated = await ctx.store.feedback.give({ predictionId: prediction.id, userId: by.userId, label, trusted: permission.trusted, via, assignment, held: hold?.code ?? null, at: now });
   if (!updated) return { ok: false, message: 'I no longer have this answer (it may have been forgotten).' };
   const kind = updated.labelStatus ?? 'corrected';
-  ctx.log.info({ predictionId: prediction.id, user: by.userId, label, via, kind }, 'feedback');
-  return { ok: true, prediction: updated, verdict: { kind, label, userId: by.userId, asModerator: permission.asModerator } };
+  ctx.log.info(
+    { predictionId: prediction.id, user: by.userId, label, via, kind, landed: assignment.used ? assignment.how : 'not used', marks: assignment.used ? assignment.labels.length : 0, held: hold?.code ?? null },
+    'feedback',
+  );
+  return { ok: true, prediction: updated, verdict: { kind, label, userId: by.userId, asModerator: permission.asModerator, learning: learningNote(assignment, hold) } };
+}
+
+/**
+ * A second person agrees with the held label: another user than the one who gave it, or a
+ * moderator, who is not flooding labels themselves. The label and its marks become trusted.
+ */
+export async function agreeWith(ctx: BotContext, prediction: Prediction, by: Labeller): Promise<LabelOutcome> {
+  if (prediction.labelHeld === null || prediction.label === null) return { ok: false, message: 'Nothing here is waiting for a second opinion.' };
+  if (prediction.labelledBy === by.userId) return { ok: false, message: 'You gave this label: the second opinion has to come from someone else (or a moderator).' };
+  const now = nowOf(ctx);
+  const limit = ctx.config.labels.floodPerHour;
+  if (!by.canManageMessages && limit > 0 && (await ctx.store.feedback.countSince(by.userId, new Date(now.getTime() - HOUR_MS))) >= limit) {
+    return { ok: false, message: `You have given ${limit} or more labels in the last hour: I count a second opinion from you again later.` };
+  }
+  const updated = await ctx.store.feedback.agree({ predictionId: prediction.id, userId: by.userId, label: prediction.label, at: now });
+  if (!updated) return { ok: false, message: 'This label changed or was released meanwhile: have a look at the answer again.' };
+  ctx.log.info({ predictionId: prediction.id, user: by.userId, label: prediction.label, via: 'agree' }, 'feedback: second opinion');
+  const labelledBy = updated.labelledBy;
+  return {
+    ok: true,
+    prediction: updated,
+    verdict: {
+      kind: updated.labelStatus ?? 'corrected',
+      label: prediction.label,
+      userId: labelledBy,
+      asModerator: labelledBy !== null && labelledBy !== updated.userId,
+      learning: `🤝 <@${by.userId}>${by.canManageMessages ? ' (moderator)' : ''} agreed: thanks, I will learn from it.`,
+    },
+  };
 }

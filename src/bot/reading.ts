@@ -5,7 +5,9 @@
 import { ImageRejectedError, type Reading } from '../vision/types.ts';
 import type { Prediction, PredictionSource } from '../store/index.ts';
 import type { BotContext } from './context.ts';
-import { formatAnswer, READABLE_FORMATS, type MessagePayload } from './format.ts';
+import { READABLE_FORMATS, type MessagePayload } from './format.ts';
+import { marksOf, shownMarks } from './marks.ts';
+import { answerWithMarks } from './markStrip.ts';
 
 export interface AttachmentRef {
   url: string;
@@ -96,6 +98,8 @@ export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<
     const model = ctx.models.current();
     // someone waiting on a command or the context menu goes before chat pictures
     const reading = await ctx.reads.run(() => ctx.readDigits(bytes, model.classifier), req.source === 'chat' ? 'chat' : 'interactive');
+    // every mark the model classified is kept, so that a label can land on the one it is about
+    const marks = marksOf(reading);
     const prediction = await ctx.store.predictions.record({
       userId: req.posterId,
       requestedBy: req.requestedBy,
@@ -109,15 +113,12 @@ export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<
       confidence: reading.noDigit ? 0 : reading.confidence,
       noDigit: reading.noDigit || reading.digits === '',
       reason: reading.reason,
-      perDigit: reading.noDigit ? [] : reading.perDigit.map((d) => ({ digit: d.digit, confidence: d.confidence, image: d.image })),
+      perDigit: marks,
     });
-    const payload = formatAnswer({
-      reading,
-      predictionId: prediction.id,
-      modelName: model.info.name,
-      lowConfidence: ctx.config.lowConfidence,
-      filename: req.showName ? a.name : undefined,
-    });
+    const payload = await answerWithMarks(
+      { reading, predictionId: prediction.id, modelName: model.info.name, lowConfidence: ctx.config.lowConfidence, filename: req.showName ? a.name : undefined },
+      shownMarks(marks),
+    );
     ctx.log.info(
       { predictionId: prediction.id, source: req.source, user: req.posterId, digits: prediction.digits, confidence: Number(prediction.confidence.toFixed(4)), model: model.info.name },
       'prediction',

@@ -5,8 +5,9 @@
  *   on them are deleted; what remains is an anonymous count per day in `forgotten_counts`
  *   (answers served, confirmed, corrected), so /stats keeps its totals.
  * - Feedback they gave anywhere is deleted.
- * - Other people's pictures they asked about ("Read digits") or labelled as a moderator stay
- *   (they belong to the poster), without the caller's id; the label stays.
+ * - Other people's pictures they asked about ("Read digits"), labelled as a moderator or agreed
+ *   with (a second opinion) stay (they belong to the poster), without the caller's id; the label
+ *   stays, and so do the marks (samples) it is on, without the caller's id as their labeller.
  * - Retraining runs they started keep their figures, without the caller's id.
  */
 import type { Client, InStatement } from '@libsql/client';
@@ -51,9 +52,9 @@ export class ForgetStore {
       {
         sql: `SELECT channel_id, reply_message_id, user_id = ? AS own, label_status, label, labelled_by, user_id
                 FROM predictions
-               WHERE reply_message_id IS NOT NULL AND (user_id = ? OR labelled_by = ?)
+               WHERE reply_message_id IS NOT NULL AND (user_id = ? OR labelled_by = ? OR agreed_by = ?)
                ORDER BY id`,
-        args: [u, u, u],
+        args: [u, u, u, u],
       },
       // 1, 2: the anonymous counts of their pictures
       {
@@ -77,6 +78,9 @@ export class ForgetStore {
       { sql: 'UPDATE predictions SET requested_by = NULL WHERE requested_by = ?', args: [u] },
       { sql: 'UPDATE predictions SET labelled_by = NULL WHERE labelled_by = ?', args: [u] },
       { sql: 'UPDATE retrain_runs SET requested_by = NULL WHERE requested_by = ?', args: [u] },
+      // 9, 10: the same ids on the marks they labelled and the second opinions they gave
+      { sql: 'UPDATE samples SET labelled_by = NULL WHERE labelled_by = ?', args: [u] },
+      { sql: 'UPDATE predictions SET agreed_by = NULL WHERE agreed_by = ?', args: [u] },
     ];
     const r = await this.db.batch(stmts, 'write');
     const answers = r[0]!.rows.map((row): ForgottenAnswer => {

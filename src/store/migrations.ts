@@ -115,6 +115,27 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX predictions_requested_by ON predictions (requested_by)',
     ],
   },
+  {
+    version: 3,
+    name: 'labels on the right mark: every mark kept (read or dropped as not a digit), held labels, second opinions',
+    statements: [
+      // samples.position is now the mark's index among all the marks of the picture, left to right
+      "ALTER TABLE samples ADD COLUMN kind TEXT NOT NULL DEFAULT 'read' CHECK (kind IN ('read', 'candidate'))", // read as a digit, or dropped as not one
+      'ALTER TABLE samples ADD COLUMN p_none REAL',          // the model's p("not a digit") for this mark (NULL: 10-class model)
+      'ALTER TABLE samples ADD COLUMN box_x INTEGER',        // where the mark was in the picture (pixels)
+      'ALTER TABLE samples ADD COLUMN box_y INTEGER',
+      'ALTER TABLE samples ADD COLUMN box_w INTEGER',
+      'ALTER TABLE samples ADD COLUMN box_h INTEGER',
+      'ALTER TABLE samples ADD COLUMN held INTEGER NOT NULL DEFAULT 0', // labelled, but waiting for a second opinion (never trained on)
+      'ALTER TABLE samples ADD COLUMN assignment TEXT',      // how the label landed here: single, number, recut, marks, none
+      'ALTER TABLE samples ADD COLUMN labelled_by TEXT',     // who gave the label (NULL once forgotten)
+      'ALTER TABLE predictions ADD COLUMN label_held TEXT',  // why the latest label waits for a second opinion: contradicted, flood (NULL: it does not)
+      'ALTER TABLE predictions ADD COLUMN agreed_by TEXT',   // who released a held label (NULL once forgotten)
+      'CREATE INDEX samples_labelled_by ON samples (labelled_by)',
+      'CREATE INDEX predictions_agreed_by ON predictions (agreed_by)',
+      'CREATE INDEX feedback_user_time ON feedback (user_id, created_at)',
+    ],
+  },
 ];
 
 export async function migrate(client: Client, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

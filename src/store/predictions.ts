@@ -19,10 +19,27 @@ export interface NewPrediction {
   confidence: number;
   noDigit: boolean;
   reason?: string;
-  /** one per digit read, left to right */
-  perDigit: readonly { digit: number; confidence: number; image: Float32Array }[];
+  /**
+   * The marks of the picture, left to right (samples.position): the digits read (`kind` 'read',
+   * the default) and the marks the model dropped as not a digit ('candidate', kept so that a
+   * label can land on them).
+   */
+  perDigit: readonly StoredMark[];
   createdAt?: Date;
 }
+
+export interface StoredMark {
+  digit: number;
+  confidence: number;
+  image: Float32Array;
+  kind?: 'read' | 'candidate';
+  /** p("not a digit") (11-class models) */
+  pNone?: number;
+  box?: { x: number; y: number; width: number; height: number };
+}
+
+/** Why a label waits for a second opinion: the model contradicts it confidently, or its giver floods labels. */
+export type HoldCode = 'contradicted' | 'flood';
 
 export interface Prediction {
   id: number;
@@ -43,12 +60,18 @@ export interface Prediction {
   label: string | null;
   labelStatus: 'confirmed' | 'corrected' | null;
   labelledBy: string | null;
+  /** the latest label is trusted (given by the poster or a moderator, and not held) */
   trusted: boolean;
+  /** why the latest label waits for a second opinion; null when it does not */
+  labelHeld: HoldCode | null;
+  /** who agreed with a held label (released it) */
+  agreedBy: string | null;
 }
 
 export function toPrediction(r: Record<string, unknown>): Prediction {
   const status = strOrNull(r.label_status);
   const source = str(r.source);
+  const held = strOrNull(r.label_held);
   return {
     id: num(r.id),
     createdAt: str(r.created_at),
@@ -69,6 +92,8 @@ export function toPrediction(r: Record<string, unknown>): Prediction {
     labelStatus: status === 'confirmed' || status === 'corrected' ? status : null,
     labelledBy: strOrNull(r.labelled_by),
     trusted: num(r.trusted) === 1,
+    labelHeld: held === 'contradicted' || held === 'flood' ? held : null,
+    agreedBy: strOrNull(r.agreed_by),
   };
 }
 
@@ -90,9 +115,12 @@ export class PredictionsStore {
         ],
       },
       ...p.perDigit.map((d, position) => ({
-        sql: `INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, split)
-              SELECT id, ?, ?, ?, ?, ?, ?, ? FROM predictions WHERE key = ?`,
-        args: [position, p.userId, createdAt, encodeImage(d.image), d.digit, d.confidence, splitFor(`${key}:${position}`), key],
+        sql: `INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, split, kind, p_none, box_x, box_y, box_w, box_h)
+              SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM predictions WHERE key = ?`,
+        args: [
+          position, p.userId, createdAt, encodeImage(d.image), d.digit, d.confidence, splitFor(`${key}:${position}`), d.kind ?? 'read', d.pNone ?? null,
+          d.box?.x ?? null, d.box?.y ?? null, d.box?.width ?? null, d.box?.height ?? null, key,
+        ],
       })),
     ];
     const results = await this.db.batch(stmts, 'write');

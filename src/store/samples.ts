@@ -32,19 +32,48 @@ export function splitFor(key: string, share = HOLDOUT_SHARE): 'train' | 'holdout
   return h.readUInt32BE(0) / 0x1_0000_0000 < share ? 'holdout' : 'train';
 }
 
+/**
+ * One mark of a picture, as the model saw it (28×28), and its label once someone gives one.
+ * Fields for the retrain job and its gate:
+ * - `kind`: 'read' (the answer read it as a digit) or 'candidate' (the model dropped it as "not a
+ *   digit"; kept so that a label can land on it);
+ * - `predicted` / `confidence`: the most likely digit and its probability; `pNone`: p("not a
+ *   digit") (null: 10-class model). The model's own call is "not a digit" when pNone > confidence;
+ * - `label`: 0-9, or 10 (`NONE`, "not a digit"); `assignment`: how it landed on this mark (single,
+ *   number, recut, marks, none; store/assign.ts);
+ * - `trusted` and not `held`: fit to train on; `held`: waiting for a second opinion (never trained on);
+ * - `labelledBy`: who gave the label (the poster is `userId`); null once forgotten.
+ */
 export interface Sample {
   id: number;
   predictionId: number;
+  /** index among the picture's marks, left to right */
   position: number;
+  kind: 'read' | 'candidate';
   userId: string | null;
   createdAt: string;
   image: Float32Array;
   predicted: number;
   confidence: number;
+  pNone: number | null;
+  box: { x: number; y: number; width: number; height: number } | null;
   label: number | null;
   trusted: boolean;
+  held: boolean;
+  assignment: string | null;
+  labelledBy: string | null;
   split: 'train' | 'holdout';
   usedInRun: number | null;
+}
+
+export interface FitOptions {
+  /** also the samples labelled "not a digit" (label 10), for an 11-class model; default: digits 0-9 only */
+  includeNone?: boolean;
+}
+
+/** The SQL condition of a sample fit to train on: labelled, trusted, not held for a second opinion. */
+export function fitToTrain(opts: FitOptions = {}): string[] {
+  return ['label IS NOT NULL', 'trusted = 1', 'held = 0', ...(opts.includeNone ? [] : ['label < 10'])];
 }
 
 function toSample(r: Record<string, unknown>): Sample {
@@ -53,13 +82,19 @@ function toSample(r: Record<string, unknown>): Sample {
     id: num(r.id),
     predictionId: num(r.prediction_id),
     position: num(r.position),
+    kind: str(r.kind) === 'candidate' ? 'candidate' : 'read',
     userId: strOrNull(r.user_id),
     createdAt: str(r.created_at),
     image: decodeImage(img instanceof ArrayBuffer || img instanceof Uint8Array ? img : new Uint8Array()),
     predicted: num(r.predicted),
     confidence: num(r.confidence),
+    pNone: numOrNull(r.p_none),
+    box: r.box_x === null || r.box_x === undefined ? null : { x: num(r.box_x), y: num(r.box_y), width: num(r.box_w), height: num(r.box_h) },
     label: numOrNull(r.label),
     trusted: num(r.trusted) === 1,
+    held: num(r.held) === 1,
+    assignment: strOrNull(r.assignment),
+    labelledBy: strOrNull(r.labelled_by),
     split: str(r.split) === 'holdout' ? 'holdout' : 'train',
     usedInRun: numOrNull(r.used_in_run),
   };
@@ -73,9 +108,12 @@ export class SamplesStore {
     return rs.rows.map((r) => toSample(r as Record<string, unknown>));
   }
 
-  /** Trusted, labelled samples of one split (retraining reads these). */
-  async labelled(opts: { split?: 'train' | 'holdout'; onlyUnused?: boolean; limit?: number } = {}): Promise<Sample[]> {
-    const where = ['label IS NOT NULL', 'trusted = 1'];
+  /**
+   * Samples fit to train on (labelled, trusted, not held) of one split; retraining reads these.
+   * Digits 0-9 only unless `includeNone` (then also label 10, "not a digit").
+   */
+  async labelled(opts: { split?: 'train' | 'holdout'; onlyUnused?: boolean; limit?: number } & FitOptions = {}): Promise<Sample[]> {
+    const where = fitToTrain(opts);
     const args: (string | number)[] = [];
     if (opts.split) {
       where.push('split = ?');
@@ -87,11 +125,9 @@ export class SamplesStore {
     return rs.rows.map((r) => toSample(r as Record<string, unknown>));
   }
 
-  /** Trusted labelled training samples not yet used by a retraining run. */
-  async waitingCount(): Promise<number> {
-    const rs = await this.db.execute(
-      "SELECT count(*) AS n FROM samples WHERE label IS NOT NULL AND trusted = 1 AND split = 'train' AND used_in_run IS NULL",
-    );
+  /** Training samples fit to train on (as `labelled`) not yet used by a retraining run. */
+  async waitingCount(opts: FitOptions = {}): Promise<number> {
+    const rs = await this.db.execute(`SELECT count(*) AS n FROM samples WHERE ${fitToTrain(opts).join(' AND ')} AND split = 'train' AND used_in_run IS NULL`);
     return num(rs.rows[0]?.n);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Client } from '@libsql/client';
 import { num } from './db.ts';
+import { fitToTrain } from './samples.ts';
 
 export interface DayCount {
   /** YYYY-MM-DD (UTC) */
@@ -55,8 +56,9 @@ export class StatsStore {
            UNION ALL
            SELECT day, served, confirmed, corrected FROM forgotten_counts
          ) GROUP BY day ORDER BY day`,
-        "SELECT count(*) AS n FROM samples WHERE label IS NOT NULL AND trusted = 1 AND split = 'train' AND used_in_run IS NULL",
-        'SELECT label, predicted, count(*) AS n FROM samples WHERE label IS NOT NULL GROUP BY label, predicted',
+        `SELECT count(*) AS n FROM samples WHERE ${fitToTrain().join(' AND ')} AND split = 'train' AND used_in_run IS NULL`,
+        // what the model read against what it was: the digits it read (not the marks it dropped)
+        "SELECT label, predicted, count(*) AS n FROM samples WHERE label IS NOT NULL AND kind = 'read' GROUP BY label, predicted",
       ],
       'read',
     );

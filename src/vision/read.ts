@@ -90,13 +90,14 @@ function decide(a: Analysis, readings: DigitReading[], novelty: number[], opts: 
     }
   }
   const scored = readings.map((r, i) => (novelty[i] === undefined ? r : { ...r, novelty: novelty[i] }));
-  if (reason) return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: scored };
+  if (reason) return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: scored, marks: scored };
   return {
     digits: readings.map((r) => String(r.digit)).join(''),
     confidence: readings.reduce((p, r) => p * r.confidence, 1),
     perDigit: scored,
     noDigit: false,
     polarity,
+    marks: scored,
   };
 }
 
@@ -107,7 +108,7 @@ function decide(a: Analysis, readings: DigitReading[], novelty: number[], opts: 
  */
 function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionOptions, 'minMarkConfidence' | 'maxDigits'>): Reading {
   const polarity = a.norm.polarity.polarity;
-  const refuse = (reason: string): Reading => ({ digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings });
+  const refuse = (reason: string): Reading => ({ digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings, marks: readings });
   if (a.reason) return refuse(a.reason);
   const digits = readings.filter((r) => (r.notDigit ?? 0) < r.confidence);
   if (digits.length === 0) {
@@ -124,5 +125,6 @@ function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionO
     perDigit: digits,
     noDigit: false,
     polarity,
+    marks: readings,
   };
 }

@@ -36,6 +36,11 @@ export interface Reading {
    * debugging and `predict --explain` (never shown as an answer).
    */
   candidates?: DigitReading[];
+  /**
+   * Every mark the model classified, left to right: the digits read (the same objects as in
+   * `perDigit`) and the marks dropped as not a digit. What a label can land on (bot/labelling).
+   */
+  marks?: DigitReading[];
 }
 
 /**

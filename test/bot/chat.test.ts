@@ -30,7 +30,7 @@ describe('pictures in chat (real discord.js client against the emulator)', () =>
     expect(e.description).toContain('93% sure');
     expect(e.description).toMatch(/`7` █+░* +93%/);
     const components = (reply.body as { components: { components: { custom_id: string }[] }[] }).components;
-    expect(components.flatMap((r) => r.components.map((c) => c.custom_id.split(':').slice(0, 2).join(':')))).toEqual(['fb:ok', 'fb:num', 'fb:pick']);
+    expect(components.flatMap((r) => r.components.map((c) => c.custom_id.split(':').slice(0, 2).join(':')))).toEqual(['fb:ok', 'fb:none', 'fb:num', 'fb:pick']);
     await eventually(async () => {
       const p = await h.store.predictions.latestPostedBy(alice.id);
       expect(p).toMatchObject({ digits: '7', source: 'chat', userId: alice.id, messageId: msg.id, replyMessageId: (reply.response as { id: string }).id });

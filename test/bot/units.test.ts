@@ -39,7 +39,7 @@ describe('format', () => {
     expect(JSON.stringify(p.components)).toContain('fb:ok:12');
   });
 
-  it('low confidence says so; numbers get per-digit lines and no 0-9 menu', () => {
+  it('low confidence says so; numbers get per-digit lines and a menu per digit, not the single 0-9 menu', () => {
     const unsure = formatAnswer({ reading: reading('4', 0.41), predictionId: 1, modelName: 'm', lowConfidence: 0.6 });
     expect(unsure.embeds[0]!.fields?.[0]?.name).toBe('Not sure');
     const num = formatAnswer({ reading: reading('305', 0.9), predictionId: 2, modelName: 'm', lowConfidence: 0.6 });
@@ -47,6 +47,7 @@ describe('format', () => {
     expect(num.embeds[0]!.description).toContain('3 digits');
     expect(JSON.stringify(num.components)).not.toContain('fb:pick');
     expect(JSON.stringify(num.components)).toContain('fb:num:2');
+    expect(JSON.stringify(num.components)).toContain('fb:mark:2:2');
   });
 
   it('no digit: honest answer with the reason, no confirm button', () => {
@@ -58,9 +59,11 @@ describe('format', () => {
 
   it('feedback replaces the verdict field and retitles corrections', () => {
     const e0 = formatAnswer({ reading: reading('4', 0.41), predictionId: 1, modelName: 'm', lowConfidence: 0.6 }).embeds[0]!;
-    const e1 = withFeedback(e0, { kind: 'corrected', label: '9', userId: '42', asModerator: false });
+    const e1 = withFeedback(e0, { kind: 'corrected', label: '9', userId: '42', asModerator: false, learning: 'Thanks, I will learn from it: mark 1 above.' });
     expect(e1.title).toBe('It says: 9');
-    expect(e1.fields).toEqual([{ name: 'Feedback', value: '✏️ Corrected to **9** by <@42>. Thanks, I will learn from it.' }]);
+    expect(e1.fields).toEqual([{ name: 'Feedback', value: '✏️ Corrected to **9** by <@42>. Thanks, I will learn from it: mark 1 above.' }]);
+    // without a learning note nothing is claimed (a forgotten picture's samples are gone)
+    expect(withFeedback(e0, { kind: 'corrected', label: '9', userId: null, asModerator: false }).fields![0]!.value).toBe('✏️ Corrected to **9**. Thanks!');
     const e2 = withFeedback(e1, { kind: 'confirmed', label: '9', userId: '43', asModerator: true });
     expect(e2.fields).toHaveLength(1);
     expect(e2.fields![0]!.value).toContain('(moderator)');
@@ -136,7 +139,11 @@ describe('cooldown', () => {
 
 describe('custom ids and labels', () => {
   it('round-trips and rejects junk', () => {
-    for (const kind of ['confirm', 'pick', 'number', 'modal'] as const) expect(decodeFeedbackId(encodeFeedbackId({ kind, predictionId: 99 }))).toEqual({ kind, predictionId: 99 });
+    for (const kind of ['confirm', 'pick', 'number', 'modal', 'none', 'agree'] as const) expect(decodeFeedbackId(encodeFeedbackId({ kind, predictionId: 99 }))).toEqual({ kind, predictionId: 99 });
+    expect(decodeFeedbackId(encodeFeedbackId({ kind: 'mark', predictionId: 99, index: 3 }))).toEqual({ kind: 'mark', predictionId: 99, index: 3 });
+    expect(decodeFeedbackId('fb:mark:99')).toBeNull();
+    expect(decodeFeedbackId('fb:ok:99:1')).toBeNull();
+    expect(decodeFeedbackId('fb:constructor:99')).toBeNull();
     expect(decodeFeedbackId('fb:ok:abc')).toBeNull();
     expect(decodeFeedbackId('other')).toBeNull();
     expect(parseLabel(' 2 024 ')).toEqual({ ok: true, label: '2024' });

@@ -135,6 +135,50 @@ describe('store', () => {
     expect(dump).toContain(a);
   });
 
+  it('migration 3 keeps the samples of an older database as read marks, fit to train on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digit-bot-store-'));
+    dirs.push(dir);
+    const url = `file:${join(dir, 'old.db')}`;
+    const old = await openStore({ url, migrate: false });
+    stores.push(old);
+    await migrate(old.db, MIGRATIONS.filter((m) => m.version <= 2));
+    await old.db.execute({ sql: "INSERT INTO predictions (key, created_at, user_id, channel_id, source, model_name, digits, confidence, label, label_status, trusted) VALUES ('k', '2026-01-01T00:00:00Z', ?, ?, 'chat', 'm', '4', 0.9, '4', 'confirmed', 1)", args: [base.userId, base.channelId] });
+    await old.db.execute({ sql: "INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, label, trusted) VALUES (1, 0, ?, '2026-01-01T00:00:00Z', ?, 4, 0.9, 4, 1)", args: [base.userId, encodeImage(img(0.5))] });
+    expect(await migrate(old.db)).toEqual([3]);
+    const [sample] = await old.samples.forPrediction(1);
+    expect(sample).toMatchObject({ kind: 'read', pNone: null, box: null, held: false, label: 4, trusted: true, labelledBy: null });
+    expect((await old.samples.labelled()).map((x) => x.id)).toEqual([sample!.id]);
+    expect(await old.predictions.get(1)).toMatchObject({ labelHeld: null, agreedBy: null });
+  });
+
+  it('a held label is stored untrusted and never returned for training until someone agrees; none labels only on request', async () => {
+    const { store } = await fresh();
+    const p = await store.predictions.record({
+      ...base, digits: '7', confidence: 0.99, noDigit: false,
+      perDigit: [{ digit: 1, confidence: 0.01, pNone: 0.98, kind: 'candidate', image: img(0.1), box: { x: 1, y: 2, width: 3, height: 4 } }, { digit: 7, confidence: 0.99, pNone: 0.001, image: img(0.7) }],
+    });
+    expect((await store.samples.forPrediction(p.id)).map((x) => [x.position, x.kind, x.pNone, x.box])).toEqual([[0, 'candidate', 0.98, { x: 1, y: 2, width: 3, height: 4 }], [1, 'read', 0.001, null]]);
+    const held = await store.feedback.give({ predictionId: p.id, userId: base.userId, label: '1', trusted: true, via: 'select', held: 'contradicted' });
+    expect(held).toMatchObject({ label: '1', trusted: false, labelHeld: 'contradicted' });
+    // given without an assignment, the store lands it itself: on the one digit-like mark
+    expect((await store.samples.forPrediction(p.id)).map((x) => [x.label, x.trusted, x.held, x.assignment, x.labelledBy])).toEqual([[null, false, false, null, null], [1, false, true, 'single', base.userId]]);
+    expect(await store.samples.labelled()).toEqual([]);
+    expect(await store.samples.waitingCount()).toBe(0);
+    expect(await store.feedback.agree({ predictionId: p.id, userId: '888888888888888888', label: '2' })).toBeNull(); // not the held label
+    const released = await store.feedback.agree({ predictionId: p.id, userId: '888888888888888888', label: '1' });
+    expect(released).toMatchObject({ trusted: true, labelHeld: null, agreedBy: '888888888888888888' });
+    expect((await store.samples.labelled()).map((x) => [x.position, x.label])).toEqual([[1, 1]]);
+    expect(await store.feedback.agree({ predictionId: p.id, userId: '888888888888888888', label: '1' })).toBeNull(); // once
+    expect((await store.feedback.forPrediction(p.id)).map((f) => f.via)).toEqual(['select', 'agree']);
+    // "not a digit" ('' label): every mark labelled 10, returned only with includeNone, never in the per-digit stats
+    await store.feedback.give({ predictionId: p.id, userId: base.userId, label: '', trusted: true, via: 'button' });
+    expect((await store.samples.forPrediction(p.id)).map((x) => x.label)).toEqual([10, 10]);
+    expect(await store.samples.labelled()).toEqual([]);
+    expect((await store.samples.labelled({ includeNone: true })).length).toBe(2);
+    expect((await store.stats.live()).perDigit.every((d) => d.total === 0)).toBe(true);
+    expect(await store.feedback.countSince(base.userId, new Date(Date.now() - 60_000))).toBe(2);
+  });
+
   it('keeps everything across a reopen', async () => {
     const { store, url } = await fresh();
     const p = await store.predictions.record({ ...base, digits: '8', confidence: 0.7, noDigit: false, perDigit: [{ digit: 8, confidence: 0.7, image: img(0.2) }] });

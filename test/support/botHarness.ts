@@ -45,11 +45,42 @@ function digitReading(digit: number, confidence: number): DigitReading {
 }
 
 /**
+ * `marks:4,~1@0.97,2@0.9`: the marks of a picture, left to right, as an 11-class model sees
+ * them: `4` a digit read (p 0.95, p(none) 0.01), `2@0.9` one read at 0.9, `~1@0.97` a mark dropped
+ * as not a digit (p(none) 0.97, its best digit 1). Mark k's crop is filled with (k + 1) / 64, so a
+ * test can tell which crop a label landed on. No digit read: "no digit found", the marks kept.
+ */
+function fakeMarks(spec: string): Reading {
+  const marks = spec.split(',').map((e, k): DigitReading & { read: boolean } => {
+    const m = /^(~?)(\d)(?:@([\d.]+))?$/.exec(e.trim());
+    if (!m) throw new ImageRejectedError(`bad fake mark ${e}`, 'corrupt');
+    const dropped = m[1] === '~';
+    const p = m[3] ? Number(m[3]) : dropped ? 0.97 : 0.95;
+    const confidence = dropped ? (1 - p) * 0.9 : p;
+    const pNone = dropped ? p : 0.01;
+    const d = Number(m[2]);
+    const rest = Math.max(0, 1 - confidence - pNone) / 2;
+    return {
+      digit: d, confidence, notDigit: pNone, read: !dropped,
+      top3: [{ digit: d, p: confidence }, { digit: (d + 1) % 10, p: rest }, { digit: (d + 7) % 10, p: rest }],
+      image: new Float32Array(784).fill((k + 1) / 64),
+      box: { x: k * 30, y: 0, width: 28, height: 28 },
+    };
+  });
+  const all = marks.map(({ read: _read, ...r }) => r);
+  const read = all.filter((_, k) => marks[k]!.read);
+  if (read.length === 0) return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason: `no digit found: none of the ${all.length} marks I see is a digit`, candidates: all, marks: all };
+  return { digits: read.map((r) => String(r.digit)).join(''), confidence: read.reduce((a, r) => a * r.confidence, 1), perDigit: read, noDigit: false, marks: all };
+}
+
+/**
  * A reader for tests: the "picture" is text. `digits:42@0.9` reads 42 at confidence 0.9,
- * `blank` finds no digit, `corrupt` is refused as the real pipeline would, anything else too.
+ * `marks:…` (above) reads marks one by one, `blank` finds no digit, `corrupt` is refused as the
+ * real pipeline would, anything else too.
  */
 export const fakeReadDigits: ReadDigitsFn = async (bytes) => {
   const s = bytes.toString('utf8');
+  if (s.startsWith('marks:')) return fakeMarks(s.slice('marks:'.length));
   const m = /^digits:(\d+)(?:@([\d.]+))?$/.exec(s);
   if (m) {
     const conf = m[2] ? Number(m[2]) : 0.95;

@@ -15,3 +15,19 @@ export async function mnistToPng(images: Float32Array, index: number, scale = 4,
     .png()
     .toBuffer();
 }
+
+/**
+ * The same photo with a dark mark beside the digit, as chat pictures have them: `square` (a blob
+ * the 11-class model calls "not a digit") or `bar` (a long thin stroke, like a paper edge, that it
+ * reads as a 1 — the misread a correction must be able to fix).
+ */
+export async function mnistWithMark(images: Float32Array, index: number, mark: 'square' | 'bar'): Promise<Buffer> {
+  const digit = await mnistToPng(images, index);
+  const side = (await sharp(digit).metadata()).width ?? 160;
+  const shape = mark === 'square' ? { width: 40, height: 40 } : { width: 6, height: 120 };
+  const ink = await sharp({ create: { ...shape, channels: 3, background: { r: 20, g: 20, b: 20 } } }).png().toBuffer();
+  return sharp({ create: { width: side + 100, height: side, channels: 3, background: { r: 255, g: 255, b: 255 } } })
+    .composite([{ input: digit, left: 0, top: 0 }, { input: ink, left: side + 30, top: 20 }])
+    .png()
+    .toBuffer();
+}

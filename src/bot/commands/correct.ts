@@ -1,7 +1,7 @@
 /** /correct digit:<digits>: corrects the answer to the caller's latest own picture (clients without components). */
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, parseLabel } from '../customIds.ts';
-import { withFeedback } from '../format.ts';
+import { feedbackComponents, withFeedback } from '../format.ts';
 import { editAnswer } from '../answers.ts';
 import { applyLabel } from '../labelling.ts';
 import { labellerOf } from '../permissions.ts';
@@ -25,16 +25,17 @@ export const correct: SlashCommand = {
       await replyError(interaction, 'I have not read any picture of yours yet (or you asked me to forget them).');
       return;
     }
-    const outcome = await applyLabel(ctx, prediction, labellerOf(interaction), label, 'command');
+    const outcome = await applyLabel(ctx, prediction, labellerOf(interaction), { kind: 'digits', label }, 'command');
     if (!outcome.ok) return void (await replyError(interaction, outcome.message, outcome.title));
     await interaction.reply({
-      content: `${outcome.verdict.kind === 'confirmed' ? '✅ Confirmed' : '✏️ Corrected'} prediction #${prediction.id} (I read ${prediction.digits || 'nothing'}): it says **${label}**. Thanks!`,
+      content: `${outcome.verdict.kind === 'confirmed' ? '✅ Confirmed' : '✏️ Corrected'} prediction #${prediction.id} (I read ${prediction.digits || 'nothing'}): it says **${label}**. ${outcome.verdict.learning}`,
       flags: MessageFlags.Ephemeral,
     });
     // the chat answer shows the correction (an interaction's answer is updated by its own controls)
     if (prediction.replyMessageId && prediction.source === 'chat') {
       const verdict = outcome.verdict;
-      const edited = await editAnswer(ctx, prediction.channelId, prediction.replyMessageId, (embed) => ({ embed: withFeedback(embed, verdict) }));
+      const components = feedbackComponents({ predictionId: prediction.id, digits: prediction.digits, held: outcome.prediction.labelHeld !== null });
+      const edited = await editAnswer(ctx, prediction.channelId, prediction.replyMessageId, (embed) => ({ embed: withFeedback(embed, verdict), components }));
       if (!edited) ctx.log.warn({ predictionId: prediction.id }, 'could not edit the answer after /correct');
     }
   },

@@ -15,7 +15,7 @@ export const forget: SlashCommand = {
     for (const a of r.answers) {
       const ok = await editAnswer(ctx, a.channelId, a.messageId, (embed) =>
         a.own
-          ? { embed: forgottenAnswer(embed, a.verdict), components: [] }
+          ? { embed: forgottenAnswer(embed, a.verdict), components: [], dropAttachments: true }
           : { embed: a.verdict ? withFeedback(embed, { ...a.verdict, userId: null }) : embed },
       );
       if (ok) edited++;

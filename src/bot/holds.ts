@@ -1,0 +1,49 @@
+/**
+ * Protection from bad labels at the source (pure): a label is stored but held — untrusted, never
+ * trained on — until a second person agrees, when
+ * - the active model contradicts it with very high confidence: a mark it lands on is read as
+ *   another class (a digit, or "not a digit") with p ≥ `holdConfidence`; or
+ * - its giver floods labels: `floodPerHour` labels or more in the last hour already.
+ * A moderator's label is never held: a moderator is the second opinion.
+ */
+import { NONE, type Assignment, type Mark } from '../store/assign.ts';
+import type { HoldCode } from '../store/predictions.ts';
+import type { LabelsConfig } from '../config.ts';
+
+export interface Hold {
+  code: HoldCode;
+  /** why, for the reply */
+  why: string;
+}
+
+export interface HoldFacts {
+  assignment: Assignment;
+  marks: readonly Mark[];
+  byModerator: boolean;
+  /** labels the giver gave in the last hour (before this one) */
+  recentLabels: number;
+}
+
+/** The model's own call on a mark: a digit, or NONE when "not a digit" is more likely. */
+export function modelCall(m: Mark): { label: number; p: number } {
+  return m.pNone !== null && m.pNone > m.confidence ? { label: NONE, p: m.pNone } : { label: m.predicted, p: m.confidence };
+}
+
+const named = (label: number) => (label === NONE ? 'not a digit' : `a ${label}`);
+
+export function holdFor(f: HoldFacts, cfg: LabelsConfig): Hold | null {
+  if (f.byModerator || !f.assignment.used) return null;
+  if (cfg.floodPerHour > 0 && f.recentLabels >= cfg.floodPerHour) {
+    return { code: 'flood', why: `you have given ${f.recentLabels} labels in the last hour, and from ${cfg.floodPerHour} an hour on each one waits for a second opinion` };
+  }
+  const byPosition = new Map(f.marks.map((m) => [m.position, m]));
+  for (const l of f.assignment.labels) {
+    const m = byPosition.get(l.position);
+    if (!m) continue;
+    const call = modelCall(m);
+    if (call.label !== l.label && call.p >= cfg.holdConfidence) {
+      return { code: 'contradicted', why: `I am ${(call.p * 100).toFixed(1)} % sure mark ${l.position + 1} is ${named(call.label)}, and the label says ${l.label === NONE ? 'not a digit' : l.label}` };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,115 @@
+/**
+ * Which stored mark a label lands on (pure). A picture's marks are stored left to right: the
+ * ones read as digits (`read`) and the ones the model dropped as "not a digit" (`candidate`).
+ * A label is about the picture; the model learns from marks, so each digit of the label must
+ * land on the mark that shows it, or nowhere:
+ *
+ * 1. the label's digits on the digit-like marks (a digit more likely than "not a digit"), when
+ *    there are as many of them as the label has digits: a single digit on its mark, a number on
+ *    its marks;
+ * 2. otherwise re-cut: every mark ranked by how digit-like it is (1 − p(none)), the label's
+ *    length of the best kept in left-to-right order — when the ranking is clear;
+ * 3. otherwise the label is not used, with the reason.
+ *
+ * "Not a digit" labels every mark `NONE`; a per-digit menu relabels one read mark.
+ */
+
+/** The label of a mark that is not a digit (the 11th class). */
+export const NONE = 10;
+
+/**
+ * Re-cut only when the last mark kept is at least this many times more digit-like (in odds,
+ * (1 − p(none)) / p(none)) than the first mark left out: a closer call is a coin flip between
+ * marks, and a label on the wrong mark teaches the model something false.
+ */
+export const RECUT_MIN_ODDS_RATIO = 4;
+
+/** A stored mark, as the assignment sees it. */
+export interface Mark {
+  /** index among the picture's marks, left to right (samples.position) */
+  position: number;
+  kind: 'read' | 'candidate';
+  /** the most likely digit and its probability */
+  predicted: number;
+  confidence: number;
+  /** p("not a digit"); null for a 10-class model (no ranking possible) */
+  pNone: number | null;
+  /** its current label (0-9, NONE), null when unlabelled */
+  label: number | null;
+}
+
+export type LabelInput =
+  /** the digits the picture shows (✅, the single menu, the modal, /correct) */
+  | { kind: 'digits'; label: string }
+  /** "Not a digit": the picture has none */
+  | { kind: 'none' }
+  /** a per-digit menu: the `index`-th read mark (0-based) is `value` (0-9 or NONE) */
+  | { kind: 'mark'; index: number; value: number };
+
+export type How = 'single' | 'number' | 'recut' | 'none' | 'marks';
+
+export type Assignment =
+  | {
+      used: true;
+      how: How;
+      /** the picture's label ('' : no digit) */
+      label: string;
+      /** the marks labelled, left to right */
+      labels: { position: number; label: number }[];
+      /** how many marks there were (for the reply) */
+      marks: number;
+    }
+  | { used: false; label: string; reason: string };
+
+/** A mark the model thinks more likely a digit than not (10-class models: every mark). */
+export function isDigitLike(m: Mark): boolean {
+  return m.pNone === null || m.pNone < m.confidence;
+}
+
+const odds = (pNone: number) => (1 - pNone) / Math.max(pNone, 1e-9);
+
+export function assignLabel(input: LabelInput, marks: readonly Mark[]): Assignment {
+  const sorted = [...marks].sort((a, b) => a.position - b.position);
+  switch (input.kind) {
+    case 'none':
+      if (sorted.length === 0) return { used: false, label: '', reason: 'I kept no mark of this picture' };
+      return { used: true, how: 'none', label: '', labels: sorted.map((m) => ({ position: m.position, label: NONE })), marks: sorted.length };
+    case 'mark':
+      return assignMark(input.index, input.value, sorted);
+    case 'digits':
+      return assignDigits(input.label, sorted);
+  }
+}
+
+function assignDigits(label: string, marks: Mark[]): Assignment {
+  const n = label.length;
+  const refuse = (reason: string): Assignment => ({ used: false, label, reason });
+  const digits = [...label].map(Number);
+  if (n === 0 || digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9)) return refuse('a label is digits only');
+  if (marks.length === 0) return refuse('I kept no mark of this picture to put it on');
+  const on = (chosen: Mark[], how: How): Assignment => ({ used: true, how, label, labels: chosen.map((m, i) => ({ position: m.position, label: digits[i]! })), marks: marks.length });
+  const digitLike = marks.filter(isDigitLike);
+  if (digitLike.length === n) return on(digitLike, n === 1 ? 'single' : 'number');
+  const have = digitLike.length === 1 ? 'I read 1 mark as a digit' : `I read ${digitLike.length} marks as digits`;
+  if (marks.length < n) return refuse(`the label has ${count(n, 'digit')} and I saw only ${count(marks.length, 'mark')}`);
+  if (marks.some((m) => m.pNone === null)) return refuse(`the label has ${count(n, 'digit')}, ${have}, and this model cannot rank the marks to re-cut them`);
+  const ranked = [...marks].sort((a, b) => a.pNone! - b.pNone! || a.position - b.position);
+  const next = ranked[n];
+  if (next && odds(ranked[n - 1]!.pNone!) < RECUT_MIN_ODDS_RATIO * odds(next.pNone!)) {
+    return refuse(`the label has ${count(n, 'digit')}, ${have}, and marks ${Math.min(ranked[n - 1]!.position, next.position) + 1} and ${Math.max(ranked[n - 1]!.position, next.position) + 1} look about as digit-like: I cannot tell which one it is about`);
+  }
+  return on(ranked.slice(0, n).sort((a, b) => a.position - b.position), 'recut');
+}
+
+function assignMark(index: number, value: number, marks: Mark[]): Assignment {
+  const read = marks.filter((m) => m.kind === 'read');
+  if (!Number.isInteger(value) || value < 0 || value > NONE) return { used: false, label: '', reason: 'a mark is a digit 0-9 or not a digit' };
+  if (!Number.isInteger(index) || index < 0 || index >= read.length) return { used: false, label: '', reason: `I read no digit ${index + 1} in this picture` };
+  const labels = read.map((m, i) => ({ position: m.position, label: i === index ? value : (m.label ?? m.predicted) }));
+  const label = labels.filter((l) => l.label !== NONE).map((l) => String(l.label)).join('');
+  return { used: true, how: 'marks', label, labels, marks: marks.length };
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
