@@ -14,7 +14,7 @@ import type { Store } from '../store/index.ts';
 import type { RetrainOutcome } from '../store/retrainRuns.ts';
 import type { Sample } from '../store/samples.ts';
 import type { CandidateResult, RetrainProgress, RetrainSettings } from './candidate.ts';
-import { toDataset } from './data.ts';
+import { toDataset, type UserSamples } from './data.ts';
 import { RetrainCancelled, type CandidateTrainer } from './fork.ts';
 import { decide } from './gate.ts';
 import { acquireLock } from './lock.ts';
@@ -64,6 +64,8 @@ export interface RetrainReport {
 
 /** store.samples.labelled() only returns samples with a label */
 const labelled = (s: Sample) => ({ image: s.image, label: s.label ?? -1 });
+/** the samples with who labelled each ('' when the user is unknown, e.g. after /forget) */
+const userSamples = (ss: readonly Sample[]): UserSamples => ({ data: toDataset(ss.map(labelled)), users: ss.map((s) => s.userId ?? '') });
 const errMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class Retrainer {
@@ -152,13 +154,19 @@ export class Retrainer {
     const settings = this.deps.settings(req.mode ?? this.deps.defaultMode ?? 'finetune');
     let figures: CandidateResult;
     try {
+      // "not a digit" samples (label 10) teach only a model that has that class
+      const classes = (await readManifest(join(modelsDir, parent))).classes.length;
+      const usable = (ss: Sample[]) => ss.filter((s) => (s.label ?? -1) < classes);
+      const train = usable(trainSamples);
+      const held = usable(heldBack);
       figures = await this.deps.trainer(
         {
           modelsDir,
           parent,
           candidate,
-          userTrain: toDataset(trainSamples.map(labelled)),
-          holdout: toDataset(heldBack.map(labelled)),
+          userTrain: userSamples(train),
+          // corrected: the model's answer on it was not its label
+          holdout: { ...userSamples(held), corrected: held.map((s) => s.label !== s.predicted) },
           settings,
           lineage: {
             run: runId,
@@ -176,7 +184,7 @@ export class Retrainer {
       return { record: { status: 'failed', reason, details: { mode: settings.mode } }, figures: null };
     }
     req.onProgress?.({ stage: 'deciding' });
-    const gate = decide({ ...figures });
+    const gate = decide(figures.gate);
     const numbers = {
       mnistBefore: figures.mnistBefore,
       mnistAfter: figures.mnistAfter,
@@ -200,7 +208,7 @@ export class Retrainer {
         log.error({ err, runId, candidate }, 'candidate failed to load');
       }
     }
-    await writeVerdict(modelsDir, candidate, { run: runId, status, reason, decidedAt: new Date().toISOString(), figures: numbers }).catch((err: unknown) =>
+    await writeVerdict(modelsDir, candidate, { run: runId, status, reason, decidedAt: new Date().toISOString(), figures: numbers, gate: figures.gate }).catch((err: unknown) =>
       log.warn({ err, candidate }, 'could not write the verdict file'),
     );
     if (loaded) {
