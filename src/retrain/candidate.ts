@@ -129,7 +129,9 @@ export interface CandidateHooks {
 /** What `model` reads on each image of `ds` (the label when right). */
 function readAll(model: ProbabilityModel, ds: Dataset): Uint8Array {
   const ev = evaluate(model, ds);
-  const out = ds.labels.slice(0, ds.n);
+  // a copy (never a view: labels may be a Buffer, whose slice() shares memory)
+  const out = new Uint8Array(ds.n);
+  out.set(ds.labels.subarray(0, ds.n));
   for (const m of ev.mistakes) out[m.index] = m.predicted;
   return out;
 }

@@ -79,6 +79,9 @@ describe('retraining on users’ samples', () => {
     expect(f.mnistAfter).toBeGreaterThanOrEqual(f.mnistBefore - 0.001);
     // the gate's figures: MNIST validation images past the 1,000 the epoch is picked on; corrected and confirmed split; 8 users
     expect(f.gate.mnist.n).toBe(8_000);
+    // both read against the true labels (a reading must never overwrite them): the small MLP gets some wrong
+    expect(f.gate.mnist.before).toBeLessThan(7_900);
+    expect(f.gate.mnist.before).toBeGreaterThan(7_000);
     expect(f.gate.corrected.n + f.gate.confirmed.n).toBe(80);
     expect(f.gate.corrected.n).toBeGreaterThanOrEqual(10);
     expect(f.gate.corrected.fixed).toBeGreaterThan(f.gate.corrected.broken + 5);
