@@ -9,7 +9,8 @@
  *  2. P posters post N pictures and label every answer through the real components: ✅ when it is
  *     right, the 0-9 menu when it read another digit, ✏️ + the modal otherwise ("no digit found", numbers);
  *  3. a manager runs /retrain (a forked child at low priority, the real gate); its time and figures;
- *  4. the reader posts M other new pictures of the style: accuracy after (the model promoted, if it was).
+ *  4. the reader posts the same M pictures again (never labelled, never trained on): accuracy after
+ *     (the model promoted, if it was), and how many answers changed from wrong to right and back.
  * Prints what was stored per kind of label (and how many labelled samples lie on the drawn digit's
  * mark), the gate's figures and the outcome. --poison K: then, from a fresh copy and database, one
  * user posts pictures and gives K confident wrong labels (the menu, another digit than the one
@@ -172,17 +173,17 @@ async function post(w: World, user: ReturnType<DiscordEmulator['user']>, pic: Sy
 
 const answeredRight = (p: Posted) => p.pic.label !== null && p.title === `I read: ${p.pic.label}`;
 
-/** M pictures of the style posted by a reader who does not label: how many are answered right. */
-async function readNew(w: World, from: number, count: number): Promise<{ right: number; total: number; noDigit: number }> {
+/** M pictures of the style posted by a reader who does not label: which are answered right. */
+async function readNew(w: World, from: number, count: number): Promise<{ right: number; total: number; noDigit: number; rightAt: boolean[] }> {
   const reader = w.h.emu.user('reader');
-  let right = 0;
+  const rightAt: boolean[] = [];
   let noDigit = 0;
   for (let i = 0; i < count; i++) {
     const p = await post(w, reader, await stylePicture(from + i));
-    if (answeredRight(p)) right++;
+    rightAt.push(answeredRight(p));
     if (p.title === 'No digit found') noDigit++;
   }
-  return { right, total: count, noDigit };
+  return { right: rightAt.filter(Boolean).length, total: count, noDigit, rightAt };
 }
 
 /** K synthetic test-split pictures (all kinds) read by the served model: right = the digits equal the label, or no digit on a non-digit picture. */
@@ -198,31 +199,43 @@ async function readOthers(w: World, count: number): Promise<{ right: number; tot
   return { right, total: count };
 }
 
-type LabelKind = 'confirmed' | 'menu' | 'modal';
+/** What the answer was: right (confirmed), another digit, "no digit found", or a number (several marks read). */
+type LabelKind = 'confirmed' | 'misread' | 'noDigit' | 'number';
+type Via = 'button' | 'menu' | 'modal';
 
-/** Labels one answer through the components the poster sees; returns how, and the bot's words. */
-async function label(w: World, user: ReturnType<DiscordEmulator['user']>, p: Posted, value: string): Promise<{ kind: LabelKind; verdict: string }> {
+function answerKind(p: Posted, value: string): LabelKind {
+  const read = /^I read: (\d+)$/.exec(p.title)?.[1];
+  if (read === value) return 'confirmed';
+  if (read === undefined) return 'noDigit';
+  return read.length === 1 ? 'misread' : 'number';
+}
+
+/** Labels one answer through the components the poster sees; returns how, and the bot's words (names and numbers blanked). */
+async function label(w: World, user: ReturnType<DiscordEmulator['user']>, p: Posted, value: string): Promise<{ kind: LabelKind; via: Via; verdict: string }> {
   const { emu } = w.h;
   const message = emu.messageFromCall(p.reply);
   const ids = customIds(p.reply.body);
   const has = (prefix: string) => ids.find((c) => c.startsWith(prefix));
   const read = /^I read: (\d+)$/.exec(p.title)?.[1];
-  let kind: LabelKind;
+  const kind = answerKind(p, value);
+  let via: Via;
   let answer: RestCall;
   if (read === value && has('fb:ok:')) {
-    kind = 'confirmed';
+    via = 'button';
     answer = await emu.waitForInteractionAnswer(emu.component({ user, message, customId: has('fb:ok:')! }));
   } else if (/^\d$/.test(value) && has('fb:pick:')) {
-    kind = 'menu';
+    via = 'menu';
     answer = await emu.waitForInteractionAnswer(emu.component({ user, message, customId: has('fb:pick:')!, values: [value] }));
   } else {
-    kind = 'modal';
+    via = 'modal';
     const button = has('fb:num:');
     if (button) await emu.waitForInteractionAnswer(emu.component({ user, message, customId: button }));
     answer = await emu.waitForInteractionAnswer(emu.modalSubmit({ user, message, customId: `fb:modal:${p.predictionId}`, fields: { label: value } }));
   }
   const e = (answer.body as { data?: { embeds?: APIEmbed[] } } | null)?.data?.embeds?.[0];
-  return { kind, verdict: [e?.footer?.text, e?.description].filter(Boolean).join(' · ') };
+  // the feedback line the bot adds (the last field), else the refusal it answered with
+  const said = e?.fields?.at(-1)?.value ?? e?.description ?? '(no answer)';
+  return { kind, via, verdict: said.replace(/<@\d+>/g, '<@user>').replace(/\*\*\d+\*\*/g, '**N**') };
 }
 
 /** Box overlap: the intersection covers half of the smaller box. */
@@ -235,11 +248,8 @@ function onMark(a: { x: number; y: number; width: number; height: number }, b: {
 /** What the store holds for the labelled pictures: samples per kind of label, trusted, on the drawn digit's mark. */
 async function storedSamples(w: World, posted: Map<number, { p: Posted; kind: LabelKind }>) {
   const rs = await w.h.store.db.execute('SELECT prediction_id, position, label, trusted, split FROM samples WHERE label IS NOT NULL');
-  const per: Record<LabelKind, { pictures: number; samples: number; trusted: number; onRightMark: number; labelIsDigitThere: number }> = {
-    confirmed: { pictures: 0, samples: 0, trusted: 0, onRightMark: 0, labelIsDigitThere: 0 },
-    menu: { pictures: 0, samples: 0, trusted: 0, onRightMark: 0, labelIsDigitThere: 0 },
-    modal: { pictures: 0, samples: 0, trusted: 0, onRightMark: 0, labelIsDigitThere: 0 },
-  };
+  const zero = () => ({ pictures: 0, samples: 0, trusted: 0, onRightMark: 0 });
+  const per: Record<LabelKind, ReturnType<typeof zero>> = { confirmed: zero(), misread: zero(), noDigit: zero(), number: zero() };
   for (const { kind } of posted.values()) per[kind].pictures++;
   let heldBack = 0;
   for (const r of rs.rows) {
@@ -253,10 +263,8 @@ async function storedSamples(w: World, posted: Map<number, { p: Posted; kind: La
     const reading = w.readings.get(sha(entry.p.pic.bytes));
     const box = reading?.perDigit[Number(r.position)]?.box;
     const mark = entry.p.pic.marks[0];
-    if (box && mark && onMark(box, mark.box)) {
-      t.onRightMark++;
-      if (String(r.label) === mark.label) t.labelIsDigitThere++;
-    }
+    // right: the crop lies on the drawn digit and carries its label
+    if (box && mark && onMark(box, mark.box) && String(r.label) === mark.label) t.onRightMark++;
   }
   return { perKind: per, trustedHeldBack: heldBack };
 }
@@ -284,13 +292,13 @@ const w = await startWorld();
 const initial = w.h.models.current().info.name;
 say(`style: single digits photographed, typefaces ${FONT_PARTITION.dev.join(', ')} (the dev split's; the reader never trained on them), ≤ ${MAX_SIDE} px`);
 say(`model ${w.h.models.current().info.name}; reading ${NEW} new pictures before…`);
-// new pictures are indices POSTED.. (before) and POSTED+NEW.. (after): never posted, never labelled
+// the new pictures are indices POSTED..POSTED+NEW-1, read before and after: never posted by a poster, never labelled
 const before = await readNew(w, POSTED, NEW);
 const othersBefore = await readOthers(w, OTHERS);
 say(`before: ${pct(before)} right; posting and labelling ${POSTED} pictures by ${POSTERS} posters…`);
 const posters = Array.from({ length: POSTERS }, (_, i) => w.h.emu.user(`poster${i}`));
 const labelled = new Map<number, { p: Posted; kind: LabelKind }>();
-const verdicts: Record<LabelKind, Record<string, number>> = { confirmed: {}, menu: {}, modal: {} };
+const verdicts: Record<string, number> = {};
 let postedRight = 0;
 for (let i = 0; i < POSTED; i++) {
   const user = posters[i % POSTERS]!;
@@ -299,13 +307,14 @@ for (let i = 0; i < POSTED; i++) {
   if (p.predictionId === null || p.pic.label === null) continue;
   const l = await label(w, user, p, p.pic.label);
   labelled.set(p.predictionId, { p, kind: l.kind });
-  verdicts[l.kind][l.verdict] = (verdicts[l.kind][l.verdict] ?? 0) + 1;
+  const key = `${l.kind} via ${l.via}: ${l.verdict}`;
+  verdicts[key] = (verdicts[key] ?? 0) + 1;
 }
 const stored = await storedSamples(w, labelled);
 say(`posted: ${postedRight}/${POSTED} answered right; retraining…`);
 const run = await retrain(w);
 say(`${run.title} in ${run.seconds} s: ${run.reason}`);
-const after = await readNew(w, POSTED + NEW, NEW);
+const after = await readNew(w, POSTED, NEW);
 const othersAfter = await readOthers(w, OTHERS);
 const served = w.h.models.current().info.name;
 await stopWorld(w);
@@ -352,8 +361,10 @@ const report = {
   labels: stored,
   replies: verdicts,
   newPictures: {
-    before: { ...before, accuracy: before.right / before.total },
-    after: { ...after, accuracy: after.right / after.total },
+    before: { right: before.right, total: before.total, noDigit: before.noDigit, accuracy: before.right / before.total },
+    after: { right: after.right, total: after.total, noDigit: after.noDigit, accuracy: after.right / after.total },
+    wrongToRight: after.rightAt.filter((r, i) => r && !before.rightAt[i]).length,
+    rightToWrong: after.rightAt.filter((r, i) => !r && before.rightAt[i]).length,
   },
   others: OTHERS > 0 ? { before: othersBefore, after: othersAfter } : null,
   retrain: { ...run, promoted: /promoted/.test(run.title), settings: { ...settings('finetune'), optimizer: undefined, augment: undefined } },
