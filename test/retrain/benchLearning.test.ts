@@ -65,8 +65,4 @@ describe('npm run bench-learning (small)', () => {
     expect(Object.keys(report.poisoning!.figures).find((k) => k.startsWith('Held-back corrected'))).toMatch(/^Held-back corrected \((0 users|1 user)\)$/);
   }, 300_000);
 
-  it('--help describes the options', async () => {
-    const r = await runBench(['--help']);
-    expect(r.stdout + r.stderr).toMatch(/--posted N[\s\S]*--new M[\s\S]*--poison K/);
-  });
 });
