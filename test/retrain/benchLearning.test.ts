@@ -64,5 +64,4 @@ describe('npm run bench-learning (small)', () => {
     expect(report.poisoning!.reason).toMatch(/^rejected/);
     expect(Object.keys(report.poisoning!.figures).find((k) => k.startsWith('Held-back corrected'))).toMatch(/^Held-back corrected \((0 users|1 user)\)$/);
   }, 300_000);
-
 });
