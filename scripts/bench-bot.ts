@@ -20,7 +20,7 @@ import type { APIEmbed } from 'discord.js';
 import { loadMnistSplit } from '../src/data/mnist.ts';
 import { ALL_BASIC, DiscordEmulator, type ApiAttachment } from '../test/support/emulator/index.ts';
 import { mnistToPng } from '../test/support/digitImages.ts';
-import { addSamples, slanted } from '../test/retrain/helpers.ts';
+import { addSamples, answeredBy, slanted } from '../test/retrain/helpers.ts';
 import { ACTIVE_FILE, activeModelName } from '../src/model/registry.ts';
 import { openStore } from '../src/store/index.ts';
 import { startBotProcess } from '../test/support/botProcess.ts';
@@ -85,9 +85,13 @@ if (RETRAIN_SAMPLES > 0) {
   modelsDir = scratch;
   const train = await loadMnistSplit('train-full');
   const store = await openStore({ url: `file:${join(dir, 'bench.db')}` });
+  // labelled by 20 users; what the active model answers on each (the gate splits corrected from confirmed)
   await addSamples(
     store,
-    Array.from({ length: RETRAIN_SAMPLES }, (_, k) => ({ image: slanted(train, 40_000 + k), label: train.labels[40_000 + k]!, split: k % 5 === 0 ? 'holdout' : 'train' })),
+    await answeredBy(
+      scratch,
+      Array.from({ length: RETRAIN_SAMPLES }, (_, k) => ({ image: slanted(train, 40_000 + k), label: train.labels[40_000 + k]!, split: k % 5 === 0 ? 'holdout' : 'train', user: `u${k % 20}` })),
+    ),
   );
   store.close();
   console.log(`stored ${RETRAIN_SAMPLES} user samples; retraining ${active} in ${scratch}`);

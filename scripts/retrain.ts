@@ -11,6 +11,7 @@ import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
 import { ProgressBar } from '../src/cli/progress.ts';
 import { ConfigError, loadScriptConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
+import { gateLines } from '../src/retrain/gate.ts';
 import { createRetrainer, type JobProgress } from '../src/retrain/index.ts';
 import { openStore } from '../src/store/index.ts';
 
@@ -56,7 +57,8 @@ async function main(): Promise<void> {
     const p = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
     console.log(`  run ${r.runId}: ${r.parent} → ${r.candidate}`);
     console.log(`  samples ${r.samples} (${r.newSamples} new), held back ${f.holdoutCount}, MNIST replay ${f.replay} (user samples ×${f.repeats}), ${f.epochsRun} epochs`);
-    console.log(`  MNIST test (${f.mnistImages}) ${p(f.mnistBefore)} → ${p(f.mnistAfter)}; held-back ${p(f.holdoutBefore)} → ${p(f.holdoutAfter)}`);
+    console.log(`  set aside to pick the epoch ${f.selectionSamples}; largest user's share of the users' copies ${p(f.largestUserShare)}; best epoch ${f.bestEpoch}`);
+    for (const l of gateLines(f.gate)) console.log(`  ${l.name}: ${l.value}`);
   }
   console.log(`  ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.exitCode = r.status === 'failed' ? 1 : r.status === 'busy' ? 3 : 0;

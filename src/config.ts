@@ -120,7 +120,7 @@ const envSchema = z.object({
   RETRAIN_THREADS: int(1, 1, 64),
   RETRAIN_NICE: int(10, 0, 19),
   RETRAIN_KEEP_MODELS: int(5, 1, 100),
-  RETRAIN_MNIST_TEST: int(10_000, 100, 10_000),
+  RETRAIN_MNIST_GATE: int(8_000, 100, 8_000),
   MODEL_WATCH_MS: int(5_000, 0, 3_600_000),
 });
 
@@ -182,8 +182,8 @@ export interface RetrainConfig {
   readonly nice: number;
   /** retrained models kept on disk besides the active one and the rollback targets */
   readonly keepModels: number;
-  /** MNIST test images the gate measures both models on (10,000: all) */
-  readonly mnistTest: number;
+  /** MNIST validation images the gate measures both models on (8,000: all those the best epoch is not picked on; never test images) */
+  readonly mnistGate: number;
   /** how often the bot checks models/active.json for a model promoted elsewhere (0: never) */
   readonly watchMs: number;
 }
@@ -235,7 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       threads: e.RETRAIN_THREADS,
       nice: e.RETRAIN_NICE,
       keepModels: e.RETRAIN_KEEP_MODELS,
-      mnistTest: e.RETRAIN_MNIST_TEST,
+      mnistGate: e.RETRAIN_MNIST_GATE,
       watchMs: e.MODEL_WATCH_MS,
     }),
     labels: Object.freeze({ holdConfidence: e.LABEL_HOLD_CONFIDENCE, floodPerHour: e.LABEL_FLOOD_PER_HOUR }),

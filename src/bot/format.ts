@@ -320,7 +320,7 @@ export function formatStats(s: StatsInput): APIEmbed {
         `**${s.model.name}**`,
         truncate(s.model.arch, 200),
         `trained ${formatDate(s.model.createdAt)}`,
-        `MNIST test accuracy (10,000 images): **${percent(s.model.testAccuracy, 2)}**`,
+        `MNIST test accuracy (10,000 images, measured once when it was trained${s.model.testAccuracy === null ? '; a retrained model is not re-measured' : ''}): **${percent(s.model.testAccuracy, 2)}**`,
         ...(s.model.parent ? [`fine-tuned from ${s.model.parent}`] : []),
       ].join('\n'),
     },

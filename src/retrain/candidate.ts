@@ -1,22 +1,26 @@
 /**
  * The heavy part of a retrain, run in the child process (src/retrain/child.ts) or, in tests, in
- * process: load MNIST and the active model, measure it, fine-tune it (or train its architecture
- * from scratch) on the users' samples mixed with an MNIST replay, measure the candidate on the
- * same images and save it beside the other models. No database, no decision: the parent does those.
+ * process: load MNIST (training and validation files only: the test set is never read here) and the
+ * active model, fine-tune it (or train its architecture from scratch) on the users' samples mixed
+ * with an MNIST replay, then have both models read the gate's images (MNIST validation images the
+ * epoch was not picked on, the held-back user samples, the gate crops) and tally, image by image,
+ * what changed. Saves the candidate beside the other models. No database, no decision: the parent does those.
  */
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AugmentOptions } from '../data/augment.ts';
 import { loadModelCrops, MODEL_CROPS } from '../data/crops.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { loadMnist, subset } from '../data/mnist.ts';
+import { loadMnistSplit, subset } from '../data/mnist.ts';
 import { loadModel, saveModel } from '../model/format.ts';
 import { createKernelsSync, initKernels } from '../nn/kernels/index.ts';
 import { Network } from '../nn/network.ts';
 import type { OptimizerSettings } from '../nn/optimizers.ts';
 import { evaluate, type ProbabilityModel } from '../training/evaluate.ts';
 import { DEFAULT_TRAIN, train, type TrainSettings } from '../training/train.ts';
-import { mixTrainingSet, validationSet } from './data.ts';
+import { mixTrainingSet, selectionSplit, validationSet, type UserSamples } from './data.ts';
+import { NONE_LABEL } from '../data/crops.ts';
+import { pairTally, type GateFigures, type Paired } from './gate.ts';
 
 export interface RetrainSettings {
   mode: 'finetune' | 'full';
@@ -26,10 +30,14 @@ export interface RetrainSettings {
   /** share of the training mix made of (repeated, augmented) user samples */
   userShare: number;
   maxRepeats: number;
-  /** MNIST validation images used (with the users' training samples) to pick the best epoch */
+  /** largest share of one user's copies among all users' copies in the mix */
+  userCap: number;
+  /** MNIST validation images used (with a slice of the users' training samples) to pick the best epoch: the first ones */
   validation: number;
-  /** MNIST test images both models are measured on by the gate */
-  mnistTest: number;
+  /** share of the users' training samples set aside in a run to pick the best epoch on (not trained on in that run) */
+  selectionShare: number;
+  /** MNIST validation images the gate measures both models on: the ones after the `validation` selection images */
+  mnistGate: number;
   batchSize: number;
   learningRate: number;
   optimizer: OptimizerSettings;
@@ -49,8 +57,10 @@ export function defaultRetrainSettings(mode: RetrainSettings['mode'] = 'finetune
     replay: 10_000,
     userShare: 0.2,
     maxRepeats: 20,
+    userCap: 0.25,
     validation: 2_000,
-    mnistTest: 10_000,
+    selectionShare: 0.15,
+    mnistGate: 8_000,
     batchSize: mode === 'full' ? 64 : 32,
     learningRate: mode === 'full' ? 1e-3 : 2e-4,
     optimizer: ADAM,
@@ -66,9 +76,9 @@ export interface CandidateJob {
   parent: string;
   /** the folder name of the new model */
   candidate: string;
-  /** the users' trusted training samples and the held-back ones */
-  userTrain: Dataset;
-  holdout: Dataset;
+  /** the users' trusted training samples, and the held-back ones with whether the model answered them wrong */
+  userTrain: UserSamples;
+  holdout: HeldBack;
   settings: RetrainSettings;
   /** written into the manifest's "training" (run id, trigger, sample ids…) */
   lineage: Record<string, unknown>;
@@ -76,8 +86,16 @@ export interface CandidateJob {
   mnistDir?: string;
 }
 
+/** Held-back user samples: `corrected[i]` when the model's answer was corrected by the label (else confirmed). */
+export interface HeldBack extends UserSamples {
+  corrected: readonly boolean[];
+}
+
 export interface CandidateResult {
   candidate: string;
+  /** the gate's paired tallies (src/retrain/gate.ts) */
+  gate: GateFigures;
+  /** MNIST validation accuracy (the gate's images) */
   mnistBefore: number;
   mnistAfter: number;
   mnistImages: number;
@@ -88,6 +106,10 @@ export interface CandidateResult {
   cropsBefore?: number | null;
   cropsAfter?: number | null;
   userSamples: number;
+  /** of those, set aside to pick the best epoch on */
+  selectionSamples: number;
+  /** the largest share one user's copies had among the users' copies */
+  largestUserShare: number;
   repeats: number;
   replay: number;
   epochsRun: number;
@@ -104,43 +126,87 @@ export interface CandidateHooks {
   shouldStop?: () => boolean;
 }
 
-/** MNIST, the held-back user samples and (11-class models) the gate crops: the gate's figures for one model. */
-function measure(model: ProbabilityModel, test: Dataset, holdout: Dataset, gateCrops: Dataset | null): { mnist: number; holdout: number | null; crops: number | null } {
+/** What `model` reads on each image of `ds` (the label when right). */
+function readAll(model: ProbabilityModel, ds: Dataset): Uint8Array {
+  const ev = evaluate(model, ds);
+  // a copy (never a view: labels may be a Buffer, whose slice() shares memory)
+  const out = new Uint8Array(ds.n);
+  out.set(ds.labels.subarray(0, ds.n));
+  for (const m of ev.mistakes) out[m.index] = m.predicted;
+  return out;
+}
+
+interface GateImages {
+  mnist: Dataset;
+  holdout: HeldBack;
+  crops: Dataset | null;
+}
+
+type Readings = { mnist: Uint8Array; holdout: Uint8Array; crops: Uint8Array | null };
+
+const readGate = (model: ProbabilityModel, g: GateImages): Readings => ({
+  mnist: readAll(model, g.mnist),
+  holdout: readAll(model, g.holdout.data),
+  crops: g.crops ? readAll(model, g.crops) : null,
+});
+
+/** The gate's tallies from both models' readings of the same images. */
+function tallies(g: GateImages, before: Readings, after: Readings): GateFigures {
+  const h = g.holdout;
+  const corrected = (i: number) => h.corrected[i] === true;
+  const byUser: Record<string, Paired> = {};
+  for (const u of new Set(h.users.filter((_, i) => corrected(i)))) {
+    byUser[u] = pairTally(h.data.labels, before.holdout, after.holdout, (i) => corrected(i) && h.users[i] === u);
+  }
+  const crops = g.crops;
   return {
-    mnist: evaluate(model, test).accuracy,
-    holdout: holdout.n > 0 ? evaluate(model, holdout).accuracy : null,
-    crops: gateCrops ? evaluate(model, gateCrops).accuracy : null,
+    mnist: pairTally(g.mnist.labels, before.mnist, after.mnist),
+    corrected: pairTally(h.data.labels, before.holdout, after.holdout, corrected),
+    correctedByUser: byUser,
+    confirmed: pairTally(h.data.labels, before.holdout, after.holdout, (i) => !corrected(i)),
+    crops: crops ? pairTally(crops.labels, before.crops!, after.crops!) : null,
+    refusals: crops ? pairTally(crops.labels, before.crops!, after.crops!, (i) => crops.labels[i] === NONE_LABEL) : null,
   };
 }
+
+const share = (t: Paired, which: 'before' | 'after') => (t.n > 0 ? t[which] / t.n : null);
 
 export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = {}): Promise<CandidateResult> {
   const s = job.settings;
   const progress = hooks.onProgress ?? (() => {});
   progress({ stage: 'loading' });
   await initKernels();
-  const mnist = await loadMnist({ dir: job.mnistDir });
-  const test = subset(mnist.test, 0, Math.min(s.mnistTest, mnist.test.n));
-  const parent = await loadModel(join(job.modelsDir, job.parent), { trainable: s.mode === 'finetune', maxBatch: s.batchSize, seed: s.seed });
-
+  // the training and validation files only: the gate never reads the MNIST test set
+  const [mnistTrain, mnistValidation] = await Promise.all([loadMnistSplit('train', { dir: job.mnistDir }), loadMnistSplit('validation', { dir: job.mnistDir })]);
+  const selectImages = Math.min(s.validation, mnistValidation.n);
+  // the gate's MNIST images are the validation images after those the best epoch is picked on
+  const gateMnist = subset(mnistValidation, selectImages, Math.min(s.mnistGate, mnistValidation.n - selectImages));
+  if (gateMnist.n === 0) throw new Error(`no MNIST validation images left for the gate (validation ${s.validation}, mnistGate ${s.mnistGate})`);
   const parentDir = join(job.modelsDir, job.parent);
+  const parent = await loadModel(parentDir, { trainable: s.mode === 'finetune', maxBatch: s.batchSize, seed: s.seed });
+
   const [replayCrops, gateCrops] = await Promise.all([loadModelCrops(parentDir, 'replay'), loadModelCrops(parentDir, 'gate')]);
+  const gateImages: GateImages = { mnist: gateMnist, holdout: job.holdout, crops: gateCrops };
   progress({ stage: 'measuring' });
-  const before = measure(parent, test, job.holdout, gateCrops);
+  const before = readGate(parent, gateImages);
 
   const net =
     s.mode === 'finetune'
       ? parent.network
       : new Network(parent.manifest.network, { kernels: (heap) => createKernelsSync(heap), maxBatch: s.batchSize, trainable: true, seed: s.seed, init: parent.manifest.init });
+  // a slice of the users' samples is not trained on in this run: the best epoch is picked on it
+  const { fit, select } = selectionSplit(job.userTrain, s.selectionShare, s.seed);
   // an 11-class model keeps seeing "not a digit" (and digits as the pipeline cuts them): all its crops
-  const mix = mixTrainingSet(job.userTrain, mnist.train, {
+  const mix = mixTrainingSet(fit, mnistTrain, {
     crops: replayCrops,
-    replay: s.mode === 'full' ? Math.max(s.replay, mnist.train.n) : s.replay,
+    replay: s.mode === 'full' ? Math.max(s.replay, mnistTrain.n) : s.replay,
     userShare: s.userShare,
     maxRepeats: s.maxRepeats,
+    userCap: s.userCap,
     augment: s.augment,
     seed: s.seed,
   });
-  const validation = validationSet(mnist.validation, s.validation, job.userTrain);
+  const validation = validationSet(mnistValidation, selectImages, select.data);
   const settings: TrainSettings = {
     ...DEFAULT_TRAIN,
     epochs: s.epochs,
@@ -163,13 +229,23 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   });
 
   progress({ stage: 'measuring' });
-  const after = measure(net, test, job.holdout, gateCrops);
+  const gate = tallies(gateImages, before, readGate(net, gateImages));
+  const copies = mix.perUser.reduce((a, u) => a + u.copies, 0);
+  const largestUserShare = copies > 0 ? Math.max(...mix.perUser.map((u) => u.copies)) / copies : 0;
+  const holdoutAll = { n: gate.corrected.n + gate.confirmed.n, before: gate.corrected.before + gate.confirmed.before, after: gate.corrected.after + gate.confirmed.after, fixed: 0, broken: 0 };
+  const figures = {
+    mnistBefore: gate.mnist.before / gate.mnist.n,
+    mnistAfter: gate.mnist.after / gate.mnist.n,
+    holdoutBefore: share(holdoutAll, 'before'),
+    holdoutAfter: share(holdoutAll, 'after'),
+    cropsBefore: gate.crops ? share(gate.crops, 'before') : null,
+    cropsAfter: gate.crops ? share(gate.crops, 'after') : null,
+  };
 
   progress({ stage: 'saving' });
-  const fullTest = test.n === mnist.test.n;
   await saveModel(join(job.modelsDir, job.candidate), net, {
     name: job.candidate,
-    description: `${s.mode === 'finetune' ? 'fine-tuned from' : 'retrained (same architecture as)'} ${job.parent} on ${job.userTrain.n} user samples + ${mix.replay} MNIST images${mix.crops ? ` + ${mix.crops} crops` : ''}`,
+    description: `${s.mode === 'finetune' ? 'fine-tuned from' : 'retrained (same architecture as)'} ${job.parent} on ${fit.data.n} user samples + ${mix.replay} MNIST images${mix.crops ? ` + ${mix.crops} crops` : ''}`,
     createdAt: new Date().toISOString(),
     parent: job.parent,
     init: parent.manifest.init,
@@ -177,23 +253,35 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
       retrain: true,
       ...job.lineage,
       mode: s.mode,
-      data: { userSamples: job.userTrain.n, userRepeats: mix.repeats, mnistReplay: mix.replay, cropReplay: mix.crops, heldBack: job.holdout.n, validationImages: validation.n },
+      data: {
+        userSamples: fit.data.n,
+        selectionSamples: select.data.n,
+        userRepeats: mix.repeats,
+        largestUserShare,
+        mnistReplay: mix.replay,
+        cropReplay: mix.crops,
+        heldBack: job.holdout.data.n,
+        validationImages: validation.n,
+      },
       settings: { ...settings, plateau: undefined },
       epochsRun: result.history.length,
       bestEpoch: result.bestEpoch,
       seconds: Math.round(result.seconds),
     },
     metrics: {
-      testAccuracy: fullTest ? after.mnist : null,
-      mnistTestAccuracy: after.mnist,
-      mnistTestImages: test.n,
-      holdoutAccuracy: after.holdout,
-      holdoutCount: job.holdout.n,
-      parentMnistTestAccuracy: before.mnist,
-      parentHoldoutAccuracy: before.holdout,
+      // the MNIST test set is read once, when a model is trained from scratch (npm run train); never by a retrain
+      testAccuracy: null,
+      mnistValidationAccuracy: figures.mnistAfter,
+      mnistValidationImages: gate.mnist.n,
+      holdoutAccuracy: figures.holdoutAfter,
+      holdoutCount: job.holdout.data.n,
+      heldBackCorrectedAccuracy: share(gate.corrected, 'after'),
+      heldBackCorrectedCount: gate.corrected.n,
+      parentMnistValidationAccuracy: figures.mnistBefore,
+      parentHoldoutAccuracy: figures.holdoutBefore,
       validationAccuracy: result.bestValidationAccuracy,
-      gateCropsAccuracy: after.crops,
-      parentGateCropsAccuracy: before.crops,
+      gateCropsAccuracy: figures.cropsAfter,
+      parentGateCropsAccuracy: figures.cropsBefore,
     },
   });
   // the crops travel with the model, so that its own retrains keep them
@@ -202,15 +290,13 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   }
   return {
     candidate: job.candidate,
-    mnistBefore: before.mnist,
-    mnistAfter: after.mnist,
-    mnistImages: test.n,
-    holdoutBefore: before.holdout,
-    holdoutAfter: after.holdout,
-    holdoutCount: job.holdout.n,
-    cropsBefore: before.crops,
-    cropsAfter: after.crops,
-    userSamples: job.userTrain.n,
+    gate,
+    ...figures,
+    mnistImages: gate.mnist.n,
+    holdoutCount: job.holdout.data.n,
+    userSamples: fit.data.n,
+    selectionSamples: select.data.n,
+    largestUserShare,
     repeats: mix.repeats,
     replay: mix.replay,
     epochsRun: result.history.length,

@@ -12,9 +12,10 @@ import type { Model } from '../model/model.ts';
 import { activeModelName, modelInfo } from '../model/registry.ts';
 import type { Store } from '../store/index.ts';
 import type { RetrainOutcome } from '../store/retrainRuns.ts';
+import { NONE_LABEL } from '../data/crops.ts';
 import type { Sample } from '../store/samples.ts';
 import type { CandidateResult, RetrainProgress, RetrainSettings } from './candidate.ts';
-import { toDataset } from './data.ts';
+import { toDataset, type UserSamples } from './data.ts';
 import { RetrainCancelled, type CandidateTrainer } from './fork.ts';
 import { decide } from './gate.ts';
 import { acquireLock } from './lock.ts';
@@ -62,8 +63,15 @@ export interface RetrainReport {
   seconds: number;
 }
 
+/** What the model answered on a stored mark: its digit, or "not a digit" (10) for a mark it dropped. */
+function answeredOn(s: Sample): number {
+  return s.kind === 'candidate' ? NONE_LABEL : s.predicted;
+}
+
 /** store.samples.labelled() only returns samples with a label */
 const labelled = (s: Sample) => ({ image: s.image, label: s.label ?? -1 });
+/** the samples with who labelled each ('' when the user is unknown, e.g. after /forget) */
+const userSamples = (ss: readonly Sample[]): UserSamples => ({ data: toDataset(ss.map(labelled)), users: ss.map((s) => s.labelledBy ?? s.userId ?? '') });
 const errMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class Retrainer {
@@ -109,7 +117,7 @@ export class Retrainer {
       return this.report('busy', `a retrain is already running (process ${lock.heldBy.pid}, since ${lock.heldBy.startedAt})`, {});
     }
     try {
-      const [trainSamples, heldBack] = await Promise.all([store.samples.labelled({ split: 'train' }), store.samples.labelled({ split: 'holdout' })]);
+      const [trainSamples, heldBack] = await Promise.all([store.samples.labelled({ split: 'train', includeNone: true }), store.samples.labelled({ split: 'holdout', includeNone: true })]);
       const fresh = trainSamples.filter((s) => s.usedInRun === null);
       const newSamples = fresh.length;
       const base = { samples: trainSamples.length, newSamples };
@@ -152,13 +160,19 @@ export class Retrainer {
     const settings = this.deps.settings(req.mode ?? this.deps.defaultMode ?? 'finetune');
     let figures: CandidateResult;
     try {
+      // "not a digit" samples (label 10) teach only a model that has that class
+      const classes = (await readManifest(join(modelsDir, parent))).classes.length;
+      const usable = (ss: Sample[]) => ss.filter((s) => (s.label ?? -1) < classes);
+      const train = usable(trainSamples);
+      const held = usable(heldBack);
       figures = await this.deps.trainer(
         {
           modelsDir,
           parent,
           candidate,
-          userTrain: toDataset(trainSamples.map(labelled)),
-          holdout: toDataset(heldBack.map(labelled)),
+          userTrain: userSamples(train),
+          // corrected: the model's answer on it was not its label (a mark it dropped was answered "not a digit")
+          holdout: { ...userSamples(held), corrected: held.map((s) => s.label !== answeredOn(s)) },
           settings,
           lineage: {
             run: runId,
@@ -176,7 +190,7 @@ export class Retrainer {
       return { record: { status: 'failed', reason, details: { mode: settings.mode } }, figures: null };
     }
     req.onProgress?.({ stage: 'deciding' });
-    const gate = decide({ ...figures });
+    const gate = decide(figures.gate);
     const numbers = {
       mnistBefore: figures.mnistBefore,
       mnistAfter: figures.mnistAfter,
@@ -200,7 +214,7 @@ export class Retrainer {
         log.error({ err, runId, candidate }, 'candidate failed to load');
       }
     }
-    await writeVerdict(modelsDir, candidate, { run: runId, status, reason, decidedAt: new Date().toISOString(), figures: numbers }).catch((err: unknown) =>
+    await writeVerdict(modelsDir, candidate, { run: runId, status, reason, decidedAt: new Date().toISOString(), figures: numbers, gate: figures.gate }).catch((err: unknown) =>
       log.warn({ err, candidate }, 'could not write the verdict file'),
     );
     if (loaded) {

@@ -7,6 +7,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readManifest } from '../model/format.ts';
+import type { GateFigures } from './gate.ts';
 import { ModelFormatError } from '../model/manifest.ts';
 import { activeModelName, modelInfo, readManifests, setActiveModel, writeJsonAtomic, type ModelInfo } from '../model/registry.ts';
 
@@ -31,6 +32,8 @@ export interface Verdict {
   reason: string;
   decidedAt: string;
   figures: Record<string, number | null>;
+  /** the gate's paired tallies */
+  gate?: GateFigures;
 }
 
 async function readJson<T>(path: string): Promise<T | null> {

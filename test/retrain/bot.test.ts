@@ -15,7 +15,7 @@ import { forkTrainer } from '../../src/retrain/fork.ts';
 import { Retrainer } from '../../src/retrain/job.ts';
 import { png, startHarness, type Harness } from '../support/botHarness.ts';
 import { ALL_BASIC, type RestCall } from '../support/emulator/index.ts';
-import { addSamples, slanted, smallSettings, trainBase } from './helpers.ts';
+import { addSamples, answeredBy, slanted, smallSettings, trainBase } from './helpers.ts';
 
 const MANAGE_GUILD = 1n << 5n;
 let h: Harness;
@@ -52,9 +52,13 @@ beforeAll(async () => {
       }),
   });
   const data = await loadMnist();
+  // eight users' labels; what the active model answered on each (the ones it got wrong are the corrected ones)
   await addSamples(
     h.store,
-    Array.from({ length: 400 }, (_, k) => ({ image: slanted(data.train, 40_000 + k), label: data.train.labels[40_000 + k]!, split: k % 5 === 0 ? 'holdout' : 'train' })),
+    await answeredBy(
+      modelsDir,
+      Array.from({ length: 400 }, (_, k) => ({ image: slanted(data.train, 40_000 + k), label: data.train.labels[40_000 + k]!, split: k % 5 === 0 ? 'holdout' : 'train', user: `u${k % 8}` })),
+    ),
   );
 });
 afterAll(async () => {
@@ -107,7 +111,7 @@ describe('/retrain', () => {
 
     const e = embedOf(outcome)!;
     expect(e.title).toMatch(/promoted/);
-    expect(JSON.stringify(e.fields)).toMatch(/Held-back user samples/);
+    expect(JSON.stringify(e.fields)).toMatch(/Held-back corrected \(8 users\).*Held-back confirmed/);
     // progress edits came between the deferral and the outcome
     const edits = h.emu.calls.filter((c) => c.method === 'PATCH' && c.path.includes(String(i.token)));
     expect(edits.some((c) => /Retraining/.test(embedOf(c)?.title ?? ''))).toBe(true);

@@ -1,27 +1,94 @@
 /** The pure parts: the gate, the training mix, the candidate name, settings from the configuration. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { IMAGE_SIZE } from '../../src/data/mnist.ts';
+import { concatDatasets, IMAGE_SIZE, subset } from '../../src/data/mnist.ts';
 import { Rng } from '../../src/nn/rng.ts';
-import { mixTrainingSet, randomSubset, toDataset, userRepeats } from '../../src/retrain/data.ts';
-import { decide, MNIST_TOLERANCE } from '../../src/retrain/gate.ts';
+import { cappedCopies, mixTrainingSet, randomSubset, selectionSplit, toDataset, userRepeats } from '../../src/retrain/data.ts';
+import { addPaired, binomialTail, decide, gateLines, pairTally, withoutTopUser, type GateFigures, type Paired } from '../../src/retrain/gate.ts';
 import { settingsFromConfig } from '../../src/retrain/index.ts';
 import { candidateName } from '../../src/retrain/versions.ts';
 import { formatRetrainProgress, formatRetrainReport } from '../../src/bot/commands/retrain.ts';
 
-const figures = { mnistBefore: 0.99, mnistAfter: 0.99, holdoutBefore: 0.8, holdoutAfter: 0.8, holdoutCount: 50 };
+const t = (n: number, before: number, after: number, fixed: number, broken = 0): Paired => ({ n, before, after, fixed, broken });
+/** A candidate that fixes `fixed` held-back corrected samples of each of `users` users (5 each), nothing else changing. */
+function figures(o: { users?: number; fixedEach?: number[]; confirmed?: Paired; mnist?: Paired; refusals?: Paired | null; crops?: Paired | null } = {}): GateFigures {
+  const fixedEach = o.fixedEach ?? [3, 3, 3, 3];
+  const byUser: Record<string, Paired> = {};
+  fixedEach.forEach((f, u) => (byUser[`user${u}`] = t(5, 0, f, f)));
+  return {
+    mnist: o.mnist ?? t(8000, 7950, 7950, 0),
+    corrected: addPaired(...Object.values(byUser)),
+    correctedByUser: byUser,
+    confirmed: o.confirmed ?? t(60, 60, 60, 0),
+    crops: o.crops ?? null,
+    refusals: o.refusals ?? null,
+  };
+}
 
 describe('the promotion gate', () => {
-  it('promotes when MNIST is at most 0.1 point lower and held-back accuracy is not lower', () => {
-    expect(decide(figures).promote).toBe(true);
-    expect(decide({ ...figures, mnistAfter: 0.99 - MNIST_TOLERANCE }).promote).toBe(true);
-    expect(decide({ ...figures, mnistAfter: 0.9889, holdoutAfter: 0.95 })).toMatchObject({ promote: false, reason: expect.stringMatching(/forgets MNIST.*99\.00% → 98\.89%/) });
-    expect(decide({ ...figures, holdoutAfter: 0.78, mnistAfter: 0.995 })).toMatchObject({ promote: false, reason: expect.stringMatching(/worse on users' held-back/) });
-    expect(decide({ ...figures, holdoutAfter: 0.9 }).reason).toMatch(/^promoted: held-back user samples 80\.00% → 90\.00% \(50\)/);
+  it('exact one-sided binomial tails', () => {
+    expect(binomialTail(5, 5)).toBeCloseTo(1 / 32, 12);
+    expect(binomialTail(6, 7)).toBeCloseTo(8 / 128, 12);
+    expect(binomialTail(0, 0)).toBe(1);
+    expect(binomialTail(3, 2)).toBe(0);
+    expect(binomialTail(600, 1000)).toBeLessThan(1e-9);
+    expect(binomialTail(500, 1000)).toBeCloseTo(0.5126, 3);
   });
 
-  it('refuses to promote without held-back samples to measure on', () => {
-    expect(decide({ ...figures, holdoutCount: 0, holdoutBefore: null, holdoutAfter: null })).toMatchObject({ promote: false, reason: expect.stringMatching(/no held-back/) });
+  it('paired tallies count the fixed and the broken images', () => {
+    expect(pairTally([1, 2, 3, 4], [1, 0, 3, 0], [1, 2, 0, 0])).toEqual({ n: 4, before: 2, after: 2, fixed: 1, broken: 1 });
+    expect(pairTally([1, 2, 3, 4], [1, 0, 3, 0], [1, 2, 0, 0], (i) => i < 2)).toEqual({ n: 2, before: 1, after: 2, fixed: 1, broken: 0 });
+  });
+
+  it('promotes on a real gain: corrected samples of several users fixed, nothing else lost', () => {
+    const d = decide(figures());
+    expect(d.promote).toBe(true);
+    expect(d.reason).toMatch(/^promoted: held-back corrected 0\.00% → 60\.00% \(20; 12 fixed, 0 broken\) \(p < 0\.001; without the top user p = 0\.002\)/);
+  });
+
+  it('one sample never decides: a single fix is noise, and few corrected samples are not enough', () => {
+    expect(decide(figures({ fixedEach: [1, 0, 0, 0] }))).toMatchObject({ promote: false, reason: expect.stringMatching(/no gain beyond noise.*1 fixed.*p = 0\.500/) });
+    // 4 fixed of 4 changed is p = 1/16: still noise
+    expect(decide(figures({ fixedEach: [1, 1, 1, 1] })).promote).toBe(false);
+    // 5 of 5 corrected fixed, but 5 corrected samples are too few to rest on
+    expect(decide(figures({ fixedEach: [5] }))).toMatchObject({ promote: false, reason: expect.stringMatching(/too few held-back corrected samples to measure a gain \(5, at least 10/) });
+    // fixes balanced by breaks are no gain
+    const g = figures();
+    g.corrected = t(20, 6, 12, 9, 3);
+    g.correctedByUser = { a: t(10, 3, 6, 5, 2), b: t(10, 3, 6, 4, 1) };
+    expect(decide(g).promote).toBe(false);
+  });
+
+  it('poisoning: a gain that rests on one user is rejected, however large', () => {
+    const d = decide(figures({ fixedEach: [5, 0, 0, 0, 0, 0, 0, 0] }));
+    expect(d.promote).toBe(false);
+    expect(d.reason).toMatch(/rests on one user/);
+    // 40 poisoned held-back samples of one user all "fixed", the others unchanged
+    const flood = figures({ fixedEach: [0, 0, 1] });
+    flood.correctedByUser.poisoner = t(40, 0, 40, 40);
+    flood.corrected = addPaired(...Object.values(flood.correctedByUser));
+    expect(decide(flood)).toMatchObject({ promote: false, reason: expect.stringMatching(/rests on one user/) });
+    expect(withoutTopUser(flood).user).toBe('poisoner');
+  });
+
+  it('confirmed samples and non-digit refusals must not drop beyond noise; MNIST validation within 0.1 point', () => {
+    expect(decide(figures({ confirmed: t(60, 60, 55, 0, 5) }))).toMatchObject({ promote: false, reason: expect.stringMatching(/confirmed held-back samples worse.*5 broken.*p = 0\.031/) });
+    // 1 of 200 broken is noise and within 2 points; 2 of 47 are noise too; 3 of 47 (p = 0.125) lose more than 2 samples and 2 points
+    expect(decide(figures({ confirmed: t(200, 200, 199, 0, 1) })).promote).toBe(true);
+    expect(decide(figures({ confirmed: t(47, 47, 45, 0, 2) })).promote).toBe(true);
+    expect(decide(figures({ confirmed: t(47, 47, 44, 0, 3) })).promote).toBe(false);
+    expect(decide(figures({ confirmed: t(300, 290, 284, 0, 6) })).promote).toBe(false);
+    expect(decide(figures({ refusals: t(460, 450, 440, 0, 10) }))).toMatchObject({ promote: false, reason: expect.stringMatching(/refuses fewer non-digit marks/) });
+    expect(decide(figures({ refusals: t(460, 450, 449, 1, 2) })).promote).toBe(true);
+    expect(decide(figures({ mnist: t(8000, 7950, 7941, 10, 19) }))).toMatchObject({ promote: false, reason: expect.stringMatching(/forgets MNIST.*MNIST validation 99\.38% → 99\.26%/) });
+    expect(decide(figures({ mnist: t(8000, 7950, 7942, 10, 18) })).promote).toBe(true);
+    expect(decide(figures({ crops: t(1000, 930, 910, 0, 20) }))).toMatchObject({ promote: false, reason: expect.stringMatching(/reads marks worse/) });
+  });
+
+  it('lists every figure with its counts for the report', () => {
+    const lines = gateLines(figures({ refusals: t(460, 450, 450, 0), crops: t(1500, 1400, 1410, 12, 2) }));
+    expect(lines.map((l) => l.name)).toEqual(['MNIST validation (never test)', 'Held-back corrected (4 users)', 'Held-back confirmed', 'Not-a-digit refusals (gate crops)', 'Gate crops (digits and not-digits)']);
+    expect(lines[1]!.value).toMatch(/\(20; 12 fixed, 0 broken\); gain p < 0\.001, without the top user p = 0\.002/);
   });
 });
 
@@ -35,7 +102,7 @@ describe('the training mix', () => {
     expect(userRepeats(2, 100, 0.2, 5)).toBe(5);
     expect(userRepeats(500, 100, 0.2, 20)).toBe(1);
     expect(userRepeats(0, 100, 0.2, 20)).toBe(0);
-    const mix = mixTrainingSet(user, mnist, { replay: 40, userShare: 0.2, maxRepeats: 20, augment: { affine: true, elastic: false }, seed: 1 });
+    const mix = mixTrainingSet({ data: user, users: ['a', 'b'] }, mnist, { replay: 40, userShare: 0.2, maxRepeats: 20, userCap: 1, augment: { affine: true, elastic: false }, seed: 1 });
     expect(mix.replay).toBe(40);
     expect(mix.repeats).toBe(5);
     expect(mix.train.n).toBe(40 + 2 * 5);
@@ -43,10 +110,10 @@ describe('the training mix', () => {
     const firsts = new Set<number>();
     for (let i = 0; i < 40; i++) firsts.add(mix.train.images[i * IMAGE_SIZE]!);
     expect(firsts.size).toBe(40);
-    // first user copy verbatim, later copies distorted (a plain white image loses its corners when shifted or rotated)
-    expect(mix.train.images.subarray(40 * IMAGE_SIZE, 41 * IMAGE_SIZE).every((v) => v === 1)).toBe(true);
+    // first user copies verbatim, later copies distorted (a plain white image loses its corners when shifted or rotated)
+    expect(mix.train.images.subarray(40 * IMAGE_SIZE, 42 * IMAGE_SIZE).every((v) => v === 1)).toBe(true);
     expect(mix.train.images.subarray(42 * IMAGE_SIZE, 43 * IMAGE_SIZE).some((v) => v < 1)).toBe(true);
-    expect([...mix.train.labels.subarray(40)]).toEqual([3, 4, 3, 4, 3, 4, 3, 4, 3, 4]);
+    expect([...mix.train.labels.subarray(40)].sort()).toEqual([3, 3, 3, 3, 3, 4, 4, 4, 4, 4]);
   });
 
   it('randomSubset draws without replacement and is seeded', () => {
@@ -60,6 +127,8 @@ describe('the training mix', () => {
   it('rejects bad samples clearly', () => {
     expect(() => toDataset([{ image: new Float32Array(10), label: 1 }])).toThrow(/784/);
     expect(() => toDataset([{ image: img(0), label: 12 }])).toThrow(/label 12/);
+    // "not a digit" is a label too
+    expect(toDataset([{ image: img(0), label: 10 }]).labels[0]).toBe(10);
   });
 });
 
@@ -83,42 +152,85 @@ describe('configuration and names', () => {
 describe('/retrain replies', () => {
   it('progress and outcome', () => {
     expect(formatRetrainProgress({ stage: 'training', epoch: 2, epochs: 4, done: 50, total: 100 }, 'finetune').description).toMatch(/Epoch 2\/4 █████░░░░░ 50%/);
+    const base = { candidate: 'b', mnistBefore: 0.99, mnistAfter: 0.95, mnistImages: 8_000, holdoutBefore: 0.5, holdoutAfter: 0.9, holdoutCount: 80, userSamples: 10, selectionSamples: 2, largestUserShare: 0.25, repeats: 2, replay: 100, epochsRun: 2, bestEpoch: 1, trainSeconds: 10 };
     const e = formatRetrainReport({
       status: 'rejected', runId: 3, reason: 'rejected: forgets MNIST', parent: 'a', candidate: 'b', samples: 10, newSamples: 4, seconds: 12,
-      figures: { candidate: 'b', mnistBefore: 0.99, mnistAfter: 0.95, mnistImages: 10_000, holdoutBefore: 0.5, holdoutAfter: 0.9, holdoutCount: 3, userSamples: 10, repeats: 2, replay: 100, epochsRun: 2, bestEpoch: 1, trainSeconds: 10 },
+      figures: { ...base, gate: figures({ mnist: t(8000, 7920, 7600, 0, 320) }) },
     });
     expect(e.title).toMatch(/rejected/);
-    expect(JSON.stringify(e.fields)).toContain('99.00% → 95.00%');
-    expect(JSON.stringify(e.fields)).not.toContain('Gate crops');
+    const text = JSON.stringify(e.fields);
+    expect(text).toContain('MNIST validation (never test)');
+    expect(text).toContain('99.00% → 95.00% (8000; 0 fixed, 320 broken)');
+    expect(text).toContain('Held-back corrected (4 users)');
+    expect(text).toContain('2 set aside to pick the epoch; largest user 25%');
+    expect(text).not.toMatch(/MNIST test|Gate crops/);
     const eleven = formatRetrainReport({
       status: 'rejected', runId: 4, reason: 'rejected: reads marks worse', parent: 'a', candidate: 'b', samples: 10, newSamples: 4, seconds: 12,
-      figures: { candidate: 'b', mnistBefore: 0.99, mnistAfter: 0.99, mnistImages: 10_000, holdoutBefore: 0.5, holdoutAfter: 0.9, holdoutCount: 3, cropsBefore: 0.9644, cropsAfter: 0.9482, userSamples: 10, repeats: 2, replay: 100, epochsRun: 2, bestEpoch: 1, trainSeconds: 10 },
+      figures: { ...base, gate: figures({ crops: t(10_000, 9644, 9482, 10, 172) }) },
     });
     expect(JSON.stringify(eleven.fields)).toContain('96.44% → 94.82%');
     expect(formatRetrainReport({ status: 'busy', runId: null, reason: 'x', parent: null, candidate: null, figures: null, samples: 0, newSamples: 0, seconds: 0 }).fields).toEqual([]);
   });
 });
 
-describe('gate: an 11-class candidate must keep reading marks', () => {
-  const base = { mnistBefore: 0.995, mnistAfter: 0.995, holdoutBefore: 0.8, holdoutAfter: 0.9, holdoutCount: 50 };
-  it('rejects a candidate that reads its gate crops (digits and not-digits) more than a point worse', () => {
-    const d = decide({ ...base, cropsBefore: 0.93, cropsAfter: 0.9 });
-    expect(d.promote).toBe(false);
-    expect(d.reason).toMatch(/reads marks worse \(gate crops of digits and non-digits 93.00% → 90.00%/);
-  });
-  it('promotes within the tolerance, and ignores crops a 10-class model has not got', () => {
-    expect(decide({ ...base, cropsBefore: 0.93, cropsAfter: 0.925 }).promote).toBe(true);
-    expect(decide({ ...base, cropsBefore: null, cropsAfter: null }).promote).toBe(true);
-  });
-});
-
 describe('training mix of an 11-class model', () => {
   it('replays all of its crops beside the MNIST replay and the users', () => {
     const ds = (n: number, label: number) => ({ images: new Float32Array(n * IMAGE_SIZE), labels: new Uint8Array(n).fill(label), n });
-    const mix = mixTrainingSet(ds(20, 3), ds(500, 1), { replay: 100, userShare: 0.2, maxRepeats: 4, augment: null, seed: 1, crops: ds(40, 10) });
+    const mix = mixTrainingSet({ data: ds(20, 3), users: Array.from({ length: 20 }, (_, i) => `u${i % 5}`) }, ds(500, 1), { replay: 100, userShare: 0.2, maxRepeats: 4, userCap: 0.25, augment: null, seed: 1, crops: ds(40, 10) });
     expect(mix.crops).toBe(40);
     expect(mix.replay).toBe(100);
     expect(mix.train.labels.filter((l) => l === 10)).toHaveLength(40);
     expect(mix.train.n).toBe(100 + 40 + 20 * mix.repeats);
+  });
+});
+
+describe('the per-user share cap', () => {
+  const ds = (n: number, label = 3) => ({ images: new Float32Array(n * IMAGE_SIZE), labels: new Uint8Array(n).fill(label), n });
+  it('cappedCopies: no user above the cap of all users\' copies; with few users, of the user part the mix aims at', () => {
+    // a flood of 1,000 against three users of 50: the flood is cut to a quarter of the total
+    const c = cappedCopies([1000, 50, 50, 50], 0.25, 200);
+    expect(c.slice(1)).toEqual([50, 50, 50]);
+    expect(c[0]! / c.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(0.25);
+    expect(c[0]).toBeGreaterThanOrEqual(49);
+    // everyone below the cap: unchanged
+    expect(cappedCopies([10, 10, 10, 10, 10], 0.25, 20)).toEqual([10, 10, 10, 10, 10]);
+    // one user alone, or two alike (too few for a quarter each), get at most a quarter of the user part a full mix would have
+    expect(cappedCopies([500], 0.25, 400)).toEqual([100]);
+    expect(cappedCopies([500, 500], 0.25, 400)).toEqual([100, 100]);
+    // three users cannot each stay under a quarter: the flood gets a quarter of the target
+    expect(cappedCopies([50, 50, 1000], 0.25, 400)).toEqual([50, 50, 100]);
+    expect(cappedCopies([500], 1, 400)).toEqual([500]);
+  });
+
+  it('in the training mix: a flooding user is subsampled to the cap, the others keep all their copies', () => {
+    const flood = 400;
+    // eight honest users of 40 samples each and one flooder
+    const users = [...Array.from({ length: flood }, () => 'flooder'), ...Array.from({ length: 320 }, (_, i) => `honest${i % 8}`)];
+    const data = concatDatasets(ds(flood, 7), ds(320, 1));
+    const mix = mixTrainingSet({ data, users }, ds(2000, 0), { replay: 2000, userShare: 0.2, maxRepeats: 20, userCap: 0.25, augment: null, seed: 2 });
+    const sevens = mix.train.labels.filter((l) => l === 7).length;
+    const ones = mix.train.labels.filter((l) => l === 1).length;
+    expect(sevens / (sevens + ones)).toBeLessThanOrEqual(0.25);
+    expect(sevens / (sevens + ones)).toBeGreaterThan(0.24);
+    expect(sevens).toBeGreaterThan(0);
+    expect(ones).toBe(320 * mix.repeats);
+    expect(mix.perUser.find((u) => u.user === 'flooder')).toEqual({ user: 'flooder', samples: flood, copies: sevens });
+    // the flooder alone: at most a quarter of the user part the mix aims at (500 copies: a fifth of the mix)
+    const alone = mixTrainingSet({ data: ds(flood, 7), users: users.slice(0, flood) }, ds(2000, 0), { replay: 2000, userShare: 0.2, maxRepeats: 20, userCap: 0.25, augment: null, seed: 2 });
+    expect(alone.train.labels.filter((l) => l === 7).length).toBe(125);
+    // without the cap the flood would be more than half of the users' copies
+    const open = mixTrainingSet({ data, users }, ds(2000, 0), { replay: 2000, userShare: 0.2, maxRepeats: 20, userCap: 1, augment: null, seed: 2 });
+    expect(open.train.labels.filter((l) => l === 7).length).toBe(flood * open.repeats);
+  });
+
+  it('best-epoch selection sets aside a seeded slice of the users\' samples that the run does not train on', () => {
+    const data = toDataset(Array.from({ length: 40 }, (_, i) => ({ image: new Float32Array(IMAGE_SIZE).fill(i / 40), label: i % 10 })));
+    const { fit, select } = selectionSplit({ data, users: Array.from(data.labels, String) }, 0.15, 1);
+    expect(select.data.n).toBe(6);
+    expect(fit.data.n).toBe(34);
+    const seen = (d: { images: Float32Array; n: number }) => new Set(Array.from({ length: d.n }, (_, i) => d.images[i * IMAGE_SIZE]));
+    const f = seen(fit.data);
+    expect([...seen(select.data)].some((v) => f.has(v))).toBe(false);
+    expect(selectionSplit({ data: subset(data, 0, 4), users: ['a', 'b', 'c', 'd'] }, 0.15, 1).select.data.n).toBe(0);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import type { JobProgress, RetrainReport } from '../../retrain/index.ts';
+import { gateLines } from '../../retrain/gate.ts';
 import { bar, COLOURS, percent } from '../format.ts';
 import { replyError } from '../replies.ts';
 import type { SlashCommand } from './types.ts';
@@ -17,7 +18,7 @@ export function formatRetrainProgress(p: JobProgress | null, mode: string): APIE
   if (!p) line = 'Starting…';
   else if (p.stage === 'starting') line = `Learning from **${p.samples}** trusted samples (${p.heldBack} held back to measure)…`;
   else if (p.stage === 'loading') line = 'Loading MNIST and the active model…';
-  else if (p.stage === 'measuring') line = 'Measuring on MNIST and the held-back samples…';
+  else if (p.stage === 'measuring') line = 'Measuring on MNIST validation and the held-back samples…';
   else if (p.stage === 'training') {
     const f = p.total > 0 ? p.done / p.total : 0;
     const val = p.validationAccuracy !== undefined ? ` · validation ${percent(p.validationAccuracy, 2)}` : '';
@@ -40,12 +41,8 @@ export function formatRetrainReport(r: RetrainReport): APIEmbed {
   const f = r.figures;
   const fields = f
     ? [
-        { name: 'Samples', value: `${r.samples} trusted (${r.newSamples} new) · ${f.holdoutCount} held back · ${f.replay} MNIST replayed`, inline: false },
-        { name: 'MNIST test', value: `${percent(f.mnistBefore, 2)} → ${percent(f.mnistAfter, 2)} (${f.mnistImages} images)`, inline: true },
-        { name: 'Held-back user samples', value: `${percent(f.holdoutBefore, 1)} → ${percent(f.holdoutAfter, 1)}`, inline: true },
-        ...(f.cropsBefore != null && f.cropsAfter != null
-          ? [{ name: 'Gate crops (digits and not-digits)', value: `${percent(f.cropsBefore, 2)} → ${percent(f.cropsAfter, 2)}`, inline: true }]
-          : []),
+        { name: 'Samples', value: `${r.samples} trusted (${r.newSamples} new; ${f.selectionSamples} set aside to pick the epoch; largest user ${percent(f.largestUserShare, 0)} of the users' copies) · ${f.holdoutCount} held back · ${f.replay} MNIST replayed`, inline: false },
+        ...gateLines(f.gate).map((l) => ({ ...l, inline: false })),
         { name: 'Models', value: `${r.parent} → ${r.candidate}\n${f.epochsRun} epochs · ${Math.round(r.seconds)} s`, inline: false },
       ]
     : [];

@@ -1,0 +1,380 @@
+/**
+ * npm run bench-learning [-- --posted 400 --new 200 --poison 200]
+ *
+ * The learning loop measured end to end, as a server would live it: a "server style" from the
+ * synthetic generator (single digits photographed, written in the dev split's typefaces, which the
+ * reader was never trained on), the real bot (in process: discord.js client, store, vision pipeline,
+ * the active model of a scratch copy of the models folder) against the Discord emulator.
+ *  1. a reader posts M new pictures of the style: accuracy before (answered right = the answer is the label);
+ *  2. P posters post N pictures and label every answer through the real components: ✅ when it is
+ *     right, the 0-9 menu when it read another digit, ✏️ + the modal otherwise ("no digit found", numbers);
+ *  3. a manager runs /retrain (a forked child at low priority, the real gate); its time and figures;
+ *  4. the reader posts the same M pictures again (never labelled, never trained on): accuracy after
+ *     (the model promoted, if it was), and how many answers changed from wrong to right and back.
+ * Prints what was stored per kind of label (and how many labelled samples lie on the drawn digit's
+ * mark), the gate's figures and the outcome. --poison K: then, from a fresh copy and database, one
+ * user posts pictures and gives K confident wrong labels (the menu, another digit than the one
+ * read right); the retrain must not promote (reported as poisoning.promoted).
+ * --others K: also reads K pictures of the synthetic test split (all kinds) before and after.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { APIEmbed } from 'discord.js';
+import { num, parseCli } from '../src/cli/args.ts';
+import { generatePicture, SPLIT_SEEDS, FONT_PARTITION, type SynthPicture } from '../src/data/synth/index.ts';
+import { silentLogger } from '../src/log.ts';
+import type { DigitClassifier } from '../src/model/classifier.ts';
+import { ACTIVE_FILE, activeModelName, loadActiveModel, modelInfo } from '../src/model/registry.ts';
+import { defaultRetrainSettings, type RetrainSettings } from '../src/retrain/candidate.ts';
+import { forkTrainer } from '../src/retrain/fork.ts';
+import { Retrainer } from '../src/retrain/job.ts';
+import { readDigits } from '../src/vision/read.ts';
+import type { Reading } from '../src/vision/types.ts';
+import { ALL_BASIC, DiscordEmulator, type RestCall } from '../test/support/emulator/index.ts';
+import { startHarness, type Harness } from '../test/support/botHarness.ts';
+
+const USAGE = `npm run bench-learning -- [options]
+
+The learning loop end to end: a synthetic "server style" (single digits in the dev split's typefaces,
+photographed), posted and labelled through the real bot and the Discord emulator, /retrain, and new
+pictures of the style read before and after. Small defaults; the issue's size is --posted 400 --new 200.
+  --posted N      pictures posted and labelled by the posters (default 60)
+  --new M         new pictures read before and again after (default 40)
+  --posters P     distinct posters (default 6)
+  --poison K      then a poisoning run: one user's K confident wrong labels (default 0: none)
+  --others K      also read K synthetic test-split pictures (all kinds) before and after (default 0)
+  --epochs E      retrain epochs (default 2)
+  --replay R      MNIST images replayed in the retrain (default 5000)
+  --mnist-gate G  MNIST validation images the gate measures (default 8000)
+  --threads T     training threads of the retrain child (default 1)
+  --max-side PX   long side of the photos (default 1000)
+  --models-dir D  models folder whose active model is copied (default models)
+  --json          print the report as one JSON object only`;
+
+const { values } = parseCli(USAGE, {
+  posted: { type: 'string', default: '60' },
+  new: { type: 'string', default: '40' },
+  posters: { type: 'string', default: '6' },
+  poison: { type: 'string', default: '0' },
+  others: { type: 'string', default: '0' },
+  epochs: { type: 'string', default: '2' },
+  replay: { type: 'string', default: '5000' },
+  'mnist-gate': { type: 'string', default: '8000' },
+  threads: { type: 'string', default: '1' },
+  'max-side': { type: 'string', default: '1000' },
+  'models-dir': { type: 'string', default: 'models' },
+  json: { type: 'boolean', default: false },
+});
+const whole = (n: number) => Number.isInteger(n) && n >= 0;
+const POSTED = num(values.posted, 'posted', 60, (n) => whole(n) && n > 0);
+const NEW = num(values.new, 'new', 40, (n) => whole(n) && n > 0);
+const POSTERS = num(values.posters, 'posters', 6, (n) => whole(n) && n > 0);
+const POISON = num(values.poison, 'poison', 0, whole);
+const OTHERS = num(values.others, 'others', 0, whole);
+const MAX_SIDE = num(values['max-side'], 'max-side', 1000, (n) => whole(n) && n >= 64);
+const settings = (mode: RetrainSettings['mode']): RetrainSettings => ({
+  ...defaultRetrainSettings(mode),
+  epochs: num(values.epochs, 'epochs', 2, (n) => whole(n) && n > 0),
+  replay: num(values.replay, 'replay', 5000, whole),
+  mnistGate: num(values['mnist-gate'], 'mnist-gate', 8000, (n) => whole(n) && n >= 100 && n <= 8000),
+  threads: num(values.threads, 'threads', 1, (n) => whole(n) && n > 0),
+});
+const JSON_ONLY = values.json === true;
+const say = (s: string) => void (JSON_ONLY || console.log(s));
+const root = resolve(import.meta.dirname, '..');
+const sourceModels = resolve(root, values['models-dir']);
+
+/** The style: picture `i` of the dev seed as a photo of one digit in a dev typeface. */
+const stylePicture = (i: number) => generatePicture(SPLIT_SEEDS.dev, i, { kind: 'photo-font', maxSide: MAX_SIDE });
+
+const MANAGE_GUILD = 1n << 5n;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const embedOf = (c: RestCall) => (c.body as { embeds?: APIEmbed[] } | null)?.embeds?.[0];
+const customIds = (body: unknown): string[] => {
+  const out: string[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (typeof o.custom_id === 'string') out.push(o.custom_id);
+      if (o.components) walk(o.components);
+    }
+  };
+  walk((body as { components?: unknown } | null)?.components);
+  return out;
+};
+const mime = (f: SynthPicture['format']) => (f === 'jpeg' ? 'image/jpeg' : f === 'png' ? 'image/png' : f === 'webp' ? 'image/webp' : 'image/svg+xml');
+
+interface World {
+  h: Harness;
+  modelsDir: string;
+  dir: string;
+  /** what the pipeline read in each picture the bot saw (by the bytes' hash) */
+  readings: Map<string, Reading>;
+  retrainPid: number[];
+}
+
+async function startWorld(): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), 'digit-bot-bench-learning-'));
+  const modelsDir = join(dir, 'models');
+  mkdirSync(modelsDir);
+  const active = await activeModelName(sourceModels);
+  // never touch the real models folder: the retrain writes and promotes a candidate
+  cpSync(join(sourceModels, active), join(modelsDir, active), { recursive: true });
+  cpSync(join(sourceModels, ACTIVE_FILE), join(modelsDir, ACTIVE_FILE));
+  const readings = new Map<string, Reading>();
+  const retrainPid: number[] = [];
+  const emu = await DiscordEmulator.start({ heartbeatIntervalMs: 5000 });
+  const h = await startHarness({
+    emu,
+    env: { COOLDOWN_SECONDS: '0' },
+    model: await loadActiveModel(modelsDir),
+    readDigits: async (bytes: Buffer, classifier: DigitClassifier) => {
+      const r = await readDigits(bytes, classifier);
+      readings.set(sha(bytes), r);
+      return r;
+    },
+    retrainer: (store, models) =>
+      new Retrainer({
+        store,
+        modelsDir,
+        settings,
+        trainer: forkTrainer({ nice: 10, onSpawn: (pid) => retrainPid.push(pid) }),
+        keepModels: 3,
+        log: silentLogger,
+        onPromoted: (m) => void models.swap({ classifier: m, info: modelInfo(m.manifest) }),
+      }),
+  });
+  return { h, modelsDir, dir, readings, retrainPid };
+}
+
+async function stopWorld(w: World): Promise<void> {
+  await w.h.close();
+  rmSync(w.dir, { recursive: true, force: true });
+}
+
+interface Posted {
+  pic: SynthPicture;
+  title: string;
+  reply: RestCall;
+  predictionId: number | null;
+}
+
+/** `user` posts the picture; resolves with the bot's answer. */
+async function post(w: World, user: ReturnType<DiscordEmulator['user']>, pic: SynthPicture): Promise<Posted> {
+  const { emu } = w.h;
+  const m = emu.postMessage({ author: user, channelId: emu.channels.watched.id, attachments: [emu.attachment(pic.bytes, `${pic.id}.${pic.format}`, mime(pic.format))] });
+  const reply = await emu.waitForReply(m.id, 60_000);
+  const id = customIds(reply.body).map((c) => /^fb:\w+:(\d+)$/.exec(c)?.[1]).find((x) => x !== undefined);
+  return { pic, title: embedOf(reply)?.title ?? '', reply, predictionId: id === undefined ? null : Number(id) };
+}
+
+const answeredRight = (p: Posted) => p.pic.label !== null && p.title === `I read: ${p.pic.label}`;
+
+/** M pictures of the style posted by a reader who does not label: which are answered right. */
+async function readNew(w: World, from: number, count: number): Promise<{ right: number; total: number; noDigit: number; rightAt: boolean[] }> {
+  const reader = w.h.emu.user('reader');
+  const rightAt: boolean[] = [];
+  let noDigit = 0;
+  for (let i = 0; i < count; i++) {
+    const p = await post(w, reader, await stylePicture(from + i));
+    rightAt.push(answeredRight(p));
+    if (p.title === 'No digit found') noDigit++;
+  }
+  return { right: rightAt.filter(Boolean).length, total: count, noDigit, rightAt };
+}
+
+/** K synthetic test-split pictures (all kinds) read by the served model: right = the digits equal the label, or no digit on a non-digit picture. */
+async function readOthers(w: World, count: number): Promise<{ right: number; total: number } | null> {
+  if (count === 0) return null;
+  const classifier = w.h.models.current().classifier;
+  let right = 0;
+  for (let i = 0; i < count; i++) {
+    const pic = await generatePicture(SPLIT_SEEDS.test, i, { maxSide: MAX_SIDE });
+    const r = await readDigits(pic.bytes, classifier).catch(() => null);
+    if (r && (pic.label === null ? r.noDigit : !r.noDigit && r.digits === pic.label)) right++;
+  }
+  return { right, total: count };
+}
+
+/** What the answer was: right (confirmed), another digit, "no digit found", or a number (several marks read). */
+type LabelKind = 'confirmed' | 'misread' | 'noDigit' | 'number';
+type Via = 'button' | 'menu' | 'modal';
+
+function answerKind(p: Posted, value: string): LabelKind {
+  const read = /^I read: (\d+)$/.exec(p.title)?.[1];
+  if (read === value) return 'confirmed';
+  if (read === undefined) return 'noDigit';
+  return read.length === 1 ? 'misread' : 'number';
+}
+
+/** Labels one answer through the components the poster sees; returns how, and the bot's words (names and numbers blanked). */
+async function label(w: World, user: ReturnType<DiscordEmulator['user']>, p: Posted, value: string): Promise<{ kind: LabelKind; via: Via; verdict: string }> {
+  const { emu } = w.h;
+  const message = emu.messageFromCall(p.reply);
+  const ids = customIds(p.reply.body);
+  const has = (prefix: string) => ids.find((c) => c.startsWith(prefix));
+  const read = /^I read: (\d+)$/.exec(p.title)?.[1];
+  const kind = answerKind(p, value);
+  let via: Via;
+  let answer: RestCall;
+  if (read === value && has('fb:ok:')) {
+    via = 'button';
+    answer = await emu.waitForInteractionAnswer(emu.component({ user, message, customId: has('fb:ok:')! }));
+  } else if (/^\d$/.test(value) && has('fb:pick:')) {
+    via = 'menu';
+    answer = await emu.waitForInteractionAnswer(emu.component({ user, message, customId: has('fb:pick:')!, values: [value] }));
+  } else {
+    via = 'modal';
+    const button = has('fb:num:');
+    if (button) await emu.waitForInteractionAnswer(emu.component({ user, message, customId: button }));
+    answer = await emu.waitForInteractionAnswer(emu.modalSubmit({ user, message, customId: `fb:modal:${p.predictionId}`, fields: { label: value } }));
+  }
+  const e = (answer.body as { data?: { embeds?: APIEmbed[] } } | null)?.data?.embeds?.[0];
+  // the feedback line the bot adds (the last field), else the refusal it answered with
+  const said = e?.fields?.at(-1)?.value ?? e?.description ?? '(no answer)';
+  return { kind, via, verdict: said.replace(/<@\d+>/g, '<@user>').replace(/\*\*\d+\*\*/g, '**N**') };
+}
+
+/** Box overlap: the intersection covers half of the smaller box. */
+function onMark(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 && w * h >= 0.5 * Math.min(a.width * a.height, b.width * b.height);
+}
+
+/** What the store holds for the labelled pictures: samples per kind of label, trusted, on the drawn digit's mark. */
+async function storedSamples(w: World, posted: Map<number, { p: Posted; kind: LabelKind }>) {
+  const rs = await w.h.store.db.execute('SELECT prediction_id, position, label, trusted, split FROM samples WHERE label IS NOT NULL');
+  const zero = () => ({ pictures: 0, samples: 0, trusted: 0, onRightMark: 0 });
+  const per: Record<LabelKind, ReturnType<typeof zero>> = { confirmed: zero(), misread: zero(), noDigit: zero(), number: zero() };
+  for (const { kind } of posted.values()) per[kind].pictures++;
+  let heldBack = 0;
+  for (const r of rs.rows) {
+    const entry = posted.get(Number(r.prediction_id));
+    if (!entry) continue;
+    const t = per[entry.kind];
+    t.samples++;
+    if (Number(r.trusted) !== 1) continue;
+    t.trusted++;
+    if (String(r.split) === 'holdout') heldBack++;
+    const reading = w.readings.get(sha(entry.p.pic.bytes));
+    const box = reading?.perDigit[Number(r.position)]?.box;
+    const mark = entry.p.pic.marks[0];
+    // right: the crop lies on the drawn digit and carries its label
+    if (box && mark && onMark(box, mark.box) && String(r.label) === mark.label) t.onRightMark++;
+  }
+  return { perKind: per, trustedHeldBack: heldBack };
+}
+
+async function retrain(w: World): Promise<{ seconds: number; title: string; reason: string; fields: Record<string, string> }> {
+  const { emu } = w.h;
+  const i = emu.slashCommand({ user: emu.user('admin'), name: 'retrain', permissions: ALL_BASIC | MANAGE_GUILD });
+  const started = performance.now();
+  const token = String(i.token);
+  const final = await emu.waitForCall((c) => c.method === 'PATCH' && c.path.includes(token) && /promoted|rejected|failed|Nothing to retrain/.test(embedOf(c)?.title ?? ''), 3_600_000);
+  const e = embedOf(final)!;
+  return {
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    title: e.title ?? '',
+    reason: e.description ?? '',
+    fields: Object.fromEntries((e.fields ?? []).map((f) => [f.name, f.value])),
+  };
+}
+
+const pct = (r: { right: number; total: number } | null) => (r ? `${r.right}/${r.total} (${((100 * r.right) / Math.max(1, r.total)).toFixed(1)}%)` : '–');
+
+// ───────────────────────────── the honest server ─────────────────────────────
+const t0 = performance.now();
+const w = await startWorld();
+const initial = w.h.models.current().info.name;
+say(`style: single digits photographed, typefaces ${FONT_PARTITION.dev.join(', ')} (the dev split's; the reader never trained on them), ≤ ${MAX_SIDE} px`);
+say(`model ${w.h.models.current().info.name}; reading ${NEW} new pictures before…`);
+// the new pictures are indices POSTED..POSTED+NEW-1, read before and after: never posted by a poster, never labelled
+const before = await readNew(w, POSTED, NEW);
+const othersBefore = await readOthers(w, OTHERS);
+say(`before: ${pct(before)} right; posting and labelling ${POSTED} pictures by ${POSTERS} posters…`);
+const posters = Array.from({ length: POSTERS }, (_, i) => w.h.emu.user(`poster${i}`));
+const labelled = new Map<number, { p: Posted; kind: LabelKind }>();
+const verdicts: Record<string, number> = {};
+let postedRight = 0;
+for (let i = 0; i < POSTED; i++) {
+  const user = posters[i % POSTERS]!;
+  const p = await post(w, user, await stylePicture(i));
+  if (answeredRight(p)) postedRight++;
+  if (p.predictionId === null || p.pic.label === null) continue;
+  const l = await label(w, user, p, p.pic.label);
+  labelled.set(p.predictionId, { p, kind: l.kind });
+  const key = `${l.kind} via ${l.via}: ${l.verdict}`;
+  verdicts[key] = (verdicts[key] ?? 0) + 1;
+}
+const stored = await storedSamples(w, labelled);
+say(`posted: ${postedRight}/${POSTED} answered right; retraining…`);
+const run = await retrain(w);
+say(`${run.title} in ${run.seconds} s: ${run.reason}`);
+const after = await readNew(w, POSTED, NEW);
+const othersAfter = await readOthers(w, OTHERS);
+const served = w.h.models.current().info.name;
+await stopWorld(w);
+
+// ───────────────────────────── the poisoning run ─────────────────────────────
+let poisoning: Record<string, unknown> | null = null;
+if (POISON > 0) {
+  say(`poisoning: one user gives ${POISON} confident wrong labels…`);
+  const pw = await startWorld();
+  const modelBefore = pw.h.models.current().info.name;
+  const poisoner = pw.h.emu.user('poisoner');
+  let wrongLabels = 0;
+  let posts = 0;
+  // pictures of the style the model reads right, confidently, labelled as another digit
+  for (let i = 0; wrongLabels < POISON && i < 4 * POISON; i++) {
+    const pic = await stylePicture(100_000 + i);
+    const p = await post(pw, poisoner, pic);
+    posts++;
+    const reading = pw.readings.get(sha(pic.bytes));
+    if (!answeredRight(p) || p.predictionId === null || !reading || reading.confidence < 0.9) continue;
+    const wrong = String((Number(pic.label) + 1 + (i % 9)) % 10);
+    await label(pw, poisoner, p, wrong);
+    wrongLabels++;
+  }
+  const prun = await retrain(pw);
+  poisoning = {
+    wrongLabels,
+    posts,
+    outcome: prun.title,
+    reason: prun.reason,
+    promoted: /promoted/.test(prun.title),
+    modelMoved: pw.h.models.current().info.name !== modelBefore,
+    seconds: prun.seconds,
+    figures: prun.fields,
+  };
+  say(`poisoning: ${prun.title}: ${prun.reason}`);
+  await stopWorld(pw);
+}
+
+const report = {
+  style: { split: 'dev', kind: 'photo-font', typefaces: FONT_PARTITION.dev, maxSide: MAX_SIDE },
+  model: { before: initial, after: served },
+  posted: { pictures: POSTED, posters: POSTERS, answeredRight: postedRight },
+  labels: stored,
+  replies: verdicts,
+  newPictures: {
+    before: { right: before.right, total: before.total, noDigit: before.noDigit, accuracy: before.right / before.total },
+    after: { right: after.right, total: after.total, noDigit: after.noDigit, accuracy: after.right / after.total },
+    wrongToRight: after.rightAt.filter((r, i) => r && !before.rightAt[i]).length,
+    rightToWrong: after.rightAt.filter((r, i) => !r && before.rightAt[i]).length,
+  },
+  others: OTHERS > 0 ? { before: othersBefore, after: othersAfter } : null,
+  retrain: { ...run, promoted: /promoted/.test(run.title), settings: { ...settings('finetune'), optimizer: undefined, augment: undefined } },
+  poisoning,
+  wallSeconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+};
+if (JSON_ONLY) console.log(JSON.stringify(report));
+else {
+  console.log(`\nnew pictures of the style: before ${pct(before)} → after ${pct(after)} right (model served after: ${served})`);
+  if (OTHERS > 0) console.log(`synthetic test split (all kinds): before ${pct(othersBefore)} → after ${pct(othersAfter)}`);
+  console.log(JSON.stringify(report, null, 2));
+}
+process.exit(0);
