@@ -83,8 +83,13 @@ describe.skipIf(!hasModel)('real model and image pipeline', () => {
     expect(up.data.embeds[0]!.title).toBe('It says: 7');
     const samples = await h.store.samples.forPrediction(bar.id);
     expect(samples.map((s) => [s.predicted, s.label])).toEqual([[7, 7], [1, 10]]);
-    // the model is sure of its "1" (100 % with cnn-b11): the label waits for a second opinion, and the reply says so
-    expect(samples[1]!.confidence).toBeGreaterThanOrEqual(h.config.labels.holdConfidence);
+    if (samples[1]!.confidence < h.config.labels.holdConfidence) {
+      // a model less sure of its "1" (cnn-r11: 83 %) takes the label at once, and says it will learn from it
+      expect(samples.map((s) => [s.held, s.trusted])).toEqual([[false, true], [false, true]]);
+      expect(up.data.embeds[0]!.fields.at(-1)!.value).not.toMatch(/held/);
+      return;
+    }
+    // a model sure of its "1" (100 % with cnn-b11): the label waits for a second opinion, and the reply says so
     expect(samples.map((s) => [s.held, s.trusted])).toEqual([[true, false], [true, false]]);
     expect(up.data.embeds[0]!.fields.at(-1)!.value).toMatch(/held for a second opinion: I am (99\.\d|100\.0) % sure mark 2 is a 1, and the label says not a digit/);
     const agree = h.emu.component({ user: h.emu.user('second'), message: bar.answer, customId: `fb:agree:${bar.id}` });
