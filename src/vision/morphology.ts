@@ -3,25 +3,24 @@
  * (van Herk / Gil-Werman for min/max, running sums for the box blur), because the window that
  * estimates the paper can be 100+ px wide. Borders are handled by clamping the window.
  */
-import type { FloatImage } from './raster.ts';
+import type { FloatImage, MaskImage } from './raster.ts';
 
 /**
- * Running extremum over a centred window of `size` (odd) along `len` samples read from `src` at
- * `off + i*stride`, written to `dst` the same way. `p`, `g`, `h` are scratch buffers of at least
- * len + 2*size. `isMax` picks max or min; the two loops are written out so that V8 keeps them
- * monomorphic (a reducer callback made this 10x slower).
+ * Running extremum over a centred window of `size` (odd) along one row of `len` samples read from
+ * `src` at `off`, written to `dst` at the same offset. `p`, `g`, `h` are scratch buffers of at
+ * least len + 2*size. `isMax` picks max or min; the two loops are written out so that V8 keeps
+ * them monomorphic (a reducer callback made this 10x slower).
  */
-function runExtremum(
-  src: Float32Array, dst: Float32Array, off: number, stride: number, len: number, size: number,
+function rowExtremum(
+  src: Float32Array, dst: Float32Array, off: number, len: number, size: number,
   isMax: boolean, p: Float32Array, g: Float32Array, h: Float32Array,
 ): void {
   const r = size >> 1;
   const blocks = Math.ceil((len + 2 * r) / size) * size;
   const fill = isMax ? -Infinity : Infinity;
-  for (let i = 0; i < blocks; i++) {
-    const j = i - r;
-    p[i] = j >= 0 && j < len ? src[off + j * stride] : fill;
-  }
+  p.fill(fill, 0, r);
+  p.set(src.subarray(off, off + len), r);
+  p.fill(fill, r + len, blocks);
   if (isMax) {
     for (let s0 = 0; s0 < blocks; s0 += size) {
       g[s0] = p[s0];
@@ -32,7 +31,7 @@ function runExtremum(
     for (let i = 0; i < len; i++) {
       const a = h[i];
       const b = g[i + size - 1];
-      dst[off + i * stride] = a > b ? a : b;
+      dst[off + i] = a > b ? a : b;
     }
   } else {
     for (let s0 = 0; s0 < blocks; s0 += size) {
@@ -44,22 +43,90 @@ function runExtremum(
     for (let i = 0; i < len; i++) {
       const a = h[i];
       const b = g[i + size - 1];
-      dst[off + i * stride] = a < b ? a : b;
+      dst[off + i] = a < b ? a : b;
     }
   }
+}
+
+/**
+ * The same van Herk / Gil-Werman extremum down the columns, done a whole row at a time: reading
+ * a column with a stride of `w` missed the cache on every sample, while row after row the inner
+ * loops run over contiguous memory. Padded row i (0 ≤ i < blocks) is source row i − r, or the
+ * fill value (−∞ for max, +∞ for min) outside the picture; `g` / `hh` hold blocks × w floats.
+ */
+function columnExtremum(src: Float32Array, dst: Float32Array, w: number, h: number, size: number, isMax: boolean, g: Float32Array, hh: Float32Array): void {
+  const r = size >> 1;
+  const blocks = Math.ceil((h + 2 * r) / size) * size;
+  const fill = isMax ? -Infinity : Infinity;
+  /** padded row i of the source into `buf` at row `at` (a copy; the extremum with a fill row is the other row) */
+  const first = (buf: Float32Array, at: number, i: number): void => {
+    const y = i - r;
+    if (y >= 0 && y < h) buf.set(src.subarray(y * w, y * w + w), at * w);
+    else buf.fill(fill, at * w, at * w + w);
+  };
+  for (let s0 = 0; s0 < blocks; s0 += size) {
+    first(g, s0, s0);
+    for (let i = s0 + 1; i < s0 + size; i++) {
+      const y = i - r;
+      const o = i * w;
+      const q = o - w;
+      if (y < 0 || y >= h) {
+        g.copyWithin(o, q, q + w);
+        continue;
+      }
+      const so = y * w;
+      if (isMax) for (let x = 0; x < w; x++) g[o + x] = g[q + x] > src[so + x] ? g[q + x] : src[so + x];
+      else for (let x = 0; x < w; x++) g[o + x] = g[q + x] < src[so + x] ? g[q + x] : src[so + x];
+    }
+    first(hh, s0 + size - 1, s0 + size - 1);
+    for (let i = s0 + size - 2; i >= s0; i--) {
+      const y = i - r;
+      const o = i * w;
+      const q = o + w;
+      if (y < 0 || y >= h) {
+        hh.copyWithin(o, q, q + w);
+        continue;
+      }
+      const so = y * w;
+      if (isMax) for (let x = 0; x < w; x++) hh[o + x] = hh[q + x] > src[so + x] ? hh[q + x] : src[so + x];
+      else for (let x = 0; x < w; x++) hh[o + x] = hh[q + x] < src[so + x] ? hh[q + x] : src[so + x];
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const a0 = y * w;
+    const b0 = (y + size - 1) * w;
+    if (isMax) for (let x = 0; x < w; x++) dst[o + x] = hh[a0 + x] > g[b0 + x] ? hh[a0 + x] : g[b0 + x];
+    else for (let x = 0; x < w; x++) dst[o + x] = hh[a0 + x] < g[b0 + x] ? hh[a0 + x] : g[b0 + x];
+  }
+}
+
+/** Scratch planes reused from call to call (the pipeline is synchronous: one user at a time). */
+let scratchA = new Float32Array(0);
+let scratchB = new Float32Array(0);
+let scratchC = new Float32Array(0);
+function scratch(n: number): [Float32Array, Float32Array, Float32Array] {
+  if (scratchA.length < n) {
+    scratchA = new Float32Array(n);
+    scratchB = new Float32Array(n);
+    scratchC = new Float32Array(n);
+  }
+  return [scratchA, scratchB, scratchC];
 }
 
 function separable(img: FloatImage, size: number, isMax: boolean): FloatImage {
   const { width: w, height: h } = img;
   const k = Math.max(1, size | 1);
-  const scratch = Math.max(w, h) + 2 * k + 2;
-  const p = new Float32Array(scratch);
-  const g = new Float32Array(scratch);
-  const hh = new Float32Array(scratch);
-  const tmp = new Float32Array(w * h);
+  const line = Math.max(w, h) + 2 * k + 2;
+  const blocks = Math.ceil((h + 2 * (k >> 1)) / k) * k;
+  const [tmp, g, hh] = scratch(Math.max(w * h, blocks * w, 3 * line));
   const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) runExtremum(img.data, tmp, y * w, 1, w, k, isMax, p, g, hh);
-  for (let x = 0; x < w; x++) runExtremum(tmp, out, x, w, h, k, isMax, p, g, hh);
+  // the row pass uses three line-sized pieces of g (free until the column pass)
+  const p = g.subarray(0, line);
+  const gl = g.subarray(line, 2 * line);
+  const hl = g.subarray(2 * line, 3 * line);
+  for (let y = 0; y < h; y++) rowExtremum(img.data, tmp, y * w, w, k, isMax, p, gl, hl);
+  columnExtremum(tmp, out, w, h, k, isMax, g, hh);
   return { width: w, height: h, data: out };
 }
 
@@ -71,6 +138,43 @@ export function maxFilter(img: FloatImage, size: number): FloatImage {
 /** Minimum over a size×size square (erosion of bright areas). */
 export function minFilter(img: FloatImage, size: number): FloatImage {
   return separable(img, size, false);
+}
+
+/**
+ * Binary dilation of a 0/1 mask over a size×size square (window clamped at the borders): 1 where
+ * any ink lies within the window. The same as maxFilter on the mask as floats, by running counts
+ * (rows, then columns a whole row at a time) on bytes instead of floats.
+ */
+export function dilateMask(mask: MaskImage, size: number): MaskImage {
+  const { width: w, height: h, data } = mask;
+  const r = Math.max(1, size | 1) >> 1;
+  const rows = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    let count = 0;
+    for (let x = 0; x < Math.min(r, w); x++) count += data[o + x];
+    for (let x = 0; x < w; x++) {
+      if (x + r < w) count += data[o + x + r];
+      if (x - r - 1 >= 0) count -= data[o + x - r - 1];
+      rows[o + x] = count > 0 ? 1 : 0;
+    }
+  }
+  const counts = new Int32Array(w);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < Math.min(r, h); y++) for (let x = 0; x < w; x++) counts[x] += rows[y * w + x];
+  for (let y = 0; y < h; y++) {
+    if (y + r < h) {
+      const add = (y + r) * w;
+      for (let x = 0; x < w; x++) counts[x] += rows[add + x];
+    }
+    if (y - r - 1 >= 0) {
+      const sub = (y - r - 1) * w;
+      for (let x = 0; x < w; x++) counts[x] -= rows[sub + x];
+    }
+    const o = y * w;
+    for (let x = 0; x < w; x++) out[o + x] = counts[x] > 0 ? 1 : 0;
+  }
+  return { width: w, height: h, data: out };
 }
 
 /** Closing: removes dark structures narrower than `size` (dark ink on light paper). */

@@ -1,6 +1,6 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
-import { boxBlur, closing, maxFilter, minFilter } from '../../src/vision/morphology.ts';
+import { boxBlur, closing, dilateMask, maxFilter, minFilter, opening } from '../../src/vision/morphology.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { otsuThreshold } from '../../src/vision/threshold.ts';
 import { labelComponents } from '../../src/vision/components.ts';
@@ -39,6 +39,29 @@ describe('morphology', () => {
   it.each([1, 3, 5, 9, 31])('max/min filters of size %i match brute force', (size) => {
     expect(Array.from(maxFilter(img, size).data)).toEqual(Array.from(brute(img.data, w, h, size, true)));
     expect(Array.from(minFilter(img, size).data)).toEqual(Array.from(brute(img.data, w, h, size, false)));
+  });
+
+  // The row-at-a-time column pass and the reused scratch planes: every shape against brute force,
+  // windows wider than the picture, one-row and one-column pictures, repeated calls of other sizes.
+  it.each([
+    [1, 1, 5], [1, 9, 3], [9, 1, 7], [6, 40, 11], [40, 6, 11], [31, 29, 47], [64, 48, 23], [5, 5, 99],
+  ])('max/min filters on %i×%i, size %i, match brute force', (w2, h2, size) => {
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => Math.round(rnd() * 255) + rnd()) };
+    expect(Array.from(maxFilter(im, size).data)).toEqual(Array.from(brute(im.data, w2, h2, size, true)));
+    expect(Array.from(minFilter(im, size).data)).toEqual(Array.from(brute(im.data, w2, h2, size, false)));
+    const big = { width: 70, height: 50, data: Float32Array.from({ length: 3500 }, () => rnd()) };
+    expect(Array.from(maxFilter(big, 5).data)).toEqual(Array.from(brute(big.data, 70, 50, 5, true)));
+    expect(Array.from(opening(im, size).data)).toEqual(Array.from(brute(brute(im.data, w2, h2, size, false), w2, h2, size, true)));
+  });
+
+  it.each([
+    [23, 17, 7], [1, 12, 3], [12, 1, 5], [30, 20, 1], [8, 8, 31], [50, 40, 9],
+  ])('dilateMask on %i×%i, size %i, equals the max filter of the mask', (w2, h2, size) => {
+    for (const density of [0.01, 0.2, 0.7]) {
+      const data = Uint8Array.from({ length: w2 * h2 }, () => (rnd() < density ? 1 : 0));
+      const want = brute(Float32Array.from(data), w2, h2, size, true);
+      expect(Array.from(dilateMask({ width: w2, height: h2, data }, size).data)).toEqual(Array.from(want));
+    }
   });
 
   it('closing removes a dark line narrower than the window, keeps the paper level', () => {
