@@ -23,6 +23,8 @@ for a 12-megapixel phone-photo JPEG and a 1000×1000 PNG.
   --model DIR   models folder or one model's folder (default models; a stand-in when none loads)
   --runs N      timed runs per picture (default 30)
   --profile     also print the median time of each step (decode, flatten, polarity, …)
+  --cpu         with --profile / --dev: the process's CPU time per step instead of wall-clock
+                (steadier when other jobs share the cores; decode's libvips threads count too)
   --dev DIR     instead: read the cached synthetic dev pictures in DIR (from pipeline-accuracy
                 --split dev --cache DIR) once each and print per-step medians per picture kind
   --n N         with --dev: pictures 0..N-1 (default 200)`;
@@ -30,6 +32,7 @@ const { values } = parseCli(USAGE, {
   model: { type: 'string', default: 'models' },
   runs: { type: 'string', default: '30' },
   profile: { type: 'boolean', default: false },
+  cpu: { type: 'boolean', default: false },
   dev: { type: 'string' },
   n: { type: 'string' },
 });
@@ -46,14 +49,22 @@ try {
   };
 }
 
+/** Milliseconds: wall-clock, or with --cpu this process's user + system CPU time. */
+const clock = values.cpu
+  ? (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    }
+  : (): number => performance.now();
+
 /** Per-step durations (ms) of many reads, in the order the steps first ran. */
 class StepTimes {
   readonly steps = new Map<string, number[]>();
   /** A timer for one read: each call closes the step named, measured from the previous call. */
   start(): (step: string) => void {
-    let last = performance.now();
+    let last = clock();
     return (step) => {
-      const now = performance.now();
+      const now = clock();
       let list = this.steps.get(step);
       if (!list) this.steps.set(step, (list = []));
       list.push(now - last);
@@ -62,7 +73,9 @@ class StepTimes {
   }
   summary(): string {
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    return [...this.steps].map(([k, xs]) => `${k} ${med(xs).toFixed(1)}`).join(' | ');
+    const parts = [...this.steps].map(([k, xs]) => `${k} ${med(xs).toFixed(1)}`);
+    const total = med([...this.steps.values()].reduce((acc, xs) => acc.map((v, i) => v + (xs[i] ?? 0)), new Array<number>(this.steps.get('decode')?.length ?? 0).fill(0)));
+    return `${parts.join(' | ')} | total ${total.toFixed(1)}`;
   }
 }
 
@@ -77,7 +90,7 @@ if (values.dev) {
     if (!times) byKind.set(kind, (times = new StepTimes()));
     await readDigits(bytes, classifier, { timeBudgetMs: 60_000 }, times.start()).catch(() => undefined);
   }
-  console.log(`model: ${classifier.name}; dev pictures 0-${devCount - 1}, median ms per step:`);
+  console.log(`model: ${classifier.name}; dev pictures 0-${devCount - 1}, median ms per step${values.cpu ? ' (CPU)' : ''}:`);
   for (const [kind, t] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
     console.log(`${kind.padEnd(16)} n=${String(t.steps.get('decode')?.length ?? 0).padEnd(4)} ${t.summary()}`);
   }
@@ -104,7 +117,7 @@ async function bench(name: string, bytes: Buffer): Promise<void> {
   console.log(
     `${name.padEnd(28)} ${meta.width}x${meta.height} ${(bytes.length / 1024).toFixed(0)} KB  p50 ${q(0.5).toFixed(0)} ms  p95 ${q(0.95).toFixed(0)} ms  read: ${digits}`,
   );
-  if (values.profile) console.log(`  median ms per step: ${steps.summary()}`);
+  if (values.profile) console.log(`  median ms per step${values.cpu ? ' (CPU)' : ''}: ${steps.summary()}`);
 }
 
 console.log(`model: ${classifier.name}; ${runs} runs each; sharp concurrency ${sharp.concurrency()}`);

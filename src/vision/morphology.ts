@@ -4,6 +4,7 @@
  * estimates the paper can be 100+ px wide. Borders are handled by clamping the window.
  */
 import type { FloatImage, MaskImage } from './raster.ts';
+import { extremaSimd, type ExtremumStep } from './morphologyWasm.ts';
 
 /**
  * Running extremum over a centred window of `size` (odd) along one row of `len` samples read from
@@ -114,7 +115,17 @@ function scratch(n: number): [Float32Array, Float32Array, Float32Array] {
   return [scratchA, scratchB, scratchC];
 }
 
-function separable(img: FloatImage, size: number, isMax: boolean): FloatImage {
+/** The filters in order: the SIMD kernels when loaded (morphologyWasm.ts), else TypeScript; the same floats. */
+function filters(img: FloatImage, steps: ExtremumStep[]): FloatImage {
+  const simd = extremaSimd(img, steps);
+  if (simd) return { width: img.width, height: img.height, data: simd };
+  let out = img;
+  for (const s of steps) out = separableJs(out, s.size, s.isMax);
+  return out;
+}
+
+/** The TypeScript filter (exported for the tests that hold it to the SIMD one and to brute force). */
+export function separableJs(img: FloatImage, size: number, isMax: boolean): FloatImage {
   const { width: w, height: h } = img;
   const k = Math.max(1, size | 1);
   const line = Math.max(w, h) + 2 * k + 2;
@@ -132,12 +143,12 @@ function separable(img: FloatImage, size: number, isMax: boolean): FloatImage {
 
 /** Maximum over a size×size square (dilation of bright areas). */
 export function maxFilter(img: FloatImage, size: number): FloatImage {
-  return separable(img, size, true);
+  return filters(img, [{ size, isMax: true }]);
 }
 
 /** Minimum over a size×size square (erosion of bright areas). */
 export function minFilter(img: FloatImage, size: number): FloatImage {
-  return separable(img, size, false);
+  return filters(img, [{ size, isMax: false }]);
 }
 
 /**
@@ -179,13 +190,15 @@ export function dilateMask(mask: MaskImage, size: number): MaskImage {
 
 /** Closing: removes dark structures narrower than `size` (dark ink on light paper). */
 export function closing(img: FloatImage, size: number): FloatImage {
-  return minFilter(maxFilter(img, size), size);
+  return filters(img, [{ size, isMax: true }, { size, isMax: false }]);
 }
 
 /** Opening: removes bright structures narrower than `size` (light ink on dark paper). */
 export function opening(img: FloatImage, size: number): FloatImage {
-  return maxFilter(minFilter(img, size), size);
+  return filters(img, [{ size, isMax: false }, { size, isMax: true }]);
 }
+
+let prefixPlane = new Float64Array(0);
 
 /** Mean over a size×size square, window clamped at the borders (no dark frame). */
 export function boxBlur(img: FloatImage, size: number): FloatImage {
@@ -203,14 +216,22 @@ export function boxBlur(img: FloatImage, size: number): FloatImage {
       tmp[y * w + x] = (line[b] - line[a]) / (b - a);
     }
   }
-  for (let x = 0; x < w; x++) {
-    line[0] = 0;
-    for (let y = 0; y < h; y++) line[y + 1] = line[y] + tmp[y * w + x];
-    for (let y = 0; y < h; y++) {
-      const a = Math.max(0, y - r);
-      const b = Math.min(h, y + r + 1);
-      out[y * w + x] = (line[b] - line[a]) / (b - a);
-    }
+  // Down the columns a whole row at a time (a column read with a stride of w missed the cache):
+  // prefix[y][x] is the sum of column x over rows < y, the same additions in the same order.
+  if (prefixPlane.length < (h + 1) * w) prefixPlane = new Float64Array((h + 1) * w);
+  const prefix = prefixPlane;
+  prefix.fill(0, 0, w);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const q = o + w;
+    for (let x = 0; x < w; x++) prefix[q + x] = prefix[o + x] + tmp[o + x];
+  }
+  for (let y = 0; y < h; y++) {
+    const a = Math.max(0, y - r) * w;
+    const b = Math.min(h, y + r + 1) * w;
+    const n = (b - a) / w;
+    const o = y * w;
+    for (let x = 0; x < w; x++) out[o + x] = (prefix[b + x] - prefix[a + x]) / n;
   }
   return { width: w, height: h, data: out };
 }

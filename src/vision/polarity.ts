@@ -96,8 +96,13 @@ function borderStats(lum: FloatImage): { median: number; even: number } {
   return { median, even: near / n };
 }
 
+/**
+ * Rounded to 0..255. Math.floor(v + 0.5) is Math.round(v) for every double but 0.5 − 2⁻⁵⁴, which
+ * no difference of two luminances (float32 multiples of 2⁻²⁷ or coarser) can be; V8 runs it
+ * several times faster in the histogram loops.
+ */
 function clampByte(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
 }
 
 function quantileOf(hist: Uint32Array, n: number, q: number): number {

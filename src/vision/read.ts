@@ -8,6 +8,7 @@
  */
 import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
+import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis } from './pipeline.ts';
 import type { StepTimer } from './normalise.ts';
 import { confidenceVerdict, noveltyVerdict } from './reject.ts';
@@ -30,7 +31,7 @@ export async function readDigits(
     }
   };
   try {
-    const decoded = await decodeImage(bytes, opts);
+    const [decoded] = await Promise.all([decodeImage(bytes, opts), loadMorphologyKernels()]);
     lap?.('decode');
     checkBudget();
     const learned = knowsNone(classifier);

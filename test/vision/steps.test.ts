@@ -1,6 +1,7 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
-import { boxBlur, closing, dilateMask, maxFilter, minFilter, opening } from '../../src/vision/morphology.ts';
+import { boxBlur, closing, dilateMask, maxFilter, minFilter, opening, separableJs } from '../../src/vision/morphology.ts';
+import { extremaSimd, loadMorphologyKernels } from '../../src/vision/morphologyWasm.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { otsuThreshold } from '../../src/vision/threshold.ts';
 import { labelComponents } from '../../src/vision/components.ts';
@@ -49,9 +50,26 @@ describe('morphology', () => {
     const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => Math.round(rnd() * 255) + rnd()) };
     expect(Array.from(maxFilter(im, size).data)).toEqual(Array.from(brute(im.data, w2, h2, size, true)));
     expect(Array.from(minFilter(im, size).data)).toEqual(Array.from(brute(im.data, w2, h2, size, false)));
+    expect(Array.from(separableJs(im, size, true).data)).toEqual(Array.from(brute(im.data, w2, h2, size, true)));
+    expect(Array.from(separableJs(im, size, false).data)).toEqual(Array.from(brute(im.data, w2, h2, size, false)));
     const big = { width: 70, height: 50, data: Float32Array.from({ length: 3500 }, () => rnd()) };
     expect(Array.from(maxFilter(big, 5).data)).toEqual(Array.from(brute(big.data, 70, 50, 5, true)));
     expect(Array.from(opening(im, size).data)).toEqual(Array.from(brute(brute(im.data, w2, h2, size, false), w2, h2, size, true)));
+  });
+
+  it.each([
+    [1, 1, 3], [3, 7, 5], [17, 5, 3], [64, 48, 23], [61, 47, 47], [10, 90, 9], [5, 5, 99],
+  ])('the SIMD filters on %i×%i, size %i, give the TypeScript filters\' floats, borders included', async (w2, h2, size) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => rnd() * 255) };
+    for (const isMax of [true, false]) {
+      expect(Array.from(extremaSimd(im, [{ size, isMax }]) ?? [])).toEqual(Array.from(separableJs(im, size, isMax).data));
+      expect(Array.from(extremaSimd(im, [{ size, isMax }]) ?? [])).toEqual(Array.from(brute(im.data, w2, h2, size, isMax)));
+    }
+    // a closing in one call (two steps) is the two filters one after the other
+    const twice = separableJs(separableJs(im, size, true), size, false).data;
+    expect(Array.from(extremaSimd(im, [{ size, isMax: true }, { size, isMax: false }]) ?? [])).toEqual(Array.from(twice));
+    expect(Array.from(closing(im, size).data)).toEqual(Array.from(twice));
   });
 
   it.each([
@@ -69,6 +87,35 @@ describe('morphology', () => {
     for (let y = 5; y < 35; y++) page.data[y * 40 + 20] = 30;
     const bg = closing(page, 7).data;
     expect(Math.min(...bg)).toBe(200);
+  });
+
+  it.each([[23, 17, 5], [1, 9, 3], [40, 30, 15], [8, 8, 31]])('box blur on %i×%i, size %i: the clamped mean, the same floats as summing column by column', (w2, h2, size) => {
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => rnd() * 255) };
+    // reference: the rows, then each column's prefix sums on their own (the earlier code)
+    const r = size >> 1;
+    const tmp = new Float32Array(w2 * h2);
+    for (let y = 0; y < h2; y++) {
+      for (let x = 0; x < w2; x++) {
+        let s = 0;
+        const a = Math.max(0, x - r);
+        const b = Math.min(w2, x + r + 1);
+        const line = [0];
+        for (let i = 0; i < w2; i++) line.push(line[i] + im.data[y * w2 + i]);
+        s = (line[b] - line[a]) / (b - a);
+        tmp[y * w2 + x] = s;
+      }
+    }
+    const want = new Float32Array(w2 * h2);
+    for (let x = 0; x < w2; x++) {
+      const line = [0];
+      for (let y = 0; y < h2; y++) line.push(line[y] + tmp[y * w2 + x]);
+      for (let y = 0; y < h2; y++) {
+        const a = Math.max(0, y - r);
+        const b = Math.min(h2, y + r + 1);
+        want[y * w2 + x] = (line[b] - line[a]) / (b - a);
+      }
+    }
+    expect(Array.from(boxBlur(im, size).data)).toEqual(Array.from(want));
   });
 
   it('box blur keeps a constant image constant (no dark frame at the borders)', () => {

@@ -1,0 +1,172 @@
+;; The min/max filters of morphology.ts in WebAssembly SIMD (f32x4), for the polarity top-hats
+;; that run 16 of them over every working-size picture. Two functions, pointers in BYTES:
+;;
+;;  col_ext: the van Herk / Gil-Werman running extremum down the columns of a w×h plane whose
+;;           rows are `stride` floats apart (stride a multiple of 4), four columns at a time:
+;;           the same blocks, the same fill values (±inf outside the picture) and the same
+;;           comparisons as columnExtremum in morphology.ts, so the results are the same floats.
+;;           f32x4.pmax(a, b) is `a < b ? b : a` and the TypeScript is `a > b ? a : b`: they differ
+;;           only when a == b and the two are +0 and -0, which pictures (sums of non-negative
+;;           terms) never hold.
+;;  transpose: dst (w rows of `dstride`) = src (h rows of w, `sstride` apart) transposed, in 8×8
+;;           tiles; the row pass is a column pass of the transposed plane.
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; dst row = src row, `bytes` a multiple of 16
+  (func $copy_row (param $dst i32) (param $src i32) (param $bytes i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $l))))
+
+  ;; dst row = fill, `bytes` a multiple of 16
+  (func $fill_row (param $dst i32) (param $fill f32) (param $bytes i32)
+    (local $end i32) (local $v v128)
+    (local.set $v (f32x4.splat (local.get $fill)))
+    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (local.get $v))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $l))))
+
+  ;; dst = ext(a, b) element-wise over `bytes` (a multiple of 16); isMax: pmax, else pmin
+  (func $ext_row (param $dst i32) (param $a i32) (param $b i32) (param $bytes i32) (param $isMax i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
+    (if (local.get $isMax)
+      (then
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+            (v128.store (local.get $dst) (f32x4.pmax (v128.load (local.get $a)) (v128.load (local.get $b))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (br $l))))
+      (else
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+            (v128.store (local.get $dst) (f32x4.pmin (v128.load (local.get $a)) (v128.load (local.get $b))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (br $l))))))
+
+  ;; padded row i (0 <= i < blocks) is source row i - r, or the fill outside the picture
+  (func (export "col_ext") (param $src i32) (param $dst i32) (param $stride i32) (param $h i32)
+        (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32)
+    (local $r i32) (local $blocks i32) (local $s0 i32) (local $i i32) (local $y i32)
+    (local $bytes i32) (local $fill f32) (local $row i32)
+    (local.set $r (i32.shr_u (local.get $size) (i32.const 1)))
+    (local.set $blocks
+      (i32.mul
+        (i32.div_u (i32.sub (i32.add (i32.add (local.get $h) (i32.shl (local.get $r) (i32.const 1))) (local.get $size)) (i32.const 1))
+                   (local.get $size))
+        (local.get $size)))
+    (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $fill (select (f32.const -inf) (f32.const inf) (local.get $isMax)))
+    (local.set $s0 (i32.const 0))
+    (block $bdone
+      (loop $blk
+        (br_if $bdone (i32.ge_u (local.get $s0) (local.get $blocks)))
+        ;; g forward: g[s0] = p[s0]; g[i] = ext(g[i-1], p[i])
+        (local.set $i (local.get $s0))
+        (block $fdone
+          (loop $f
+            (br_if $fdone (i32.ge_u (local.get $i) (i32.add (local.get $s0) (local.get $size))))
+            (local.set $y (i32.sub (local.get $i) (local.get $r)))
+            (local.set $row (i32.add (local.get $g) (i32.mul (local.get $i) (local.get $bytes))))
+            (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
+              (then
+                (if (i32.eq (local.get $i) (local.get $s0))
+                  (then (call $fill_row (local.get $row) (local.get $fill) (local.get $bytes)))
+                  (else (call $copy_row (local.get $row) (i32.sub (local.get $row) (local.get $bytes)) (local.get $bytes)))))
+              (else
+                (if (i32.eq (local.get $i) (local.get $s0))
+                  (then (call $copy_row (local.get $row) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes)))
+                  (else (call $ext_row (local.get $row) (i32.sub (local.get $row) (local.get $bytes))
+                              (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $f)))
+        ;; hh backward: hh[s0+size-1] = p[..]; hh[i] = ext(hh[i+1], p[i])
+        (local.set $i (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
+        (block $bkdone
+          (loop $bk
+            (br_if $bkdone (i32.lt_s (local.get $i) (local.get $s0)))
+            (local.set $y (i32.sub (local.get $i) (local.get $r)))
+            (local.set $row (i32.add (local.get $hh) (i32.mul (local.get $i) (local.get $bytes))))
+            (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
+              (then
+                (if (i32.eq (local.get $i) (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
+                  (then (call $fill_row (local.get $row) (local.get $fill) (local.get $bytes)))
+                  (else (call $copy_row (local.get $row) (i32.add (local.get $row) (local.get $bytes)) (local.get $bytes)))))
+              (else
+                (if (i32.eq (local.get $i) (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
+                  (then (call $copy_row (local.get $row) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes)))
+                  (else (call $ext_row (local.get $row) (i32.add (local.get $row) (local.get $bytes))
+                              (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $bk)))
+        (local.set $s0 (i32.add (local.get $s0) (local.get $size)))
+        (br $blk)))
+    ;; out[y] = ext(hh[y], g[y + size - 1])
+    (local.set $y (i32.const 0))
+    (block $odone
+      (loop $o
+        (br_if $odone (i32.ge_s (local.get $y) (local.get $h)))
+        (call $ext_row
+          (i32.add (local.get $dst) (i32.mul (local.get $y) (local.get $bytes)))
+          (i32.add (local.get $hh) (i32.mul (local.get $y) (local.get $bytes)))
+          (i32.add (local.get $g) (i32.mul (i32.sub (i32.add (local.get $y) (local.get $size)) (i32.const 1)) (local.get $bytes)))
+          (local.get $bytes) (local.get $isMax))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $o))))
+
+  ;; dst[x * dstride + y] = src[y * sstride + x] for y < h, x < w (strides in floats), 8×8 tiles
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $w i32) (param $h i32)
+        (param $sstride i32) (param $dstride i32)
+    (local $ty i32) (local $tx i32) (local $y i32) (local $x i32) (local $ye i32) (local $xe i32)
+    (local $sb i32) (local $db i32)
+    (local.set $sb (i32.shl (local.get $sstride) (i32.const 2)))
+    (local.set $db (i32.shl (local.get $dstride) (i32.const 2)))
+    (local.set $ty (i32.const 0))
+    (block $tydone
+      (loop $tyl
+        (br_if $tydone (i32.ge_s (local.get $ty) (local.get $h)))
+        (local.set $ye (select (i32.add (local.get $ty) (i32.const 8)) (local.get $h)
+                               (i32.lt_s (i32.add (local.get $ty) (i32.const 8)) (local.get $h))))
+        (local.set $tx (i32.const 0))
+        (block $txdone
+          (loop $txl
+            (br_if $txdone (i32.ge_s (local.get $tx) (local.get $w)))
+            (local.set $xe (select (i32.add (local.get $tx) (i32.const 8)) (local.get $w)
+                                   (i32.lt_s (i32.add (local.get $tx) (i32.const 8)) (local.get $w))))
+            (local.set $y (local.get $ty))
+            (block $ydone
+              (loop $yl
+                (br_if $ydone (i32.ge_s (local.get $y) (local.get $ye)))
+                (local.set $x (local.get $tx))
+                (block $xdone
+                  (loop $xl
+                    (br_if $xdone (i32.ge_s (local.get $x) (local.get $xe)))
+                    (f32.store
+                      (i32.add (local.get $dst) (i32.add (i32.mul (local.get $x) (local.get $db)) (i32.shl (local.get $y) (i32.const 2))))
+                      (f32.load (i32.add (local.get $src) (i32.add (i32.mul (local.get $y) (local.get $sb)) (i32.shl (local.get $x) (i32.const 2))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $xl)))
+                (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                (br $yl)))
+            (local.set $tx (local.get $xe))
+            (br $txl)))
+        (local.set $ty (local.get $ye))
+        (br $tyl))))
+)
