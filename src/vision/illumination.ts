@@ -119,11 +119,18 @@ export function inkMap(flat: FlatImage, polarity: Polarity, size: number): Float
   for (const p of planes) {
     const img: FloatImage = { width: w, height: h, data: p };
     const bg = estimateBackground(img, polarity, size).data;
-    for (let i = 0; i < n; i++) {
-      let v: number;
-      if (polarity === 'dark-on-light') v = (bg[i] - p[i]) / Math.max(bg[i], MIN_RANGE);
-      else v = (p[i] - bg[i]) / Math.max(255 - bg[i], MIN_RANGE);
-      if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+    if (polarity === 'dark-on-light') {
+      for (let i = 0; i < n; i++) {
+        const b = bg[i];
+        const v = (b - p[i]) / (b > MIN_RANGE ? b : MIN_RANGE);
+        if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const b = 255 - bg[i];
+        const v = (p[i] - bg[i]) / (b > MIN_RANGE ? b : MIN_RANGE);
+        if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+      }
     }
   }
   return { width: w, height: h, data: ink };

@@ -8,8 +8,8 @@
 ;;           f32x4.pmax(a, b) is `a < b ? b : a` and the TypeScript is `a > b ? a : b`: they differ
 ;;           only when a == b and the two are +0 and -0, which pictures (sums of non-negative
 ;;           terms) never hold.
-;;  transpose: dst (w rows of `dstride`) = src (h rows of w, `sstride` apart) transposed, in 8×8
-;;           tiles; the row pass is a column pass of the transposed plane.
+;;  transpose: dst (w rows of `dstride`) = src (h rows of w, `sstride` apart) transposed, in 4×4
+;;           SIMD tiles (w, h multiples of 4); the row pass is a column pass of the transposed plane.
 (module
   (import "env" "memory" (memory 0))
 
@@ -131,42 +131,39 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $o))))
 
-  ;; dst[x * dstride + y] = src[y * sstride + x] for y < h, x < w (strides in floats), 8×8 tiles
+;; dst (w rows of `dstride` floats) = src (h rows of w floats, `sstride` apart) transposed, w and h
+  ;; multiples of 4, in 4×4 tiles of four v128 loads, eight shuffles and four stores
   (func (export "transpose") (param $src i32) (param $dst i32) (param $w i32) (param $h i32)
         (param $sstride i32) (param $dstride i32)
-    (local $ty i32) (local $tx i32) (local $y i32) (local $x i32) (local $ye i32) (local $xe i32)
-    (local $sb i32) (local $db i32)
+    (local $y i32) (local $x i32) (local $sb i32) (local $db i32) (local $s i32) (local $d i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $sb (i32.shl (local.get $sstride) (i32.const 2)))
     (local.set $db (i32.shl (local.get $dstride) (i32.const 2)))
-    (local.set $ty (i32.const 0))
-    (block $tydone
-      (loop $tyl
-        (br_if $tydone (i32.ge_s (local.get $ty) (local.get $h)))
-        (local.set $ye (select (i32.add (local.get $ty) (i32.const 8)) (local.get $h)
-                               (i32.lt_s (i32.add (local.get $ty) (i32.const 8)) (local.get $h))))
-        (local.set $tx (i32.const 0))
-        (block $txdone
-          (loop $txl
-            (br_if $txdone (i32.ge_s (local.get $tx) (local.get $w)))
-            (local.set $xe (select (i32.add (local.get $tx) (i32.const 8)) (local.get $w)
-                                   (i32.lt_s (i32.add (local.get $tx) (i32.const 8)) (local.get $w))))
-            (local.set $y (local.get $ty))
-            (block $ydone
-              (loop $yl
-                (br_if $ydone (i32.ge_s (local.get $y) (local.get $ye)))
-                (local.set $x (local.get $tx))
-                (block $xdone
-                  (loop $xl
-                    (br_if $xdone (i32.ge_s (local.get $x) (local.get $xe)))
-                    (f32.store
-                      (i32.add (local.get $dst) (i32.add (i32.mul (local.get $x) (local.get $db)) (i32.shl (local.get $y) (i32.const 2))))
-                      (f32.load (i32.add (local.get $src) (i32.add (i32.mul (local.get $y) (local.get $sb)) (i32.shl (local.get $x) (i32.const 2))))))
-                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
-                    (br $xl)))
-                (local.set $y (i32.add (local.get $y) (i32.const 1)))
-                (br $yl)))
-            (local.set $tx (local.get $xe))
-            (br $txl)))
-        (local.set $ty (local.get $ye))
-        (br $tyl))))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $s (i32.add (local.get $src) (i32.add (i32.mul (local.get $y) (local.get $sb)) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $r0 (v128.load (local.get $s)))
+            (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $sb))))
+            (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $sb) (i32.const 1)))))
+            (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $sb) (i32.const 3)))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            (local.set $d (i32.add (local.get $dst) (i32.add (i32.mul (local.get $x) (local.get $db)) (i32.shl (local.get $y) (i32.const 2)))))
+            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $d) (local.get $db)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $d) (i32.shl (local.get $db) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+            (v128.store (i32.add (local.get $d) (i32.mul (local.get $db) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (br $yl))))
 )

@@ -61,7 +61,7 @@ export function extremaSimd(img: FloatImage, steps: ExtremumStep[]): Float32Arra
   const { exports: k, memory } = kernels;
   const w4 = (w + 3) & ~3;
   const h4 = (h + 3) & ~3;
-  const plane = Math.max(h * w4, w * h4);
+  const plane = w4 * h4; // whole 4×4 tiles: the pad rows and columns hold junk that no result reads
   const maxSize = steps.reduce((m, s) => Math.max(m, Math.max(1, s.size | 1)), 1);
   const padded = (Math.max(w, h) + 2 * maxSize) * Math.max(w4, h4);
   // float offsets: a (normal), b (transposed), c (either), g and hh (the pass's scratch)
@@ -77,9 +77,9 @@ export function extremaSimd(img: FloatImage, steps: ExtremumStep[]): Float32Arra
   for (const step of steps) {
     const size = Math.max(1, step.size | 1);
     const isMax = step.isMax ? 1 : 0;
-    k.transpose(a * 4, b * 4, w, h, w4, h4);
+    k.transpose(a * 4, b * 4, w4, h4, w4, h4);
     k.col_ext(b * 4, c * 4, h4, w, size, isMax, g * 4, hh * 4); // along the rows
-    k.transpose(c * 4, a * 4, h, w, h4, w4);
+    k.transpose(c * 4, a * 4, h4, w4, h4, w4);
     k.col_ext(a * 4, c * 4, w4, h, size, isMax, g * 4, hh * 4); // down the columns
     [a, c] = [c, a];
   }

@@ -128,7 +128,8 @@ function noiseFloor(ink: FloatImage, mask: MaskImage, threshold: number): number
   let count = 0;
   for (let i = 0; i < ink.data.length; i++) {
     if (near[i]) continue;
-    hist[Math.min(100, Math.max(0, Math.round(ink.data[i] * 100)))]++;
+    // Math.floor(v + 0.5) is Math.round(v) for all but one double, which a float32 × 100 never is
+    hist[Math.min(100, Math.max(0, Math.floor(ink.data[i] * 100 + 0.5)))]++;
     count++;
   }
   if (count === 0) return 0;

@@ -50,9 +50,12 @@ export function detectPolarity(lum: FloatImage): PolarityDecision {
     const opened = opening(lum, k).data;
     const darkHist = new Uint32Array(256);
     const lightHist = new Uint32Array(256);
+    // clampByte written out (the hot loop): (v + 0.5) | 0 is Math.floor(v + 0.5) for 0 < v < 255
     for (let i = 0; i < data.length; i++) {
-      darkHist[clampByte(closed[i] - data[i])]++;
-      lightHist[clampByte(data[i] - opened[i])]++;
+      const d = closed[i] - data[i];
+      const l = data[i] - opened[i];
+      darkHist[d <= 0 ? 0 : d >= 255 ? 255 : (d + 0.5) | 0]++;
+      lightHist[l <= 0 ? 0 : l >= 255 ? 255 : (l + 0.5) | 0]++;
     }
     // The strength of the strongest narrow structures (the strokes), at two quantiles: the 99th
     // sees ink covering 1 % of the picture, the 99.9th a small thin digit. Between ruled lines
