@@ -4,7 +4,7 @@
  * estimates the paper can be 100+ px wide. Borders are handled by clamping the window.
  */
 import type { FloatImage, MaskImage } from './raster.ts';
-import { extremaSimd, type ExtremumStep } from './morphologyWasm.ts';
+import { extremaSimd, topHatHistogramsSimd, type ExtremumStep } from './morphologyWasm.ts';
 
 /**
  * Running extremum over a centred window of `size` (odd) along one row of `len` samples read from
@@ -199,6 +199,34 @@ export function opening(img: FloatImage, size: number): FloatImage {
 }
 
 let prefixPlane = new Float64Array(0);
+
+/**
+ * Histograms (256 bins) of the black top-hat (closing − picture: what is darker than its
+ * surroundings and narrower than the window) and of the white top-hat (picture − opening), each
+ * value rounded to the nearest integer (halves up) and clamped to 0..255. In the SIMD module when
+ * loaded (the planes never leave it), else here; the same counts.
+ */
+export function topHatHistograms(img: FloatImage, size: number): { dark: Uint32Array; light: Uint32Array } {
+  return topHatHistogramsSimd(img, size) ?? topHatHistogramsJs(img, size);
+}
+
+/** The TypeScript top-hat histograms (exported for the tests that hold the SIMD ones to them). */
+export function topHatHistogramsJs(img: FloatImage, size: number): { dark: Uint32Array; light: Uint32Array } {
+  const data = img.data;
+  const closed = closing(img, size).data;
+  const opened = opening(img, size).data;
+  const dark = new Uint32Array(256);
+  const light = new Uint32Array(256);
+  // (v + 0.5) | 0 is Math.floor(v + 0.5), i.e. Math.round(v), for 0 < v < 255 (all doubles but
+  // 0.5 − 2⁻⁵⁴, which no difference of two float32 luminances is)
+  for (let i = 0; i < data.length; i++) {
+    const d = closed[i] - data[i];
+    const l = data[i] - opened[i];
+    dark[d <= 0 ? 0 : d >= 255 ? 255 : (d + 0.5) | 0]++;
+    light[l <= 0 ? 0 : l >= 255 ? 255 : (l + 0.5) | 0]++;
+  }
+  return { dark, light };
+}
 
 /** Mean over a size×size square, window clamped at the borders (no dark frame). */
 export function boxBlur(img: FloatImage, size: number): FloatImage {

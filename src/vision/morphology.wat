@@ -166,4 +166,36 @@
             (br $xl)))
         (local.set $y (i32.add (local.get $y) (i32.const 4)))
         (br $yl))))
+
+  ;; hist[i32] += 1 at clampByte(a - b) for the w×h picture in planes a and b (rows `stride` floats
+  ;; apart): the difference in f64 (exact for two float32s), then 0 below 0, 255 from 255 up, else
+  ;; trunc(d + 0.5), which is Math.floor(d + 0.5) for 0 < d < 255: the top-hat histograms of polarity.ts.
+  (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32)
+    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $d f64) (local $i i32) (local $slot i32)
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $ra (i32.add (local.get $a) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $rb (i32.add (local.get $b) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $d (f64.sub
+              (f64.promote_f32 (f32.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 2)))))
+              (f64.promote_f32 (f32.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 2)))))))
+            (local.set $i
+              (if (result i32) (f64.le (local.get $d) (f64.const 0))
+                (then (i32.const 0))
+                (else
+                  (if (result i32) (f64.ge (local.get $d) (f64.const 255))
+                    (then (i32.const 255))
+                    (else (i32.trunc_sat_f64_s (f64.add (local.get $d) (f64.const 0.5))))))))
+            (local.set $slot (i32.add (local.get $hist) (i32.shl (local.get $i) (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
 )

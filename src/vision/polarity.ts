@@ -9,7 +9,7 @@
  * ink. When the two are too close to tell (empty pictures), the picture's border decides: it is
  * almost always background.
  */
-import { closing, opening } from './morphology.ts';
+import { topHatHistograms } from './morphology.ts';
 import type { FloatImage } from './raster.ts';
 
 export type Polarity = 'dark-on-light' | 'light-on-dark';
@@ -46,17 +46,7 @@ export function detectPolarity(lum: FloatImage): PolarityDecision {
   const short = Math.min(w, h);
   for (const k of WINDOWS) {
     if (k > short / 2) break;
-    const closed = closing(lum, k).data;
-    const opened = opening(lum, k).data;
-    const darkHist = new Uint32Array(256);
-    const lightHist = new Uint32Array(256);
-    // clampByte written out (the hot loop): (v + 0.5) | 0 is Math.floor(v + 0.5) for 0 < v < 255
-    for (let i = 0; i < data.length; i++) {
-      const d = closed[i] - data[i];
-      const l = data[i] - opened[i];
-      darkHist[d <= 0 ? 0 : d >= 255 ? 255 : (d + 0.5) | 0]++;
-      lightHist[l <= 0 ? 0 : l >= 255 ? 255 : (l + 0.5) | 0]++;
-    }
+    const { dark: darkHist, light: lightHist } = topHatHistograms(lum, k);
     // The strength of the strongest narrow structures (the strokes), at two quantiles: the 99th
     // sees ink covering 1 % of the picture, the 99.9th a small thin digit. Between ruled lines
     // the whole page is "light and narrow", but only by the lines' faint contrast.

@@ -1,7 +1,7 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
-import { boxBlur, closing, dilateMask, maxFilter, minFilter, opening, separableJs } from '../../src/vision/morphology.ts';
-import { extremaSimd, loadMorphologyKernels } from '../../src/vision/morphologyWasm.ts';
+import { boxBlur, closing, dilateMask, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
+import { extremaSimd, loadMorphologyKernels, topHatHistogramsSimd } from '../../src/vision/morphologyWasm.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { otsuThreshold } from '../../src/vision/threshold.ts';
 import { labelComponents } from '../../src/vision/components.ts';
@@ -70,6 +70,25 @@ describe('morphology', () => {
     const twice = separableJs(separableJs(im, size, true), size, false).data;
     expect(Array.from(extremaSimd(im, [{ size, isMax: true }, { size, isMax: false }]) ?? [])).toEqual(Array.from(twice));
     expect(Array.from(closing(im, size).data)).toEqual(Array.from(twice));
+  });
+
+  it.each([[1, 1, 5], [13, 9, 5], [64, 48, 11], [37, 61, 23]])('top-hat histograms on %i×%i, size %i: SIMD = TypeScript = rounded brute force', async (w2, h2, size) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    // halves (x.5 differences) and values near 0 and 255 included: the rounding and clamping show
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => Math.round(rnd() * 510) / 2) };
+    const closed = brute(brute(im.data, w2, h2, size, true), w2, h2, size, false);
+    const opened = brute(brute(im.data, w2, h2, size, false), w2, h2, size, true);
+    const dark = new Array<number>(256).fill(0);
+    const light = new Array<number>(256).fill(0);
+    const bin = (v: number): number => Math.min(255, Math.max(0, Math.round(v)));
+    for (let i = 0; i < im.data.length; i++) {
+      dark[bin(closed[i] - im.data[i])]++;
+      light[bin(im.data[i] - opened[i])]++;
+    }
+    const js = topHatHistogramsJs(im, size);
+    const simd = topHatHistogramsSimd(im, size)!;
+    expect([Array.from(js.dark), Array.from(js.light)]).toEqual([dark, light]);
+    expect([Array.from(simd.dark), Array.from(simd.light)]).toEqual([dark, light]);
   });
 
   it.each([
