@@ -4,7 +4,7 @@
  * estimates the paper can be 100+ px wide. Borders are handled by clamping the window.
  */
 import type { FloatImage, MaskImage } from './raster.ts';
-import { extremaSimd, topHatHistogramsSimd, type ExtremumStep } from './morphologyWasm.ts';
+import { boxBlurSimd, extremaSimd, topHatHistogramsSimd, type ExtremumStep } from './morphologyWasm.ts';
 
 /**
  * Running extremum over a centred window of `size` (odd) along one row of `len` samples read from
@@ -228,8 +228,14 @@ export function topHatHistogramsJs(img: FloatImage, size: number): { dark: Uint3
   return { dark, light };
 }
 
-/** Mean over a size×size square, window clamped at the borders (no dark frame). */
+/** Mean over a size×size square, window clamped at the borders (no dark frame). SIMD module when loaded, the same floats. */
 export function boxBlur(img: FloatImage, size: number): FloatImage {
+  const simd = boxBlurSimd(img, size);
+  return simd ? { width: img.width, height: img.height, data: simd } : boxBlurJs(img, size);
+}
+
+/** The TypeScript box blur (exported for the tests that hold the SIMD one to it). */
+export function boxBlurJs(img: FloatImage, size: number): FloatImage {
   const { width: w, height: h } = img;
   const r = Math.max(0, size >> 1);
   const tmp = new Float32Array(w * h);

@@ -198,4 +198,90 @@
             (br $xl)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
+
+  ;; Box blur, the mean over a window of 2r+1 clamped at the borders, as box_blur in morphology.ts:
+  ;; prefix sums in f64, (sum[b] - sum[a]) / (b - a), stored as f32 (the same operations in the
+  ;; same order, so the same floats). Planes are dense w×h (no padding); `line` holds w+1 f64,
+  ;; `prefix` (h+1)×w f64.
+  (func (export "box_rows") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $r i32) (param $line i32)
+    (local $y i32) (local $x i32) (local $row i32) (local $a i32) (local $b i32)
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2)))
+        (f64.store (local.get $line) (f64.const 0))
+        (local.set $x (i32.const 0))
+        (block $pdone
+          (loop $pl
+            (br_if $pdone (i32.ge_s (local.get $x) (local.get $w)))
+            (f64.store (i32.add (local.get $line) (i32.shl (i32.add (local.get $x) (i32.const 1)) (i32.const 3)))
+              (f64.add (f64.load (i32.add (local.get $line) (i32.shl (local.get $x) (i32.const 3))))
+                       (f64.promote_f32 (f32.load (i32.add (i32.add (local.get $src) (local.get $row)) (i32.shl (local.get $x) (i32.const 2)))))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $pl)))
+        (local.set $x (i32.const 0))
+        (block $odone
+          (loop $ol
+            (br_if $odone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $a (select (i32.sub (local.get $x) (local.get $r)) (i32.const 0) (i32.gt_s (i32.sub (local.get $x) (local.get $r)) (i32.const 0))))
+            (local.set $b (select (i32.add (i32.add (local.get $x) (local.get $r)) (i32.const 1)) (local.get $w)
+                                  (i32.lt_s (i32.add (i32.add (local.get $x) (local.get $r)) (i32.const 1)) (local.get $w))))
+            (f32.store (i32.add (i32.add (local.get $dst) (local.get $row)) (i32.shl (local.get $x) (i32.const 2)))
+              (f32.demote_f64
+                (f64.div
+                  (f64.sub (f64.load (i32.add (local.get $line) (i32.shl (local.get $b) (i32.const 3))))
+                           (f64.load (i32.add (local.get $line) (i32.shl (local.get $a) (i32.const 3)))))
+                  (f64.convert_i32_s (i32.sub (local.get $b) (local.get $a))))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $ol)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  (func (export "box_cols") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $r i32) (param $prefix i32)
+    (local $y i32) (local $x i32) (local $o i32) (local $q i32) (local $a i32) (local $b i32) (local $n f64) (local $wb i32)
+    (local.set $wb (i32.shl (local.get $w) (i32.const 3)))
+    (memory.fill (local.get $prefix) (i32.const 0) (local.get $wb))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $o (i32.add (local.get $prefix) (i32.mul (local.get $y) (local.get $wb))))
+        (local.set $q (i32.add (local.get $src) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (f64.store (i32.add (i32.add (local.get $o) (local.get $wb)) (i32.shl (local.get $x) (i32.const 3)))
+              (f64.add (f64.load (i32.add (local.get $o) (i32.shl (local.get $x) (i32.const 3))))
+                       (f64.promote_f32 (f32.load (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (local.set $y (i32.const 0))
+    (block $y2done
+      (loop $y2l
+        (br_if $y2done (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $a (select (i32.sub (local.get $y) (local.get $r)) (i32.const 0) (i32.gt_s (i32.sub (local.get $y) (local.get $r)) (i32.const 0))))
+        (local.set $b (select (i32.add (i32.add (local.get $y) (local.get $r)) (i32.const 1)) (local.get $h)
+                              (i32.lt_s (i32.add (i32.add (local.get $y) (local.get $r)) (i32.const 1)) (local.get $h))))
+        (local.set $n (f64.convert_i32_s (i32.sub (local.get $b) (local.get $a))))
+        (local.set $a (i32.add (local.get $prefix) (i32.mul (local.get $a) (local.get $wb))))
+        (local.set $b (i32.add (local.get $prefix) (i32.mul (local.get $b) (local.get $wb))))
+        (local.set $q (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2))))
+        (local.set $x (i32.const 0))
+        (block $x2done
+          (loop $x2l
+            (br_if $x2done (i32.ge_s (local.get $x) (local.get $w)))
+            (f32.store (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))
+              (f32.demote_f64
+                (f64.div
+                  (f64.sub (f64.load (i32.add (local.get $b) (i32.shl (local.get $x) (i32.const 3))))
+                           (f64.load (i32.add (local.get $a) (i32.shl (local.get $x) (i32.const 3)))))
+                  (local.get $n))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $x2l)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $y2l))))
 )

@@ -12,6 +12,8 @@ interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
   transpose(src: number, dst: number, w: number, h: number, sstride: number, dstride: number): void;
   diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number): void;
+  box_rows(src: number, dst: number, w: number, h: number, r: number, line: number): void;
+  box_cols(src: number, dst: number, w: number, h: number, r: number, prefix: number): void;
 }
 
 /** One separable extremum filter: size×size square, max (dilation) or min (erosion). */
@@ -38,7 +40,7 @@ export function loadMorphologyKernels(): Promise<boolean> {
 
 async function compile(): Promise<{ exports: MorphExports; memory: WebAssembly.Memory }> {
   const wabt = await (await import('wabt')).default();
-  const parsed = wabt.parseWat('morphology.wat', await readFile(new URL('./morphology.wat', import.meta.url), 'utf8'), { simd: true });
+  const parsed = wabt.parseWat('morphology.wat', await readFile(new URL('./morphology.wat', import.meta.url), 'utf8'), { simd: true, bulk_memory: true });
   try {
     parsed.resolveNames();
     parsed.validate();
@@ -135,4 +137,25 @@ export function topHatHistogramsSimd(img: FloatImage, size: number): { dark: Uin
   k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4);
   const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
   return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
+}
+
+/** Box blur (boxBlur in morphology.ts: the clamped mean over size×size), or null when not loaded. */
+export function boxBlurSimd(img: FloatImage, size: number): Float32Array | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = img;
+  const r = Math.max(0, size >> 1);
+  const n = w * h;
+  // float offsets; the f64 areas start on an even float
+  const src = 4;
+  const tmp = src + n;
+  const dst = tmp + n;
+  const line = (dst + n + 1) & ~1;
+  const prefix = line + 2 * (w + 1);
+  const bytes = (prefix + 2 * (h + 1) * w) * 4;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Float32Array(memory.buffer).set(img.data, src);
+  k.box_rows(src * 4, tmp * 4, w, h, r, line * 4);
+  k.box_cols(tmp * 4, dst * 4, w, h, r, prefix * 4);
+  return new Float32Array(memory.buffer, dst * 4, n).slice();
 }

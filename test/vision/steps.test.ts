@@ -1,7 +1,7 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
-import { boxBlur, closing, dilateMask, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
-import { extremaSimd, loadMorphologyKernels, topHatHistogramsSimd } from '../../src/vision/morphologyWasm.ts';
+import { boxBlur, boxBlurJs, closing, dilateMask, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
+import { boxBlurSimd, extremaSimd, loadMorphologyKernels, topHatHistogramsSimd } from '../../src/vision/morphologyWasm.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { otsuThreshold } from '../../src/vision/threshold.ts';
 import { labelComponents } from '../../src/vision/components.ts';
@@ -108,7 +108,7 @@ describe('morphology', () => {
     expect(Math.min(...bg)).toBe(200);
   });
 
-  it.each([[23, 17, 5], [1, 9, 3], [40, 30, 15], [8, 8, 31]])('box blur on %i×%i, size %i: the clamped mean, the same floats as summing column by column', (w2, h2, size) => {
+  it.each([[23, 17, 5], [1, 9, 3], [40, 30, 15], [8, 8, 31]])('box blur on %i×%i, size %i: the clamped mean, the same floats as summing column by column (TypeScript and SIMD)', async (w2, h2, size) => {
     const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => rnd() * 255) };
     // reference: the rows, then each column's prefix sums on their own (the earlier code)
     const r = size >> 1;
@@ -134,6 +134,9 @@ describe('morphology', () => {
         want[y * w2 + x] = (line[b] - line[a]) / (b - a);
       }
     }
+    expect(Array.from(boxBlurJs(im, size).data)).toEqual(Array.from(want));
+    expect(await loadMorphologyKernels()).toBe(true);
+    expect(Array.from(boxBlurSimd(im, size) ?? [])).toEqual(Array.from(want));
     expect(Array.from(boxBlur(im, size).data)).toEqual(Array.from(want));
   });
 
