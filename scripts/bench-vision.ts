@@ -1,10 +1,14 @@
 /**
- * npm exec tsx scripts/bench-vision.ts [-- --model DIR] [--runs N]
+ * npm run bench-vision [-- --model DIR] [--runs N] [--profile] [--dev DIR --n N]
  *
  * Time per picture through readDigits (decode → 28x28 → model → answer): p50 / p95 over N runs
  * for a 12-megapixel phone-photo JPEG and a 1000x1000 PNG. Uses the active model when one loads,
  * else a stand-in classifier (the model is a small part of the time), and says which.
+ * --profile adds the median time of each step; --dev reads cached synthetic dev pictures once
+ * each and prints the per-step medians per picture kind.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { num, parseCli } from '../src/cli/args.ts';
 import { loadClassifier } from '../src/model/load.ts';
@@ -12,14 +16,28 @@ import type { DigitClassifier } from '../src/model/classifier.ts';
 import { readDigits } from '../src/vision/read.ts';
 import { cleanPng, photoJpeg } from '../test/vision/fixtures.ts';
 
-const USAGE = `npm run bench-vision -- [--model DIR] [--runs N]
+const USAGE = `npm run bench-vision -- [--model DIR] [--runs N] [--profile] [--dev DIR [--n N]]
 
 Time per picture through readDigits (decode → 28×28 → model → answer), p50 / p95 over N runs,
 for a 12-megapixel phone-photo JPEG and a 1000×1000 PNG.
   --model DIR   models folder or one model's folder (default models; a stand-in when none loads)
-  --runs N      timed runs per picture (default 30)`;
-const { values } = parseCli(USAGE, { model: { type: 'string', default: 'models' }, runs: { type: 'string', default: '30' } });
+  --runs N      timed runs per picture (default 30)
+  --profile     also print the median time of each step (decode, flatten, polarity, …)
+  --cpu         with --profile / --dev: the process's CPU time per step instead of wall-clock
+                (steadier when other jobs share the cores; decode's libvips threads count too)
+  --dev DIR     instead: read the cached synthetic dev pictures in DIR (from pipeline-accuracy
+                --split dev --cache DIR) once each and print per-step medians per picture kind
+  --n N         with --dev: pictures 0..N-1 (default 200)`;
+const { values } = parseCli(USAGE, {
+  model: { type: 'string', default: 'models' },
+  runs: { type: 'string', default: '30' },
+  profile: { type: 'boolean', default: false },
+  cpu: { type: 'boolean', default: false },
+  dev: { type: 'string' },
+  n: { type: 'string' },
+});
 const runs = num(values.runs, 'runs', 30, (n) => Number.isInteger(n) && n > 0);
+const devCount = num(values.n, 'n', 200, (n) => Number.isInteger(n) && n > 0);
 
 let classifier: DigitClassifier;
 try {
@@ -31,6 +49,54 @@ try {
   };
 }
 
+/** Milliseconds: wall-clock, or with --cpu this process's user + system CPU time. */
+const clock = values.cpu
+  ? (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    }
+  : (): number => performance.now();
+
+/** Per-step durations (ms) of many reads, in the order the steps first ran. */
+class StepTimes {
+  readonly steps = new Map<string, number[]>();
+  /** A timer for one read: each call closes the step named, measured from the previous call. */
+  start(): (step: string) => void {
+    let last = clock();
+    return (step) => {
+      const now = clock();
+      let list = this.steps.get(step);
+      if (!list) this.steps.set(step, (list = []));
+      list.push(now - last);
+      last = now;
+    };
+  }
+  summary(): string {
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const parts = [...this.steps].map(([k, xs]) => `${k} ${med(xs).toFixed(1)}`);
+    const total = med([...this.steps.values()].reduce((acc, xs) => acc.map((v, i) => v + (xs[i] ?? 0)), new Array<number>(this.steps.get('decode')?.length ?? 0).fill(0)));
+    return `${parts.join(' | ')} | total ${total.toFixed(1)}`;
+  }
+}
+
+if (values.dev) {
+  const byKind = new Map<string, StepTimes>();
+  for (let i = 0; i < devCount; i++) {
+    const base = join(values.dev, `dev-${String(i).padStart(6, '0')}`);
+    const { kind } = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { kind: string };
+    const bytes = readFileSync(`${base}.bin`);
+    if (i === 0) await readDigits(bytes, classifier).catch(() => undefined); // warm-up
+    let times = byKind.get(kind);
+    if (!times) byKind.set(kind, (times = new StepTimes()));
+    await readDigits(bytes, classifier, { timeBudgetMs: 60_000 }, times.start()).catch(() => undefined);
+  }
+  console.log(`model: ${classifier.name}; dev pictures 0-${devCount - 1}, median ms per step${values.cpu ? ' (CPU)' : ''}:`);
+  for (const [kind, t] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`${kind.padEnd(16)} n=${String(t.steps.get('decode')?.length ?? 0).padEnd(4)} ${t.summary()}`);
+  }
+  process.exit(0);
+}
+
 const photo = await photoJpeg('4096', { width: 4000, height: 3000, quality: 88, stroke: 2.5 });
 const png = await sharp(await cleanPng('2024', { scale: 2 })).resize(1000, 1000, { fit: 'contain', background: '#fff' }).png().toBuffer();
 
@@ -38,10 +104,11 @@ async function bench(name: string, bytes: Buffer): Promise<void> {
   const meta = await sharp(bytes).metadata();
   await readDigits(bytes, classifier); // warm-up (libvips caches, JIT)
   const times: number[] = [];
+  const steps = new StepTimes();
   let digits = '';
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = await readDigits(bytes, classifier, { timeBudgetMs: 60_000 });
+    const r = await readDigits(bytes, classifier, { timeBudgetMs: 60_000 }, values.profile ? steps.start() : undefined);
     times.push(performance.now() - t0);
     digits = r.digits || `(no digit: ${r.reason})`;
   }
@@ -50,6 +117,7 @@ async function bench(name: string, bytes: Buffer): Promise<void> {
   console.log(
     `${name.padEnd(28)} ${meta.width}x${meta.height} ${(bytes.length / 1024).toFixed(0)} KB  p50 ${q(0.5).toFixed(0)} ms  p95 ${q(0.95).toFixed(0)} ms  read: ${digits}`,
   );
+  if (values.profile) console.log(`  median ms per step${values.cpu ? ' (CPU)' : ''}: ${steps.summary()}`);
 }
 
 console.log(`model: ${classifier.name}; ${runs} runs each; sharp concurrency ${sharp.concurrency()}`);

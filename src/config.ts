@@ -90,6 +90,7 @@ const envSchema = z.object({
   MAX_IMAGE_BYTES: int(8 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(40_000_000, 10_000, 500_000_000),
   MAX_CONCURRENT_READS: int(2, 1, 64),
+  READ_WORKERS: int(0, 0, 16),
   LOW_CONFIDENCE: num(0.6, 0, 1),
   DOWNLOAD_TIMEOUT_MS: int(10_000, 100, 120_000),
   SHUTDOWN_TIMEOUT_MS: int(5_000, 0, 60_000),
@@ -144,6 +145,8 @@ export interface Config {
     readonly imageBytes: number;
     readonly imagePixels: number;
     readonly concurrentReads: number;
+    /** worker threads that decode and read pictures (vision/readPool.ts); 0 = the main thread */
+    readonly readWorkers: number;
     readonly downloadTimeoutMs: number;
   };
   /** answers below this overall confidence are flagged as unsure */
@@ -221,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       imageBytes: e.MAX_IMAGE_BYTES,
       imagePixels: e.MAX_IMAGE_PIXELS,
       concurrentReads: e.MAX_CONCURRENT_READS,
+      readWorkers: e.READ_WORKERS,
       downloadTimeoutMs: e.DOWNLOAD_TIMEOUT_MS,
     }),
     lowConfidence: e.LOW_CONFIDENCE,

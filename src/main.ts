@@ -15,6 +15,7 @@ import { watchActiveModel } from './retrain/hotSwap.ts';
 import { scheduleRetrain } from './retrain/scheduler.ts';
 import { openStore } from './store/index.ts';
 import { readDigits } from './vision/read.ts';
+import { createReadPool } from './vision/readPool.ts';
 
 dotenv.config({ quiet: true });
 
@@ -53,13 +54,16 @@ const retrainer = createRetrainer({
   onPromoted: (model) => void models.swap({ classifier: model, info: modelInfo(model.manifest) }),
 });
 
+const readOptions = { maxBytes: config.limits.imageBytes, maxPixels: config.limits.imagePixels };
+// READ_WORKERS > 0: pictures are read in worker threads, off the event loop (same answers)
+const pool = config.limits.readWorkers > 0 ? createReadPool(config.limits.readWorkers, config.modelsDir, readOptions) : null;
 const bot = createBot({
   config,
   log,
   store,
   models,
   retrainer,
-  readDigits: (bytes, classifier) => readDigits(bytes, classifier, { maxBytes: config.limits.imageBytes, maxPixels: config.limits.imagePixels }),
+  readDigits: (bytes, classifier) => (pool ? pool.read(bytes, classifier) : readDigits(bytes, classifier, readOptions)),
 });
 
 // models promoted by another process (npm run retrain / model -- promote|rollback)
@@ -81,6 +85,7 @@ async function shutdown(signal: string): Promise<void> {
     await schedule?.stop();
     await retrainer.cancel();
     const r = await bot.stop();
+    await pool?.close();
     store.close();
     log.info(r, 'stopped');
     process.exit(0);

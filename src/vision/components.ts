@@ -26,7 +26,9 @@ export interface Labelling {
 export function labelComponents(mask: MaskImage): Labelling {
   const { width: w, height: h, data } = mask;
   const labels = new Int32Array(w * h);
-  const parent: number[] = [0];
+  // Union-find over provisional labels; at most one new label per ink pixel, and far fewer in practice.
+  let parent = new Int32Array(1024);
+  let next = 1;
   const find = (a: number): number => {
     while (parent[a] !== a) {
       parent[a] = parent[parent[a]];
@@ -34,39 +36,46 @@ export function labelComponents(mask: MaskImage): Labelling {
     }
     return a;
   };
+  /** joins the sets of a and b (b may be 0: nothing); the smaller root wins */
   const union = (a: number, b: number): number => {
+    if (b === 0 || a === b) return a || b;
+    if (a === 0) return b;
     const ra = find(a);
     const rb = find(b);
     if (ra === rb) return ra;
-    const lo = Math.min(ra, rb);
-    parent[Math.max(ra, rb)] = lo;
-    return lo;
+    if (ra < rb) {
+      parent[rb] = ra;
+      return ra;
+    }
+    parent[ra] = rb;
+    return rb;
   };
   // First pass: provisional labels from the already-visited neighbours (W, NW, N, NE).
   for (let y = 0; y < h; y++) {
+    const o = y * w;
     for (let x = 0; x < w; x++) {
-      const i = y * w + x;
+      const i = o + x;
       if (!data[i]) continue;
-      let l = 0;
-      const look = (j: number): void => {
-        const m = labels[j];
-        if (m) l = l ? union(l, m) : m;
-      };
-      if (x > 0) look(i - 1);
+      let l = x > 0 ? labels[i - 1] : 0;
       if (y > 0) {
-        if (x > 0) look(i - w - 1);
-        look(i - w);
-        if (x < w - 1) look(i - w + 1);
+        if (x > 0) l = union(l, labels[i - w - 1]);
+        l = union(l, labels[i - w]);
+        if (x < w - 1) l = union(l, labels[i - w + 1]);
       }
       if (!l) {
-        l = parent.length;
-        parent.push(l);
+        if (next === parent.length) {
+          const grown = new Int32Array(parent.length * 2);
+          grown.set(parent);
+          parent = grown;
+        }
+        l = next++;
+        parent[l] = l;
       }
       labels[i] = l;
     }
   }
   // Second pass: final compact ids and statistics.
-  const compact = new Int32Array(parent.length);
+  const compact = new Int32Array(next);
   const comps: Component[] = [];
   for (let i = 0; i < w * h; i++) {
     if (!labels[i]) continue;

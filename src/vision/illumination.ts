@@ -41,36 +41,71 @@ function pool(img: FloatImage, f: number, isMax: boolean): FloatImage {
   const w = Math.ceil(img.width / f);
   const h = Math.ceil(img.height / f);
   const out = new Float32Array(w * h).fill(isMax ? -Infinity : Infinity);
+  const block = Int32Array.from({ length: img.width }, (_, x) => Math.floor(x / f));
+  const src = img.data;
   for (let y = 0; y < img.height; y++) {
     const row = Math.floor(y / f) * w;
-    for (let x = 0; x < img.width; x++) {
-      const v = img.data[y * img.width + x];
-      const j = row + Math.floor(x / f);
-      if (isMax ? v > out[j] : v < out[j]) out[j] = v;
+    const o = y * img.width;
+    if (isMax) {
+      for (let x = 0; x < img.width; x++) {
+        const v = src[o + x];
+        const j = row + block[x];
+        if (v > out[j]) out[j] = v;
+      }
+    } else {
+      for (let x = 0; x < img.width; x++) {
+        const v = src[o + x];
+        const j = row + block[x];
+        if (v < out[j]) out[j] = v;
+      }
     }
   }
   return { width: w, height: h, data: out };
 }
 
-/** Bilinear interpolation of a grid of block values (block centres) back to full size. */
+/**
+ * Bilinear interpolation of a grid of block values (block centres) back to full size. The taps of
+ * each column and the horizontally interpolated grid rows are computed once (in doubles, the same
+ * arithmetic as per pixel), not again for every output pixel.
+ */
 function upsample(small: FloatImage, f: number, width: number, height: number): FloatImage {
   const out = new Float32Array(width * height);
   const sw = small.width;
   const sh = small.height;
+  const s = small.data;
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const fxs = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const gx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5));
+    x0s[x] = Math.floor(gx);
+    x1s[x] = Math.min(sw - 1, x0s[x] + 1);
+    fxs[x] = gx - x0s[x];
+  }
+  /** grid row gy interpolated across to full width */
+  const across = (gy: number, dst: Float64Array): void => {
+    const o = gy * sw;
+    for (let x = 0; x < width; x++) dst[x] = s[o + x0s[x]] * (1 - fxs[x]) + s[o + x1s[x]] * fxs[x];
+  };
+  const a = new Float64Array(width);
+  const b = new Float64Array(width);
+  let rowA = -1;
+  let rowB = -1;
   for (let y = 0; y < height; y++) {
     const gy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5));
     const y0 = Math.floor(gy);
     const y1 = Math.min(sh - 1, y0 + 1);
     const fy = gy - y0;
-    for (let x = 0; x < width; x++) {
-      const gx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5));
-      const x0 = Math.floor(gx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const fx = gx - x0;
-      const a = small.data[y0 * sw + x0] * (1 - fx) + small.data[y0 * sw + x1] * fx;
-      const b = small.data[y1 * sw + x0] * (1 - fx) + small.data[y1 * sw + x1] * fx;
-      out[y * width + x] = a * (1 - fy) + b * fy;
+    if (rowA !== y0) {
+      across(y0, a);
+      rowA = y0;
     }
+    if (rowB !== y1) {
+      across(y1, b);
+      rowB = y1;
+    }
+    const o = y * width;
+    for (let x = 0; x < width; x++) out[o + x] = a[x] * (1 - fy) + b[x] * fy;
   }
   return { width, height, data: out };
 }
@@ -84,11 +119,18 @@ export function inkMap(flat: FlatImage, polarity: Polarity, size: number): Float
   for (const p of planes) {
     const img: FloatImage = { width: w, height: h, data: p };
     const bg = estimateBackground(img, polarity, size).data;
-    for (let i = 0; i < n; i++) {
-      let v: number;
-      if (polarity === 'dark-on-light') v = (bg[i] - p[i]) / Math.max(bg[i], MIN_RANGE);
-      else v = (p[i] - bg[i]) / Math.max(255 - bg[i], MIN_RANGE);
-      if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+    if (polarity === 'dark-on-light') {
+      for (let i = 0; i < n; i++) {
+        const b = bg[i];
+        const v = (b - p[i]) / (b > MIN_RANGE ? b : MIN_RANGE);
+        if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const b = 255 - bg[i];
+        const v = (p[i] - bg[i]) / (b > MIN_RANGE ? b : MIN_RANGE);
+        if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+      }
     }
   }
   return { width: w, height: h, data: ink };

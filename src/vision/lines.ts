@@ -154,14 +154,20 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
   const reach = Math.ceil(Math.hypot(w, h)) + 2;
   const size = 2 * reach + 1;
   const hist = f.angles.map(() => new Int32Array(size));
-  const sin = f.angles.map((a) => Math.sin(a));
-  const cos = f.angles.map((a) => Math.cos(a));
-  const binOf = (k: number, a: number): number => Math.round(ys[k] * cos[a] - xs[k] * sin[a]) + reach;
+  const sin = Float64Array.from(f.angles, (a) => Math.sin(a));
+  const cos = Float64Array.from(f.angles, (a) => Math.cos(a));
+  // The strip of pixel k at angle a is Math.floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach,
+  // written out in each loop. Math.floor(v + 0.5) is Math.round(v) for every double but
+  // 0.5 − 2⁻⁵⁴, and V8 runs it ~3× faster here; every count and decount uses this one rounding.
   for (let a = 0; a < f.angles.length; a++) {
     const hA = hist[a];
-    for (let k = 0; k < n; k++) hA[binOf(k, a)]++;
+    const ca = cos[a];
+    const sa = sin[a];
+    for (let k = 0; k < n; k++) hA[Math.floor(ys[k] * ca - xs[k] * sa + 0.5) + reach]++;
   }
   const alive = new Uint8Array(n).fill(1);
+  /** the pixels of the strip being taken out */
+  const strip = new Int32Array(n);
   const out: { line: Line; bins: { angle: number; lo: number; hi: number } }[] = [];
   for (let iter = 0; iter < MAX_CANDIDATES + 1; iter++) {
     let best = 0;
@@ -189,16 +195,28 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
     let maxX = -1;
     let minY = h;
     let maxY = -1;
+    const cb = cos[ba];
+    const sb = sin[ba];
+    let taken = 0;
     for (let k = 0; k < n; k++) {
       if (!alive[k]) continue;
-      const b = binOf(k, ba);
+      const b = Math.floor(ys[k] * cb - xs[k] * sb + 0.5) + reach;
       if (b < lo || b > hi) continue;
       alive[k] = 0;
-      for (let a = 0; a < hist.length; a++) hist[a][binOf(k, a)]--;
+      strip[taken++] = k;
       if (xs[k] < minX) minX = xs[k];
       if (xs[k] > maxX) maxX = xs[k];
       if (ys[k] < minY) minY = ys[k];
       if (ys[k] > maxY) maxY = ys[k];
+    }
+    for (let a = 0; a < hist.length; a++) {
+      const hA = hist[a];
+      const ca = cos[a];
+      const sa = sin[a];
+      for (let t = 0; t < taken; t++) {
+        const k = strip[t];
+        hA[Math.floor(ys[k] * ca - xs[k] * sa + 0.5) + reach]--;
+      }
     }
     if (hi - lo + 1 > MAX_THICKNESS) continue; // a solid region: dropped from the counts, not a line
     const touchesBorder =

@@ -5,7 +5,7 @@
 import { flattenAlpha, luminance } from './flatten.ts';
 import { detectPolarity, type PolarityDecision } from './polarity.ts';
 import { inkMap } from './illumination.ts';
-import { maxFilter } from './morphology.ts';
+import { dilateMask } from './morphology.ts';
 import { binarize, otsuThreshold } from './threshold.ts';
 import { labelComponents, strokeWidth, type Labelling } from './components.ts';
 import { removeLines, type Line } from './lines.ts';
@@ -38,12 +38,20 @@ export interface NormaliseOptions {
   minInkContrast: number;
 }
 
-export function normalise(img: RgbaImage, opts: NormaliseOptions): Normalised {
+/**
+ * Called with a step's name as each step ends, for `bench-vision --profile`: the caller reads the
+ * clock, the steps stay pure. Absent in normal use.
+ */
+export type StepTimer = (step: string) => void;
+
+export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTimer): Normalised {
   const flat = flattenAlpha(img);
   const lum = luminance(flat);
+  lap?.('flatten');
   const polarity: PolarityDecision = flat.alphaIsInk
     ? { polarity: 'dark-on-light', skew: 0, by: 'skew' }
     : detectPolarity(lum);
+  lap?.('polarity');
   const { width: w, height: h } = img;
   // First pass with a wide window (safe for any stroke), then a window fitted to the strokes so
   // that shadow edges leave only a thin band behind.
@@ -51,6 +59,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions): Normalised {
   let ink = inkMap(flat, polarity.polarity, wide);
   let threshold = chooseThreshold(ink, opts.minInkContrast);
   let mask = binarize(ink, threshold);
+  lap?.('ink map (wide)');
   const sw = maskStrokeWidth(mask);
   const fitted = odd(Math.min(wide, Math.max(7, 4 * sw + 3)));
   let window = wide;
@@ -60,13 +69,17 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions): Normalised {
     mask = binarize(ink, threshold);
     window = fitted;
   }
+  lap?.('ink map (fitted)');
   // The paper noise is measured away from all ink, lines included.
   const floor = noiseFloor(ink, mask, threshold);
   const strokes = maskStrokeWidth(mask);
+  lap?.('noise floor');
   const { mask: clean, lines } = removeLines(mask);
+  lap?.('lines');
   const labelling = labelComponents(clean);
   let inkCount = 0;
   for (let i = 0; i < clean.data.length; i++) inkCount += clean.data[i];
+  lap?.('components');
   return {
     lum,
     ink,
@@ -110,12 +123,13 @@ function maskStrokeWidth(mask: MaskImage): number {
  * not noise), capped well under the threshold.
  */
 function noiseFloor(ink: FloatImage, mask: MaskImage, threshold: number): number {
-  const near = maxFilter({ width: mask.width, height: mask.height, data: Float32Array.from(mask.data) }, 7).data;
+  const near = dilateMask(mask, 7).data;
   const hist = new Uint32Array(101);
   let count = 0;
   for (let i = 0; i < ink.data.length; i++) {
     if (near[i]) continue;
-    hist[Math.min(100, Math.max(0, Math.round(ink.data[i] * 100)))]++;
+    // Math.floor(v + 0.5) is Math.round(v) for all but one double, which a float32 × 100 never is
+    hist[Math.min(100, Math.max(0, Math.floor(ink.data[i] * 100 + 0.5)))]++;
     count++;
   }
   if (count === 0) return 0;

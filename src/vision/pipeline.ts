@@ -2,7 +2,7 @@
  * The pure part of the pipeline, from decoded RGBA to the 28x28 images to classify and the
  * reasons to refuse. Synchronous and free of sharp, so it is tested (and timed) alone.
  */
-import { normalise, type Normalised } from './normalise.ts';
+import { normalise, type Normalised, type StepTimer } from './normalise.ts';
 import { segmentDigits, type Segmentation } from './segment.ts';
 import { segmentTo28, type DigitImage, type InkSource } from './to28.ts';
 import { proposeCuts } from './cut.ts';
@@ -27,17 +27,19 @@ export interface Analysis {
  * `learned`: the model knows "not a digit" (11 classes), so every candidate mark is handed to it
  * (up to 3 × maxDigits) and the hand-set shape rules of reject.ts are not applied.
  */
-export function analyse(img: RgbaImage, opts: VisionOptions, learned = false): Analysis {
-  const norm = normalise(img, opts);
+export function analyse(img: RgbaImage, opts: VisionOptions, learned = false, lap?: StepTimer): Analysis {
+  const norm = normalise(img, opts, lap);
   // Rules (10-class model): one mark that is not a digit (a line, a blob) is dropped; the picture
   // is refused only when no mark is left. Learned (11-class model): the model drops such marks.
   const segmentation = segmentDigits(norm.labelling, learned ? opts : { ...opts, notADigit: (s) => segmentVerdict(s, norm, opts) });
   const reason = pictureVerdict(norm, segmentation, opts, learned);
+  lap?.('segmentation');
   // Turning 500 noise blobs into 28x28 images is wasted work: only do it for a plausible number.
   const cap = learned ? 3 * opts.maxDigits : opts.maxDigits;
   const segs = segmentation.segments.length <= cap ? segmentation.segments : [];
   const source = { ink: norm.ink, labels: norm.labelling.labels, noiseFloor: norm.noiseFloor, threshold: norm.threshold };
   const digits = segs.map((s) => segmentTo28(source, s));
+  lap?.('28x28');
   const cuts = segs.map((s) => (reason || opts.touchingDigits <= 1 ? [] : proposeCuts(norm.labelling.labels, norm.labelling.width, s)));
   return { norm, segmentation, digits, cuts, source, reason };
 }

@@ -9,7 +9,7 @@
  * ink. When the two are too close to tell (empty pictures), the picture's border decides: it is
  * almost always background.
  */
-import { closing, opening } from './morphology.ts';
+import { topHatHistograms } from './morphology.ts';
 import type { FloatImage } from './raster.ts';
 
 export type Polarity = 'dark-on-light' | 'light-on-dark';
@@ -46,14 +46,7 @@ export function detectPolarity(lum: FloatImage): PolarityDecision {
   const short = Math.min(w, h);
   for (const k of WINDOWS) {
     if (k > short / 2) break;
-    const closed = closing(lum, k).data;
-    const opened = opening(lum, k).data;
-    const darkHist = new Uint32Array(256);
-    const lightHist = new Uint32Array(256);
-    for (let i = 0; i < data.length; i++) {
-      darkHist[clampByte(closed[i] - data[i])]++;
-      lightHist[clampByte(data[i] - opened[i])]++;
-    }
+    const { dark: darkHist, light: lightHist } = topHatHistograms(lum, k);
     // The strength of the strongest narrow structures (the strokes), at two quantiles: the 99th
     // sees ink covering 1 % of the picture, the 99.9th a small thin digit. Between ruled lines
     // the whole page is "light and narrow", but only by the lines' faint contrast.
@@ -96,8 +89,13 @@ function borderStats(lum: FloatImage): { median: number; even: number } {
   return { median, even: near / n };
 }
 
+/**
+ * Rounded to 0..255. Math.floor(v + 0.5) is Math.round(v) for every double but 0.5 − 2⁻⁵⁴, which
+ * no difference of two luminances (float32 multiples of 2⁻²⁷ or coarser) can be; V8 runs it
+ * several times faster in the histogram loops.
+ */
 function clampByte(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
 }
 
 function quantileOf(hist: Uint32Array, n: number, q: number): number {

@@ -8,7 +8,9 @@
  */
 import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
+import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis } from './pipeline.ts';
+import type { StepTimer } from './normalise.ts';
 import { confidenceVerdict, noveltyVerdict } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
@@ -19,6 +21,7 @@ export async function readDigits(
   bytes: Buffer,
   classifier: DigitClassifier,
   options: Partial<VisionOptions> = {},
+  lap?: StepTimer,
 ): Promise<Reading> {
   const started = performance.now();
   const opts = resolveOptions(options);
@@ -28,13 +31,15 @@ export async function readDigits(
     }
   };
   try {
-    const decoded = await decodeImage(bytes, opts);
+    const [decoded] = await Promise.all([decodeImage(bytes, opts), loadMorphologyKernels()]);
+    lap?.('decode');
     checkBudget();
     const learned = knowsNone(classifier);
-    const analysis = analyse(decoded.image, opts, learned);
+    const analysis = analyse(decoded.image, opts, learned, lap);
     checkBudget();
     const toOriginal = decoded.originalWidth / decoded.image.width;
     const readings = await classify(analysis, classifier, toOriginal, opts);
+    lap?.('classify');
     checkBudget();
     if (learned) return decideByMarks(analysis, readings, opts);
     const novelty = await noveltyScores(analysis, readings, opts);

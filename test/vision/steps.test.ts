@@ -1,6 +1,7 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
-import { boxBlur, closing, maxFilter, minFilter } from '../../src/vision/morphology.ts';
+import { boxBlur, boxBlurJs, closing, dilateMask, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
+import { boxBlurSimd, extremaSimd, loadMorphologyKernels, topHatHistogramsSimd } from '../../src/vision/morphologyWasm.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { otsuThreshold } from '../../src/vision/threshold.ts';
 import { labelComponents } from '../../src/vision/components.ts';
@@ -41,11 +42,102 @@ describe('morphology', () => {
     expect(Array.from(minFilter(img, size).data)).toEqual(Array.from(brute(img.data, w, h, size, false)));
   });
 
+  // The row-at-a-time column pass and the reused scratch planes: every shape against brute force,
+  // windows wider than the picture, one-row and one-column pictures, repeated calls of other sizes.
+  it.each([
+    [1, 1, 5], [1, 9, 3], [9, 1, 7], [6, 40, 11], [40, 6, 11], [31, 29, 47], [64, 48, 23], [5, 5, 99],
+  ])('max/min filters on %i×%i, size %i, match brute force', (w2, h2, size) => {
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => Math.round(rnd() * 255) + rnd()) };
+    expect(Array.from(maxFilter(im, size).data)).toEqual(Array.from(brute(im.data, w2, h2, size, true)));
+    expect(Array.from(minFilter(im, size).data)).toEqual(Array.from(brute(im.data, w2, h2, size, false)));
+    expect(Array.from(separableJs(im, size, true).data)).toEqual(Array.from(brute(im.data, w2, h2, size, true)));
+    expect(Array.from(separableJs(im, size, false).data)).toEqual(Array.from(brute(im.data, w2, h2, size, false)));
+    const big = { width: 70, height: 50, data: Float32Array.from({ length: 3500 }, () => rnd()) };
+    expect(Array.from(maxFilter(big, 5).data)).toEqual(Array.from(brute(big.data, 70, 50, 5, true)));
+    expect(Array.from(opening(im, size).data)).toEqual(Array.from(brute(brute(im.data, w2, h2, size, false), w2, h2, size, true)));
+  });
+
+  it.each([
+    [1, 1, 3], [3, 7, 5], [17, 5, 3], [64, 48, 23], [61, 47, 47], [10, 90, 9], [5, 5, 99],
+  ])('the SIMD filters on %i×%i, size %i, give the TypeScript filters\' floats, borders included', async (w2, h2, size) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => rnd() * 255) };
+    for (const isMax of [true, false]) {
+      expect(Array.from(extremaSimd(im, [{ size, isMax }]) ?? [])).toEqual(Array.from(separableJs(im, size, isMax).data));
+      expect(Array.from(extremaSimd(im, [{ size, isMax }]) ?? [])).toEqual(Array.from(brute(im.data, w2, h2, size, isMax)));
+    }
+    // a closing in one call (two steps) is the two filters one after the other
+    const twice = separableJs(separableJs(im, size, true), size, false).data;
+    expect(Array.from(extremaSimd(im, [{ size, isMax: true }, { size, isMax: false }]) ?? [])).toEqual(Array.from(twice));
+    expect(Array.from(closing(im, size).data)).toEqual(Array.from(twice));
+  });
+
+  it.each([[1, 1, 5], [13, 9, 5], [64, 48, 11], [37, 61, 23]])('top-hat histograms on %i×%i, size %i: SIMD = TypeScript = rounded brute force', async (w2, h2, size) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    // halves (x.5 differences) and values near 0 and 255 included: the rounding and clamping show
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => Math.round(rnd() * 510) / 2) };
+    const closed = brute(brute(im.data, w2, h2, size, true), w2, h2, size, false);
+    const opened = brute(brute(im.data, w2, h2, size, false), w2, h2, size, true);
+    const dark = new Array<number>(256).fill(0);
+    const light = new Array<number>(256).fill(0);
+    const bin = (v: number): number => Math.min(255, Math.max(0, Math.round(v)));
+    for (let i = 0; i < im.data.length; i++) {
+      dark[bin(closed[i] - im.data[i])]++;
+      light[bin(im.data[i] - opened[i])]++;
+    }
+    const js = topHatHistogramsJs(im, size);
+    const simd = topHatHistogramsSimd(im, size)!;
+    expect([Array.from(js.dark), Array.from(js.light)]).toEqual([dark, light]);
+    expect([Array.from(simd.dark), Array.from(simd.light)]).toEqual([dark, light]);
+  });
+
+  it.each([
+    [23, 17, 7], [1, 12, 3], [12, 1, 5], [30, 20, 1], [8, 8, 31], [50, 40, 9],
+  ])('dilateMask on %i×%i, size %i, equals the max filter of the mask', (w2, h2, size) => {
+    for (const density of [0.01, 0.2, 0.7]) {
+      const data = Uint8Array.from({ length: w2 * h2 }, () => (rnd() < density ? 1 : 0));
+      const want = brute(Float32Array.from(data), w2, h2, size, true);
+      expect(Array.from(dilateMask({ width: w2, height: h2, data }, size).data)).toEqual(Array.from(want));
+    }
+  });
+
   it('closing removes a dark line narrower than the window, keeps the paper level', () => {
     const page = { width: 40, height: 40, data: new Float32Array(1600).fill(200) };
     for (let y = 5; y < 35; y++) page.data[y * 40 + 20] = 30;
     const bg = closing(page, 7).data;
     expect(Math.min(...bg)).toBe(200);
+  });
+
+  it.each([[23, 17, 5], [1, 9, 3], [40, 30, 15], [8, 8, 31]])('box blur on %i×%i, size %i: the clamped mean, the same floats as summing column by column (TypeScript and SIMD)', async (w2, h2, size) => {
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => rnd() * 255) };
+    // reference: the rows, then each column's prefix sums on their own (the earlier code)
+    const r = size >> 1;
+    const tmp = new Float32Array(w2 * h2);
+    for (let y = 0; y < h2; y++) {
+      for (let x = 0; x < w2; x++) {
+        let s = 0;
+        const a = Math.max(0, x - r);
+        const b = Math.min(w2, x + r + 1);
+        const line = [0];
+        for (let i = 0; i < w2; i++) line.push(line[i] + im.data[y * w2 + i]);
+        s = (line[b] - line[a]) / (b - a);
+        tmp[y * w2 + x] = s;
+      }
+    }
+    const want = new Float32Array(w2 * h2);
+    for (let x = 0; x < w2; x++) {
+      const line = [0];
+      for (let y = 0; y < h2; y++) line.push(line[y] + tmp[y * w2 + x]);
+      for (let y = 0; y < h2; y++) {
+        const a = Math.max(0, y - r);
+        const b = Math.min(h2, y + r + 1);
+        want[y * w2 + x] = (line[b] - line[a]) / (b - a);
+      }
+    }
+    expect(Array.from(boxBlurJs(im, size).data)).toEqual(Array.from(want));
+    expect(await loadMorphologyKernels()).toBe(true);
+    expect(Array.from(boxBlurSimd(im, size) ?? [])).toEqual(Array.from(want));
+    expect(Array.from(boxBlur(im, size).data)).toEqual(Array.from(want));
   });
 
   it('box blur keeps a constant image constant (no dark frame at the borders)', () => {

@@ -1,0 +1,161 @@
+/**
+ * The WebAssembly SIMD twin of morphology.ts's min/max filters (morphology.wat), compiled in
+ * process with wabt like src/nn's kernels. Loading is asynchronous and optional: readDigits
+ * awaits it once, and until it has finished (or where SIMD is missing) the TypeScript filters
+ * run instead. Both give the same floats (test/vision/steps.test.ts), so an answer never depends
+ * on which ran. Own memory, reused from call to call (the pipeline is synchronous).
+ */
+import { readFile } from 'node:fs/promises';
+import type { FloatImage } from './raster.ts';
+
+interface MorphExports {
+  col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
+  transpose(src: number, dst: number, w: number, h: number, sstride: number, dstride: number): void;
+  diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number): void;
+  box_rows(src: number, dst: number, w: number, h: number, r: number, line: number): void;
+  box_cols(src: number, dst: number, w: number, h: number, r: number, prefix: number): void;
+}
+
+/** One separable extremum filter: size×size square, max (dilation) or min (erosion). */
+export interface ExtremumStep {
+  size: number;
+  isMax: boolean;
+}
+
+const PAGE_BYTES = 65536;
+let kernels: { exports: MorphExports; memory: WebAssembly.Memory } | undefined;
+let loading: Promise<boolean> | undefined;
+
+/** Compiles morphology.wat once per process; true when the SIMD filters are in use. Never rejects. */
+export function loadMorphologyKernels(): Promise<boolean> {
+  loading ??= compile().then(
+    (k) => {
+      kernels = k;
+      return true;
+    },
+    () => false, // no SIMD (or no wabt): the TypeScript filters stay in use
+  );
+  return loading;
+}
+
+async function compile(): Promise<{ exports: MorphExports; memory: WebAssembly.Memory }> {
+  const wabt = await (await import('wabt')).default();
+  const parsed = wabt.parseWat('morphology.wat', await readFile(new URL('./morphology.wat', import.meta.url), 'utf8'), { simd: true, bulk_memory: true });
+  try {
+    parsed.resolveNames();
+    parsed.validate();
+    const module = await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer));
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return { exports: instance.exports as unknown as MorphExports, memory };
+  } finally {
+    parsed.destroy();
+  }
+}
+
+/** Where the planes of one call live in the module's memory (float offsets) and how they are laid out. */
+interface Layout {
+  w: number;
+  h: number;
+  w4: number;
+  h4: number;
+  /** the picture as copied in (rows w4 apart), kept for the top-hats */
+  input: number;
+  /** three planes of w4 × h4 floats and the two scratch planes of a pass */
+  planes: [number, number, number];
+  g: number;
+  hh: number;
+  /** 2 × 256 histogram counts */
+  hist: number;
+}
+
+/** Lays the planes out for a w×h picture and windows up to maxSize, grows the memory, copies img in. */
+function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory): Layout {
+  const { width: w, height: h } = img;
+  const w4 = (w + 3) & ~3;
+  const h4 = (h + 3) & ~3;
+  const plane = w4 * h4; // whole 4×4 tiles: the pad rows and columns hold junk that no result reads
+  const padded = (Math.max(w, h) + 2 * maxSize) * Math.max(w4, h4);
+  const input = 4;
+  const planes: [number, number, number] = [input + plane, input + 2 * plane, input + 3 * plane];
+  const g = input + 4 * plane;
+  const hh = g + padded;
+  const hist = hh + padded;
+  const bytes = (hist + 512) * 4;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const f32 = new Float32Array(memory.buffer);
+  for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), input + y * w4);
+  return { w, h, w4, h4, input, planes, g, hh, hist };
+}
+
+/** Runs `steps` on the plane at `from` (a plane of `l`, or its input); returns where the result is. */
+function run(k: MorphExports, l: Layout, from: number, steps: ExtremumStep[]): number {
+  const [p0, p1, p2] = l.planes;
+  let a = from;
+  for (const step of steps) {
+    const size = Math.max(1, step.size | 1);
+    const isMax = step.isMax ? 1 : 0;
+    const c = a === p1 ? p2 : p1; // never the plane read from, never the input
+    k.transpose(a * 4, p0 * 4, l.w4, l.h4, l.w4, l.h4);
+    k.col_ext(p0 * 4, c * 4, l.h4, l.w, size, isMax, l.g * 4, l.hh * 4); // along the rows
+    k.transpose(c * 4, p0 * 4, l.h4, l.w4, l.h4, l.w4);
+    k.col_ext(p0 * 4, c * 4, l.w4, l.h, size, isMax, l.g * 4, l.hh * 4); // down the columns
+    a = c;
+  }
+  return a;
+}
+
+/**
+ * Applies `steps` in order (each a full size×size square filter, window clamped at the borders)
+ * and returns the result, or null when the SIMD kernels are not loaded. The row pass is the
+ * column pass of the transposed plane.
+ */
+export function extremaSimd(img: FloatImage, steps: ExtremumStep[]): Float32Array | null {
+  if (!kernels || steps.length === 0) return null;
+  const { exports: k, memory } = kernels;
+  const l = prepare(img, steps.reduce((m, s) => Math.max(m, Math.max(1, s.size | 1)), 1), memory);
+  const at = run(k, l, l.input, steps);
+  const f32 = new Float32Array(memory.buffer);
+  const out = new Float32Array(l.w * l.h);
+  for (let y = 0; y < l.h; y++) out.set(f32.subarray(at + y * l.w4, at + y * l.w4 + l.w), y * l.w);
+  return out;
+}
+
+/**
+ * The histograms (256 bins, values rounded and clamped to 0..255) of the black top-hat
+ * (closing − picture) and the white top-hat (picture − opening) at window `size`, or null when
+ * the SIMD kernels are not loaded: the planes never leave the module.
+ */
+export function topHatHistogramsSimd(img: FloatImage, size: number): { dark: Uint32Array; light: Uint32Array } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const l = prepare(img, Math.max(1, size | 1), memory);
+  new Uint32Array(memory.buffer, l.hist * 4, 512).fill(0);
+  const closed = run(k, l, l.input, [{ size, isMax: true }, { size, isMax: false }]);
+  k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4);
+  const opened = run(k, l, l.input, [{ size, isMax: false }, { size, isMax: true }]);
+  k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4);
+  const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
+  return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
+}
+
+/** Box blur (boxBlur in morphology.ts: the clamped mean over size×size), or null when not loaded. */
+export function boxBlurSimd(img: FloatImage, size: number): Float32Array | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = img;
+  const r = Math.max(0, size >> 1);
+  const n = w * h;
+  // float offsets; the f64 areas start on an even float
+  const src = 4;
+  const tmp = src + n;
+  const dst = tmp + n;
+  const line = (dst + n + 1) & ~1;
+  const prefix = line + 2 * (w + 1);
+  const bytes = (prefix + 2 * (h + 1) * w) * 4;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Float32Array(memory.buffer).set(img.data, src);
+  k.box_rows(src * 4, tmp * 4, w, h, r, line * 4);
+  k.box_cols(tmp * 4, dst * 4, w, h, r, prefix * 4);
+  return new Float32Array(memory.buffer, dst * 4, n).slice();
+}
