@@ -55,7 +55,7 @@ const retrainer = createRetrainer({
 });
 
 const readOptions = { maxBytes: config.limits.imageBytes, maxPixels: config.limits.imagePixels };
-// READ_WORKERS > 0: pictures are read in worker threads, off the event loop (same answers)
+// pictures are read in READ_WORKERS worker threads, off the event loop (same answers); 0: here
 const pool = config.limits.readWorkers > 0 ? createReadPool(config.limits.readWorkers, config.modelsDir, readOptions) : null;
 const bot = createBot({
   config,
