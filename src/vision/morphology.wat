@@ -1,5 +1,6 @@
-;; The min/max filters of morphology.ts in WebAssembly SIMD (f32x4), for the polarity top-hats
-;; that run 16 of them over every working-size picture. Two functions, pointers in BYTES:
+;; The vision pipeline's hot loops in WebAssembly (SIMD f32x4 where it pays): the min/max filters
+;; of morphology.ts (the polarity top-hats run 16 of them over every working-size picture), the
+;; top-hat histograms, the box blur and the Hough counts of lines.ts. Pointers in BYTES:
 ;;
 ;;  col_ext: the van Herk / Gil-Werman running extremum down the columns of a w×h plane whose
 ;;           rows are `stride` floats apart (stride a multiple of 4), four columns at a time:

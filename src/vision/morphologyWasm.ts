@@ -1,5 +1,6 @@
 /**
- * The WebAssembly SIMD twin of morphology.ts's min/max filters (morphology.wat), compiled in
+ * The WebAssembly twins (morphology.wat) of the vision pipeline's hot loops: morphology.ts's
+ * min/max filters, top-hat histograms and box blur, and lines.ts's Hough counts. Compiled in
  * process with wabt like src/nn's kernels. Loading is asynchronous and optional: readDigits
  * awaits it once, and until it has finished (or where SIMD is missing) the TypeScript filters
  * run instead. Both give the same floats (test/vision/steps.test.ts), so an answer never depends
