@@ -37,7 +37,7 @@ answered / lost, reply-time percentiles, digits read right, the bot's memory and
   --retrain S        first store S trusted user samples and run /retrain, posting during it (default 0: no retrain)
   --models-dir DIR   models folder whose active model the bot serves (default models)
   --timeout SECONDS  how long to wait for the answers (default 180)
-  --read-workers N   the bot reads pictures in N worker threads (READ_WORKERS; default 0: the main thread)`;
+  --read-workers N   the bot reads pictures in N worker threads (READ_WORKERS; default 1; 0: in the main thread)`;
 const { values } = parseCli(USAGE, {
   messages: { type: 'string', default: '500' },
   users: { type: 'string', default: '50' },
@@ -45,7 +45,7 @@ const { values } = parseCli(USAGE, {
   timeout: { type: 'string', default: '180' },
   rate: { type: 'string', default: '0' },
   retrain: { type: 'string', default: '0' },
-  'read-workers': { type: 'string', default: '0' },
+  'read-workers': { type: 'string', default: '1' },
 });
 const whole = (n: number) => Number.isInteger(n) && n >= 0;
 /** user samples stored before a /retrain started during the run; 0 = no retrain */
@@ -105,7 +105,7 @@ const bot = startBotProcess({
   via: 'node',
   databaseUrl: `file:${join(dir, 'bench.db')}`,
   modelsDir,
-  env: { COOLDOWN_SECONDS: '0', LOG_LEVEL: 'warn', READ_WORKERS: String(num(values['read-workers'], 'read-workers', 0, whole)) },
+  env: { COOLDOWN_SECONDS: '0', LOG_LEVEL: 'warn', READ_WORKERS: String(num(values['read-workers'], 'read-workers', 1, whole)) },
   echo: true,
 });
 const { child, exited } = bot;

@@ -1,5 +1,5 @@
 /**
- * node --import tsx scripts/vision-answers.ts -- --cache DIR [--n N] [--mnist N] --out FILE
+ * npm run vision-answers -- --cache DIR [--n N] [--mnist N] --out FILE
  *
  * Every picture's full answer, one JSON line each, for checking that a change to the image
  * pipeline (a faster kernel, another working size) answers exactly as before: the digits or the
@@ -18,7 +18,7 @@ import { loadMnistSplit } from '../src/data/mnist.ts';
 import { readDigits } from '../src/vision/read.ts';
 import { ImageRejectedError, type Reading } from '../src/vision/types.ts';
 
-const USAGE = `node --import tsx scripts/vision-answers.ts -- --cache DIR --out FILE [options]
+const USAGE = `npm run vision-answers -- --cache DIR --out FILE [options]
 
 Writes every picture's full answer (digits or reason, per-mark class + confidence, polarity,
 a hash of each 28x28 image) as one JSON line, to diff before/after a pipeline change.

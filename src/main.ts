@@ -16,6 +16,7 @@ import { scheduleRetrain } from './retrain/scheduler.ts';
 import { openStore } from './store/index.ts';
 import { readDigits } from './vision/read.ts';
 import { createReadPool } from './vision/readPool.ts';
+import { loadMorphologyKernels } from './vision/morphologyWasm.ts';
 
 dotenv.config({ quiet: true });
 
@@ -45,6 +46,8 @@ const active = await loadActiveModel(config.modelsDir).catch((err: unknown) => f
 const models = new ModelHolder(active);
 // The "not a digit" gate compares against MNIST prototypes: build them now (~1 s), not during the first reply.
 if (!(await defaultNoveltyIndex())) log.warn('MNIST files not found: the "not a digit" novelty gate is off');
+// the SIMD min/max filters compile now too (~0.1 s), not during the first reply
+if (!(await loadMorphologyKernels())) log.warn('WebAssembly SIMD not available: the image filters run in TypeScript (slower, same answers)');
 // a promoted model is swapped in without a restart (it was loaded and checked before promotion)
 const retrainer = createRetrainer({
   retrain: config.retrain,
@@ -55,7 +58,7 @@ const retrainer = createRetrainer({
 });
 
 const readOptions = { maxBytes: config.limits.imageBytes, maxPixels: config.limits.imagePixels };
-// READ_WORKERS > 0: pictures are read in worker threads, off the event loop (same answers)
+// pictures are read in READ_WORKERS worker threads, off the event loop (same answers); 0: here
 const pool = config.limits.readWorkers > 0 ? createReadPool(config.limits.readWorkers, config.modelsDir, readOptions) : null;
 const bot = createBot({
   config,

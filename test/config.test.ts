@@ -20,6 +20,11 @@ describe('config', () => {
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.limits)).toBe(true);
   });
+  it('reads pictures in one worker thread unless READ_WORKERS says otherwise (0: the main thread)', () => {
+    expect(loadConfig({ DISCORD_TOKEN: 't' }).limits.readWorkers).toBe(1);
+    expect(loadConfig({ DISCORD_TOKEN: 't', READ_WORKERS: '0' }).limits.readWorkers).toBe(0);
+    expect(thrownBy(() => loadConfig({ DISCORD_TOKEN: 't', READ_WORKERS: '-1' })).message).toContain('READ_WORKERS');
+  });
   it('reports a missing token in one line', () => {
     const err = thrownBy(() => loadConfig({}));
     expect(err).toBeInstanceOf(ConfigError);

@@ -12,6 +12,7 @@
  * Pure; works on the binary mask (ink pixels only, so the cost is ~2 × angles × ink pixels).
  */
 import type { MaskImage } from './raster.ts';
+import { houghCountsSimd, type HoughCounts } from './morphologyWasm.ts';
 
 /** Lines are looked for up to this far from horizontal / vertical (rotated photos: ±15°, perspective). */
 const MAX_TILT = (20 * Math.PI) / 180;
@@ -145,6 +146,33 @@ export function removeLines(mask: MaskImage): LineRemoval {
   return { mask: { width: w, height: h, data: out }, lines: keep.map((k) => k.line), removed: cleared.length - restore.length };
 }
 
+/**
+ * The strip counts of one family (angles × size, flat): pixel k falls in strip
+ * Math.floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach at angle a. Math.floor(v + 0.5) is
+ * Math.round(v) for every double but 0.5 − 2⁻⁵⁴, and V8 runs it ~3× faster; every count and
+ * decount uses this one rounding (and the SIMD module's twin the same f64 arithmetic).
+ */
+export function houghCountsJs(xs: Int32Array, ys: Int32Array, cos: Float64Array, sin: Float64Array, size: number, reach: number): HoughCounts {
+  const hist = new Int32Array(cos.length * size);
+  const add = (list: Int32Array | null, n: number, delta: number): void => {
+    for (let a = 0; a < cos.length; a++) {
+      const row = a * size + reach;
+      const ca = cos[a];
+      const sa = sin[a];
+      if (list) {
+        for (let t = 0; t < n; t++) {
+          const k = list[t];
+          hist[row + Math.floor(ys[k] * ca - xs[k] * sa + 0.5)] += delta;
+        }
+      } else {
+        for (let k = 0; k < n; k++) hist[row + Math.floor(ys[k] * ca - xs[k] * sa + 0.5)] += delta;
+      }
+    }
+  };
+  add(null, xs.length, 1);
+  return { hist, subtract: (strip, taken) => add(strip, taken, -1) };
+}
+
 /** Greedy peak picking over the strip counts of one family of angles. */
 function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: Family): { line: Line; bins: { angle: number; lo: number; hi: number } }[] {
   const n = xs.length;
@@ -153,18 +181,11 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
   if (n < weakCount) return [];
   const reach = Math.ceil(Math.hypot(w, h)) + 2;
   const size = 2 * reach + 1;
-  const hist = f.angles.map(() => new Int32Array(size));
   const sin = Float64Array.from(f.angles, (a) => Math.sin(a));
   const cos = Float64Array.from(f.angles, (a) => Math.cos(a));
-  // The strip of pixel k at angle a is Math.floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach,
-  // written out in each loop. Math.floor(v + 0.5) is Math.round(v) for every double but
-  // 0.5 − 2⁻⁵⁴, and V8 runs it ~3× faster here; every count and decount uses this one rounding.
-  for (let a = 0; a < f.angles.length; a++) {
-    const hA = hist[a];
-    const ca = cos[a];
-    const sa = sin[a];
-    for (let k = 0; k < n; k++) hA[Math.floor(ys[k] * ca - xs[k] * sa + 0.5) + reach]++;
-  }
+  const counts = houghCountsSimd(xs, ys, cos, sin, size, reach) ?? houghCountsJs(xs, ys, cos, sin, size, reach);
+  /** the counts of angle a, size strips */
+  const hist = f.angles.map((_, a) => counts.hist.subarray(a * size, (a + 1) * size));
   const alive = new Uint8Array(n).fill(1);
   /** the pixels of the strip being taken out */
   const strip = new Int32Array(n);
@@ -209,15 +230,7 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
       if (ys[k] < minY) minY = ys[k];
       if (ys[k] > maxY) maxY = ys[k];
     }
-    for (let a = 0; a < hist.length; a++) {
-      const hA = hist[a];
-      const ca = cos[a];
-      const sa = sin[a];
-      for (let t = 0; t < taken; t++) {
-        const k = strip[t];
-        hA[Math.floor(ys[k] * ca - xs[k] * sa + 0.5) + reach]--;
-      }
-    }
+    counts.subtract(strip, taken);
     if (hi - lo + 1 > MAX_THICKNESS) continue; // a solid region: dropped from the counts, not a line
     const touchesBorder =
       f.name === 'horizontal' ? minX < BORDER_REACH || maxX >= w - BORDER_REACH : minY < BORDER_REACH || maxY >= h - BORDER_REACH;

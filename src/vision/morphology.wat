@@ -1,5 +1,6 @@
-;; The min/max filters of morphology.ts in WebAssembly SIMD (f32x4), for the polarity top-hats
-;; that run 16 of them over every working-size picture. Two functions, pointers in BYTES:
+;; The vision pipeline's hot loops in WebAssembly (SIMD f32x4 where it pays): the min/max filters
+;; of morphology.ts (the polarity top-hats run 16 of them over every working-size picture), the
+;; top-hat histograms, the box blur and the Hough counts of lines.ts. Pointers in BYTES:
 ;;
 ;;  col_ext: the van Herk / Gil-Werman running extremum down the columns of a w×h plane whose
 ;;           rows are `stride` floats apart (stride a multiple of 4), four columns at a time:
@@ -284,4 +285,38 @@
             (br $x2l)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $y2l))))
+
+  ;; The Hough counts of lines.ts: for each angle a < angles and each listed pixel k (indices in
+  ;; `list`, or 0..n-1 when list is 0), hist[a * size + floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach]
+  ;; += delta. f64 arithmetic in the same order as the TypeScript (the same bins). xs, ys, list are
+  ;; i32 arrays, cos, sin f64 arrays, hist i32.
+  (func (export "hough_add") (param $xs i32) (param $ys i32) (param $list i32) (param $n i32) (param $cos i32) (param $sin i32)
+        (param $angles i32) (param $hist i32) (param $size i32) (param $reach i32) (param $delta i32)
+    (local $a i32) (local $t i32) (local $k i32) (local $ca f64) (local $sa f64) (local $row i32) (local $slot i32)
+    (local.set $a (i32.const 0))
+    (block $adone
+      (loop $al
+        (br_if $adone (i32.ge_s (local.get $a) (local.get $angles)))
+        (local.set $ca (f64.load (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $sa (f64.load (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $row (i32.add (local.get $hist) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $size)) (local.get $reach)) (i32.const 2))))
+        (local.set $t (i32.const 0))
+        (block $kdone
+          (loop $kl
+            (br_if $kdone (i32.ge_s (local.get $t) (local.get $n)))
+            (local.set $k (if (result i32) (local.get $list)
+              (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
+              (else (local.get $t))))
+            (local.set $slot (i32.add (local.get $row) (i32.shl
+              (i32.trunc_sat_f64_s (f64.floor (f64.add
+                (f64.sub
+                  (f64.mul (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2))))) (local.get $ca))
+                  (f64.mul (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))) (local.get $sa)))
+                (f64.const 0.5))))
+              (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (local.get $delta)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $kl)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $al))))
 )

@@ -1,5 +1,6 @@
 /**
- * The WebAssembly SIMD twin of morphology.ts's min/max filters (morphology.wat), compiled in
+ * The WebAssembly twins (morphology.wat) of the vision pipeline's hot loops: morphology.ts's
+ * min/max filters, top-hat histograms and box blur, and lines.ts's Hough counts. Compiled in
  * process with wabt like src/nn's kernels. Loading is asynchronous and optional: readDigits
  * awaits it once, and until it has finished (or where SIMD is missing) the TypeScript filters
  * run instead. Both give the same floats (test/vision/steps.test.ts), so an answer never depends
@@ -14,6 +15,14 @@ interface MorphExports {
   diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number): void;
   box_rows(src: number, dst: number, w: number, h: number, r: number, line: number): void;
   box_cols(src: number, dst: number, w: number, h: number, r: number, prefix: number): void;
+  hough_add(xs: number, ys: number, list: number, n: number, cos: number, sin: number, angles: number, hist: number, size: number, reach: number, delta: number): void;
+}
+
+/** Strip counts of lines.ts's Hough transform: angles × size, flat, and how to take pixels out. */
+export interface HoughCounts {
+  hist: Int32Array;
+  /** takes pixels strip[0..taken) out of the counts of every angle */
+  subtract(strip: Int32Array, taken: number): void;
 }
 
 /** One separable extremum filter: size×size square, max (dilation) or min (erosion). */
@@ -158,4 +167,40 @@ export function boxBlurSimd(img: FloatImage, size: number): Float32Array | null 
   k.box_rows(src * 4, tmp * 4, w, h, r, line * 4);
   k.box_cols(tmp * 4, dst * 4, w, h, r, prefix * 4);
   return new Float32Array(memory.buffer, dst * 4, n).slice();
+}
+
+/**
+ * The Hough counts of lines.ts (houghCountsJs) in the module, or null when it is not loaded. The
+ * counts live in the module's memory: valid until the next call of any function here.
+ */
+export function houghCountsSimd(xs: Int32Array, ys: Int32Array, cos: Float64Array, sin: Float64Array, size: number, reach: number): HoughCounts | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const n = xs.length;
+  const angles = cos.length;
+  // byte offsets
+  const px = 16;
+  const py = px + 4 * n;
+  const list = py + 4 * n;
+  const pc = (list + 4 * n + 7) & ~7;
+  const ps = pc + 8 * angles;
+  const hist = ps + 8 * angles;
+  const bytes = hist + 4 * angles * size;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const buf = memory.buffer;
+  new Int32Array(buf, px, n).set(xs);
+  new Int32Array(buf, py, n).set(ys);
+  new Float64Array(buf, pc, angles).set(cos);
+  new Float64Array(buf, ps, angles).set(sin);
+  const counts = new Int32Array(buf, hist, angles * size);
+  counts.fill(0);
+  k.hough_add(px, py, 0, n, pc, ps, angles, hist, size, reach, 1);
+  const strip = new Int32Array(buf, list, n);
+  return {
+    hist: counts,
+    subtract(taken: Int32Array, count: number) {
+      strip.set(taken.subarray(0, count));
+      k.hough_add(px, py, list, count, pc, ps, angles, hist, size, reach, -1);
+    },
+  };
 }

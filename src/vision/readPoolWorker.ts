@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DigitClassifier } from '../model/classifier.ts';
 import { loadActiveModel } from '../model/registry.ts';
 import { readDigits } from './read.ts';
+import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { ImageRejectedError } from './types.ts';
 import type { VisionOptions } from './options.ts';
 import type { WorkerReply, WorkerRequest } from './readPool.ts';
@@ -39,4 +40,6 @@ port.on('message', (m: WorkerRequest) => {
     },
   );
 });
+// the SIMD filters compile before the worker says it is ready: its first read is not the slow one
+await loadMorphologyKernels();
 await load();

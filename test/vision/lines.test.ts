@@ -1,9 +1,10 @@
 /** Ruled/grid lines and page edges leave the ink mask; strokes crossing them stay whole. */
 import { describe, expect, it } from 'vitest';
-import { removeLines } from '../../src/vision/lines.ts';
+import { houghCountsJs, removeLines } from '../../src/vision/lines.ts';
+import { houghCountsSimd, loadMorphologyKernels } from '../../src/vision/morphologyWasm.ts';
 import type { MaskImage } from '../../src/vision/raster.ts';
 import { analyseBytes } from './helpers.ts';
-import { ruledPageJpeg } from './fixtures.ts';
+import { mulberry32, ruledPageJpeg } from './fixtures.ts';
 
 function mask(w: number, h: number, ink: (x: number, y: number) => boolean): MaskImage {
   const data = new Uint8Array(w * h);
@@ -63,5 +64,35 @@ describe('ruled and grid paper in a photo', () => {
     expect(a.norm.lines.length).toBeGreaterThan(10);
     expect(a.reason).toBeNull();
     expect(a.segmentation.segments).toHaveLength(4);
+  });
+});
+
+describe('Hough counts', () => {
+  it('the SIMD counts equal the TypeScript ones, before and after taking pixels out', async () => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const rnd = mulberry32(11);
+    const w = 300;
+    const h = 200;
+    const n = 5000;
+    const xs = Int32Array.from({ length: n }, () => Math.floor(rnd() * w));
+    const ys = Int32Array.from({ length: n }, () => Math.floor(rnd() * h));
+    const angles = Array.from({ length: 81 }, (_, i) => ((i - 40) * Math.PI) / 360 + (rnd() < 0.5 ? 0 : Math.PI / 2));
+    const cos = Float64Array.from(angles, Math.cos);
+    const sin = Float64Array.from(angles, Math.sin);
+    const reach = Math.ceil(Math.hypot(w, h)) + 2;
+    const size = 2 * reach + 1;
+    const js = houghCountsJs(xs, ys, cos, sin, size, reach);
+    const simd = houghCountsSimd(xs, ys, cos, sin, size, reach)!;
+    expect(Array.from(simd.hist)).toEqual(Array.from(js.hist));
+    let total = 0;
+    for (const v of js.hist) total += v;
+    expect(total).toBe(n * angles.length);
+    const strip = Int32Array.from({ length: 700 }, (_, i) => i * 7);
+    js.subtract(strip, 600);
+    simd.subtract(strip, 600);
+    expect(Array.from(simd.hist)).toEqual(Array.from(js.hist));
+    total = 0;
+    for (const v of js.hist) total += v;
+    expect(total).toBe((n - 600) * angles.length);
   });
 });
