@@ -341,13 +341,14 @@ interface Entry {
 
 /**
  * What the store holds for the labelled pictures, per kind of label: samples labelled, fit to
- * train on (trusted: not held, not untrusted), held, "not a digit" samples, and on the right mark
- * (fit to train on, the stored box overlaps the drawn digit's box, the label is that digit); and
- * per picture whether one such sample on the right mark exists.
+ * train on (trusted: not held, not untrusted), held, "not a digit" samples, on the right mark
+ * (fit to train on, the stored box overlaps the drawn digit's box, the label is that digit), digit
+ * labels elsewhere (wrongMark) and "not a digit" on the drawn digit (noneOnDigit); and per picture
+ * whether one sample on the right mark exists.
  */
 async function storedSamples(w: World, labelled: Map<number, Entry>) {
   const rs = await w.h.store.db.execute('SELECT prediction_id, kind, label, trusted, held, split, box_x, box_y, box_w, box_h FROM samples WHERE label IS NOT NULL');
-  const zero = () => ({ pictures: 0, held: 0, agreed: 0, samples: 0, fit: 0, heldSamples: 0, none: 0, candidates: 0, onRightMark: 0, wrongMark: 0, picturesOnRightMark: 0 });
+  const zero = () => ({ pictures: 0, held: 0, agreed: 0, samples: 0, fit: 0, heldSamples: 0, none: 0, candidates: 0, onRightMark: 0, wrongMark: 0, noneOnDigit: 0, picturesOnRightMark: 0 });
   const per: Record<LabelKind, ReturnType<typeof zero>> = { confirmed: zero(), misread: zero(), noDigit: zero(), number: zero() };
   for (const e of labelled.values()) {
     per[e.kind].pictures++;
@@ -377,7 +378,10 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
       t.onRightMark++;
       if (!right.has(id)) t.picturesOnRightMark++;
       right.add(id);
-    } else if (Number(r.label) !== NONE) {
+    } else if (Number(r.label) === NONE) {
+      // "not a digit" on the drawn digit teaches something false too
+      if (box && mark && onMark(box, mark.box)) t.noneOnDigit++;
+    } else {
       t.wrongMark++;
       if (wrongMarks.length < 20) wrongMarks.push({ picture: entry.p.pic.id, kind: entry.kind, label: String(r.label), stored: box, drawn: mark?.box ?? null });
     }

@@ -33,6 +33,7 @@ interface Kind {
   candidates: number;
   onRightMark: number;
   wrongMark: number;
+  noneOnDigit: number;
   picturesOnRightMark: number;
 }
 type Share = { onRightMark: number; of: number; share: number };
