@@ -190,7 +190,21 @@ async function post(w: World, user: ReturnType<DiscordEmulator['user']>, pic: Sy
   const m = emu.postMessage({ author: user, channelId: emu.channels.watched.id, attachments: [emu.attachment(pic.bytes, `${pic.id}.${pic.format}`, mime(pic.format))] });
   const reply = await emu.waitForReply(m.id, 60_000);
   const id = customIds(reply.body).map((c) => /^fb:\w+:(\d+)$/.exec(c)?.[1]).find((x) => x !== undefined);
-  return { pic, title: embedOf(reply)?.title ?? '', reply, predictionId: id === undefined ? null : Number(id) };
+  const predictionId = id === undefined ? null : Number(id);
+  if (predictionId !== null) await answerRecorded(w, predictionId, emu.messageFromCall(reply).id);
+  return { pic, title: embedOf(reply)?.title ?? '', reply, predictionId };
+}
+
+/**
+ * A person does not press a button in the millisecond the answer appears: wait (up to 10 s) until
+ * the bot has recorded which message is the answer (it does so right after sending it), else a
+ * press would be refused as "This control does not belong to this message".
+ */
+async function answerRecorded(w: World, predictionId: number, messageId: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    if ((await w.h.store.predictions.get(predictionId))?.replyMessageId === messageId) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const answeredRight = (p: Posted) => p.pic.label !== null && p.title === `I read: ${p.pic.label}`;
@@ -343,12 +357,13 @@ interface Entry {
  * What the store holds for the labelled pictures, per kind of label: samples labelled, fit to
  * train on (trusted: not held, not untrusted), held, "not a digit" samples, on the right mark
  * (fit to train on, the stored box overlaps the drawn digit's box, the label is that digit), digit
- * labels elsewhere (wrongMark) and "not a digit" on the drawn digit (noneOnDigit); and per picture
+ * labels elsewhere (wrongMark), "not a digit" on the drawn digit (noneOnDigit), held samples that
+ * would be on the right mark once agreed (heldOnRightMark); and per picture
  * whether one sample on the right mark exists.
  */
 async function storedSamples(w: World, labelled: Map<number, Entry>) {
   const rs = await w.h.store.db.execute('SELECT prediction_id, kind, label, trusted, held, split, box_x, box_y, box_w, box_h FROM samples WHERE label IS NOT NULL');
-  const zero = () => ({ pictures: 0, held: 0, agreed: 0, samples: 0, fit: 0, heldSamples: 0, none: 0, candidates: 0, onRightMark: 0, wrongMark: 0, noneOnDigit: 0, picturesOnRightMark: 0 });
+  const zero = () => ({ pictures: 0, held: 0, agreed: 0, samples: 0, fit: 0, heldSamples: 0, heldOnRightMark: 0, none: 0, candidates: 0, onRightMark: 0, wrongMark: 0, noneOnDigit: 0, picturesOnRightMark: 0 });
   const per: Record<LabelKind, ReturnType<typeof zero>> = { confirmed: zero(), misread: zero(), noDigit: zero(), number: zero() };
   for (const e of labelled.values()) {
     per[e.kind].pictures++;
@@ -365,22 +380,26 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
     if (!entry) continue;
     const t = per[entry.kind];
     t.samples++;
-    if (Number(r.held) === 1) t.heldSamples++;
+    const mark = entry.p.pic.marks[0];
+    const box = r.box_x === null ? null : { x: Number(r.box_x), y: Number(r.box_y), width: Number(r.box_w), height: Number(r.box_h) };
+    // right: the crop lies on the drawn digit and carries its label
+    const onDigit = box !== null && mark !== undefined && onMark(box, mark.box) && String(r.label) === mark.label;
+    if (Number(r.held) === 1) {
+      t.heldSamples++;
+      if (onDigit) t.heldOnRightMark++;
+    }
     if (Number(r.trusted) !== 1) continue;
     t.fit++;
     if (String(r.kind) === 'candidate') t.candidates++;
     if (Number(r.label) === NONE) t.none++;
     if (String(r.split) === 'holdout') heldBack++;
-    const mark = entry.p.pic.marks[0];
-    const box = r.box_x === null ? null : { x: Number(r.box_x), y: Number(r.box_y), width: Number(r.box_w), height: Number(r.box_h) };
-    // right: the crop lies on the drawn digit and carries its label
-    if (box && mark && onMark(box, mark.box) && String(r.label) === mark.label) {
+    if (onDigit) {
       t.onRightMark++;
       if (!right.has(id)) t.picturesOnRightMark++;
       right.add(id);
     } else if (Number(r.label) === NONE) {
       // "not a digit" on the drawn digit teaches something false too
-      if (box && mark && onMark(box, mark.box)) t.noneOnDigit++;
+      if (box !== null && mark !== undefined && onMark(box, mark.box)) t.noneOnDigit++;
     } else {
       t.wrongMark++;
       if (wrongMarks.length < 20) wrongMarks.push({ picture: entry.p.pic.id, kind: entry.kind, label: String(r.label), stored: box, drawn: mark?.box ?? null });

@@ -29,6 +29,7 @@ interface Kind {
   samples: number;
   fit: number;
   heldSamples: number;
+  heldOnRightMark: number;
   none: number;
   candidates: number;
   onRightMark: number;
@@ -60,6 +61,8 @@ describe('npm run bench-learning (small)', () => {
     expect(Object.values(kinds).reduce((a, k) => a + k.pictures, 0)).toBe(16);
     expect(kinds.confirmed!.pictures).toBe(report.posted.answeredRight);
     expect(Object.values(report.replies).reduce((a, n) => a + n, 0)).toBe(16);
+    // no press refused (e.g. pressed before the bot recorded its answer)
+    expect(Object.keys(report.replies).filter((k) => /does not belong|no longer have/.test(k))).toEqual([]);
     // a confirmed single digit is stored on its mark, with its label, fit to train on
     expect(kinds.confirmed!.fit).toBe(kinds.confirmed!.pictures);
     expect(kinds.confirmed!.onRightMark).toBe(kinds.confirmed!.fit);
