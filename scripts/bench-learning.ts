@@ -7,14 +7,22 @@
  * the active model of a scratch copy of the models folder) against the Discord emulator.
  *  1. a reader posts M new pictures of the style: accuracy before (answered right = the answer is the label);
  *  2. P posters post N pictures and label every answer through the real components: ✅ when it is
- *     right, the 0-9 menu when it read another digit, ✏️ + the modal otherwise ("no digit found", numbers);
+ *     right, the 0-9 menu when it read another digit, ✏️ + the modal for "no digit found"; on a
+ *     number read for the one digit drawn, the per-digit menus (the mark the strip shows on the
+ *     drawn digit gets the digit, the others "not a digit"), or ✏️ + the modal when no read mark
+ *     is on it. A label held for a second opinion (bot/holds.ts) is seconded with 🤝 Agree by
+ *     another member for a share --agree F of them;
  *  3. a manager runs /retrain (a forked child at low priority, the real gate); its time and figures;
  *  4. the reader posts the same M pictures again (never labelled, never trained on): accuracy after
  *     (the model promoted, if it was), and how many answers changed from wrong to right and back.
- * Prints what was stored per kind of label (and how many labelled samples lie on the drawn digit's
- * mark), the gate's figures and the outcome. --poison K: then, from a fresh copy and database, one
- * user posts pictures and gives K confident wrong labels (the menu, another digit than the one
- * read right); the retrain must not promote (reported as poisoning.promoted).
+ * Prints what was stored per kind of label, how many labels were held, agreed and used, how many
+ * labelled pictures left a sample fit to train on (trusted, not held) on the drawn digit's mark
+ * with its label (its stored box overlaps the drawn digit's box), the gate's figures and the
+ * outcome. --poison K: then, from a fresh copy and database, one user posts pictures and gives K
+ * confident wrong labels (the menu, another digit than the one read right at p ≥ 0.9; nobody
+ * seconds them; with --evade, under the flood limit only answers read at p < the hold confidence,
+ * so that the labels are not held as contradicted and reach the gate);
+ * the retrain must not promote and the served model must not change (poisoning.promoted, .modelMoved).
  * --others K: also reads K pictures of the synthetic test split (all kinds) before and after.
  */
 import { createHash } from 'node:crypto';
@@ -30,6 +38,8 @@ import { ACTIVE_FILE, activeModelName, loadActiveModel, modelInfo } from '../src
 import { defaultRetrainSettings, type RetrainSettings } from '../src/retrain/candidate.ts';
 import { forkTrainer } from '../src/retrain/fork.ts';
 import { Retrainer } from '../src/retrain/job.ts';
+import { encodeFeedbackId, NOT_A_DIGIT_VALUE } from '../src/bot/customIds.ts';
+import { NONE } from '../src/store/assign.ts';
 import { readDigits } from '../src/vision/read.ts';
 import type { Reading } from '../src/vision/types.ts';
 import { ALL_BASIC, DiscordEmulator, type RestCall } from '../test/support/emulator/index.ts';
@@ -43,7 +53,11 @@ pictures of the style read before and after. Small defaults; the issue's size is
   --posted N      pictures posted and labelled by the posters (default 60)
   --new M         new pictures read before and again after (default 40)
   --posters P     distinct posters (default 6)
+  --agree F       share of held labels a second member seconds with 🤝 Agree (default 0.5)
+  --flood N       labels an hour from which a user's labels are held (default: the bot's, 60)
   --poison K      then a poisoning run: one user's K confident wrong labels (default 0: none)
+  --evade         the poisoner labels, under the flood limit, only answers read at p < the hold
+                  confidence (no label held as contradicted: the gate must stop them)
   --others K      also read K synthetic test-split pictures (all kinds) before and after (default 0)
   --epochs E      retrain epochs (default 2)
   --replay R      MNIST images replayed in the retrain (default 5000)
@@ -57,6 +71,8 @@ const { values } = parseCli(USAGE, {
   posted: { type: 'string', default: '60' },
   new: { type: 'string', default: '40' },
   posters: { type: 'string', default: '6' },
+  agree: { type: 'string', default: '0.5' },
+  flood: { type: 'string' },
   poison: { type: 'string', default: '0' },
   others: { type: 'string', default: '0' },
   epochs: { type: 'string', default: '2' },
@@ -65,6 +81,7 @@ const { values } = parseCli(USAGE, {
   threads: { type: 'string', default: '1' },
   'max-side': { type: 'string', default: '1000' },
   'models-dir': { type: 'string', default: 'models' },
+  evade: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
 });
 const whole = (n: number) => Number.isInteger(n) && n >= 0;
@@ -72,6 +89,8 @@ const POSTED = num(values.posted, 'posted', 60, (n) => whole(n) && n > 0);
 const NEW = num(values.new, 'new', 40, (n) => whole(n) && n > 0);
 const POSTERS = num(values.posters, 'posters', 6, (n) => whole(n) && n > 0);
 const POISON = num(values.poison, 'poison', 0, whole);
+const AGREE = num(values.agree, 'agree', 0.5, (n) => n >= 0 && n <= 1);
+const FLOOD = values.flood === undefined ? null : num(values.flood, 'flood', 60, whole);
 const OTHERS = num(values.others, 'others', 0, whole);
 const MAX_SIDE = num(values['max-side'], 'max-side', 1000, (n) => whole(n) && n >= 64);
 const settings = (mode: RetrainSettings['mode']): RetrainSettings => ({
@@ -82,6 +101,7 @@ const settings = (mode: RetrainSettings['mode']): RetrainSettings => ({
   threads: num(values.threads, 'threads', 1, (n) => whole(n) && n > 0),
 });
 const JSON_ONLY = values.json === true;
+const EVADE = values.evade === true;
 const say = (s: string) => void (JSON_ONLY || console.log(s));
 const root = resolve(import.meta.dirname, '..');
 const sourceModels = resolve(root, values['models-dir']);
@@ -102,7 +122,9 @@ const customIds = (body: unknown): string[] => {
       if (o.components) walk(o.components);
     }
   };
-  walk((body as { components?: unknown } | null)?.components);
+  // a message (a reply) or an interaction answer that updates it (its data)
+  const b = body as { components?: unknown; data?: { components?: unknown } } | null;
+  walk(b?.components ?? b?.data?.components);
   return out;
 };
 const mime = (f: SynthPicture['format']) => (f === 'jpeg' ? 'image/jpeg' : f === 'png' ? 'image/png' : f === 'webp' ? 'image/webp' : 'image/svg+xml');
@@ -129,7 +151,7 @@ async function startWorld(): Promise<World> {
   const emu = await DiscordEmulator.start({ heartbeatIntervalMs: 5000 });
   const h = await startHarness({
     emu,
-    env: { COOLDOWN_SECONDS: '0' },
+    env: { COOLDOWN_SECONDS: '0', ...(FLOOD === null ? {} : { LABEL_FLOOD_PER_HOUR: String(FLOOD) }) },
     model: await loadActiveModel(modelsDir),
     readDigits: async (bytes: Buffer, classifier: DigitClassifier) => {
       const r = await readDigits(bytes, classifier);
@@ -168,7 +190,21 @@ async function post(w: World, user: ReturnType<DiscordEmulator['user']>, pic: Sy
   const m = emu.postMessage({ author: user, channelId: emu.channels.watched.id, attachments: [emu.attachment(pic.bytes, `${pic.id}.${pic.format}`, mime(pic.format))] });
   const reply = await emu.waitForReply(m.id, 60_000);
   const id = customIds(reply.body).map((c) => /^fb:\w+:(\d+)$/.exec(c)?.[1]).find((x) => x !== undefined);
-  return { pic, title: embedOf(reply)?.title ?? '', reply, predictionId: id === undefined ? null : Number(id) };
+  const predictionId = id === undefined ? null : Number(id);
+  if (predictionId !== null) await answerRecorded(w, predictionId, emu.messageFromCall(reply).id);
+  return { pic, title: embedOf(reply)?.title ?? '', reply, predictionId };
+}
+
+/**
+ * A person does not press a button in the millisecond the answer appears: wait (up to 10 s) until
+ * the bot has recorded which message is the answer (it does so right after sending it), else a
+ * press would be refused as "This control does not belong to this message".
+ */
+async function answerRecorded(w: World, predictionId: number, messageId: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    if ((await w.h.store.predictions.get(predictionId))?.replyMessageId === messageId) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const answeredRight = (p: Posted) => p.pic.label !== null && p.title === `I read: ${p.pic.label}`;
@@ -201,7 +237,8 @@ async function readOthers(w: World, count: number): Promise<{ right: number; tot
 
 /** What the answer was: right (confirmed), another digit, "no digit found", or a number (several marks read). */
 type LabelKind = 'confirmed' | 'misread' | 'noDigit' | 'number';
-type Via = 'button' | 'menu' | 'modal';
+type Via = 'button' | 'menu' | 'modal' | 'digit menus';
+type Box = { x: number; y: number; width: number; height: number };
 
 function answerKind(p: Posted, value: string): LabelKind {
   const read = /^I read: (\d+)$/.exec(p.title)?.[1];
@@ -210,63 +247,178 @@ function answerKind(p: Posted, value: string): LabelKind {
   return read.length === 1 ? 'misread' : 'number';
 }
 
-/** Labels one answer through the components the poster sees; returns how, and the bot's words (names and numbers blanked). */
-async function label(w: World, user: ReturnType<DiscordEmulator['user']>, p: Posted, value: string): Promise<{ kind: LabelKind; via: Via; verdict: string }> {
+/** Box overlap: the intersection covers half of the smaller box. */
+function onMark(a: Box, b: Box): boolean {
+  return overlap(a, b) >= 0.5 * Math.min(a.width * a.height, b.width * b.height);
+}
+function overlap(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/** The bot's words in an interaction answer (names and numbers blanked): the feedback line, else the refusal. */
+function verdictOf(answer: RestCall): string {
+  const e = (answer.body as { data?: { embeds?: APIEmbed[] } } | null)?.data?.embeds?.[0];
+  const said = e?.fields?.at(-1)?.value ?? e?.description ?? '(no answer)';
+  return said.replace(/<@\d+>/g, '<@user>').replace(/\*\*\d+\*\*/g, '**N**').replace(/\d+(\.\d+)? %/g, 'N %').replace(/the label says \d+/g, 'the label says N');
+}
+
+/**
+ * Which of the answer's per-digit menus is on the drawn digit: the read mark whose stored box
+ * overlaps the drawn digit's box most (what the poster sees in the strip of marks read), or null.
+ */
+async function readMarkOnDigit(w: World, p: Posted): Promise<number | null> {
+  const drawn = p.pic.marks[0]?.box;
+  if (!drawn || p.predictionId === null) return null;
+  const read = (await w.h.store.samples.forPrediction(p.predictionId)).filter((m) => m.kind === 'read').sort((a, b) => a.position - b.position);
+  let best: number | null = null;
+  let bestArea = 0;
+  read.forEach((m, i) => {
+    const a = m.box && onMark(m.box, drawn) ? overlap(m.box, drawn) : 0;
+    if (a > bestArea) [best, bestArea] = [i, a];
+  });
+  return best;
+}
+
+interface LabelResult {
+  kind: LabelKind;
+  via: Via;
+  verdict: string;
+  /** why the label waits for a second opinion (null: it does not) */
+  held: 'contradicted' | 'flood' | null;
+  /** the last interaction answer (the answer as updated: its components) */
+  last: RestCall;
+}
+
+/** Labels one answer through the components the poster sees. */
+async function label(w: World, user: ReturnType<DiscordEmulator['user']>, p: Posted, value: string): Promise<LabelResult> {
   const { emu } = w.h;
   const message = emu.messageFromCall(p.reply);
   const ids = customIds(p.reply.body);
   const has = (prefix: string) => ids.find((c) => c.startsWith(prefix));
   const read = /^I read: (\d+)$/.exec(p.title)?.[1];
   const kind = answerKind(p, value);
+  const press = (customId: string, values?: string[]) => emu.waitForInteractionAnswer(emu.component({ user, message, customId, ...(values ? { values } : {}) }));
+  const modal = async () => {
+    const button = has('fb:num:');
+    if (button) await emu.waitForInteractionAnswer(emu.component({ user, message, customId: button }));
+    return emu.waitForInteractionAnswer(emu.modalSubmit({ user, message, customId: `fb:modal:${p.predictionId}`, fields: { label: value } }));
+  };
   let via: Via;
   let answer: RestCall;
   if (read === value && has('fb:ok:')) {
     via = 'button';
-    answer = await emu.waitForInteractionAnswer(emu.component({ user, message, customId: has('fb:ok:')! }));
-  } else if (/^\d$/.test(value) && has('fb:pick:')) {
+    answer = await press(has('fb:ok:')!);
+  } else if (kind === 'misread' && /^\d$/.test(value) && has('fb:pick:')) {
     via = 'menu';
-    answer = await emu.waitForInteractionAnswer(emu.component({ user, message, customId: has('fb:pick:')!, values: [value] }));
+    answer = await press(has('fb:pick:')!, [value]);
   } else {
-    via = 'modal';
-    const button = has('fb:num:');
-    if (button) await emu.waitForInteractionAnswer(emu.component({ user, message, customId: button }));
-    answer = await emu.waitForInteractionAnswer(emu.modalSubmit({ user, message, customId: `fb:modal:${p.predictionId}`, fields: { label: value } }));
+    const onDigit = kind === 'number' && /^\d$/.test(value) && read !== undefined && has('fb:mark:') ? await readMarkOnDigit(w, p) : null;
+    if (onDigit === null || read === undefined) {
+      via = 'modal';
+      answer = await modal();
+    } else {
+      // the per-digit menus: the mark on the drawn digit gets the digit, every other one "not a digit"
+      via = 'digit menus';
+      let last: RestCall | null = null;
+      for (let i = 0; i < read.length; i++) {
+        const want = i === onDigit ? value : NOT_A_DIGIT_VALUE;
+        if (read[i] === want) continue;
+        const id = encodeFeedbackId({ kind: 'mark', predictionId: p.predictionId!, index: i });
+        if (!ids.includes(id)) throw new Error(`the answer has no menu ${id}`);
+        last = await press(id, [want]);
+      }
+      answer = last!;
+    }
   }
-  const e = (answer.body as { data?: { embeds?: APIEmbed[] } } | null)?.data?.embeds?.[0];
-  // the feedback line the bot adds (the last field), else the refusal it answered with
-  const said = e?.fields?.at(-1)?.value ?? e?.description ?? '(no answer)';
-  return { kind, via, verdict: said.replace(/<@\d+>/g, '<@user>').replace(/\*\*\d+\*\*/g, '**N**') };
+  const stored = p.predictionId === null ? null : await w.h.store.predictions.get(p.predictionId);
+  return { kind, via, verdict: verdictOf(answer), held: stored?.labelHeld ?? null, last: answer };
 }
 
-/** Box overlap: the intersection covers half of the smaller box. */
-function onMark(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 && w * h >= 0.5 * Math.min(a.width * a.height, b.width * b.height);
+/** A second member presses 🤝 Agree on a held label (the button the updated answer shows); true when it was taken. */
+async function agree(w: World, user: ReturnType<DiscordEmulator['user']>, p: Posted, l: LabelResult): Promise<boolean> {
+  const { emu } = w.h;
+  const button = customIds(l.last.body).find((c) => c.startsWith('fb:agree:'));
+  if (!button) throw new Error(`a held label's answer shows no 🤝 Agree (prediction ${p.predictionId})`);
+  await emu.waitForInteractionAnswer(emu.component({ user, message: emu.messageFromCall(p.reply), customId: button }));
+  const after = await w.h.store.predictions.get(p.predictionId!);
+  return after !== null && after.labelHeld === null && after.trusted;
 }
 
-/** What the store holds for the labelled pictures: samples per kind of label, trusted, on the drawn digit's mark. */
-async function storedSamples(w: World, posted: Map<number, { p: Posted; kind: LabelKind }>) {
-  const rs = await w.h.store.db.execute('SELECT prediction_id, position, label, trusted, split FROM samples WHERE label IS NOT NULL');
-  const zero = () => ({ pictures: 0, samples: 0, trusted: 0, onRightMark: 0 });
+interface Entry {
+  p: Posted;
+  kind: LabelKind;
+  held: LabelResult['held'];
+  agreed: boolean;
+}
+
+/**
+ * What the store holds for the labelled pictures, per kind of label: samples labelled, fit to
+ * train on (trusted: not held, not untrusted), held, "not a digit" samples, on the right mark
+ * (fit to train on, the stored box overlaps the drawn digit's box, the label is that digit), digit
+ * labels elsewhere (wrongMark), "not a digit" on the drawn digit (noneOnDigit), held samples that
+ * would be on the right mark once agreed (heldOnRightMark); and per picture
+ * whether one sample on the right mark exists.
+ */
+async function storedSamples(w: World, labelled: Map<number, Entry>) {
+  const rs = await w.h.store.db.execute('SELECT prediction_id, kind, label, trusted, held, split, box_x, box_y, box_w, box_h FROM samples WHERE label IS NOT NULL');
+  const zero = () => ({ pictures: 0, held: 0, agreed: 0, samples: 0, fit: 0, heldSamples: 0, heldOnRightMark: 0, none: 0, candidates: 0, onRightMark: 0, wrongMark: 0, noneOnDigit: 0, picturesOnRightMark: 0 });
   const per: Record<LabelKind, ReturnType<typeof zero>> = { confirmed: zero(), misread: zero(), noDigit: zero(), number: zero() };
-  for (const { kind } of posted.values()) per[kind].pictures++;
+  for (const e of labelled.values()) {
+    per[e.kind].pictures++;
+    if (e.held) per[e.kind].held++;
+    if (e.agreed) per[e.kind].agreed++;
+  }
+  const right = new Set<number>();
+  /** digit labels fit to train on that are not on the drawn digit (the first 20): where they landed */
+  const wrongMarks: { picture: string; kind: LabelKind; label: string; stored: Box | null; drawn: Box | null }[] = [];
   let heldBack = 0;
   for (const r of rs.rows) {
-    const entry = posted.get(Number(r.prediction_id));
+    const id = Number(r.prediction_id);
+    const entry = labelled.get(id);
     if (!entry) continue;
     const t = per[entry.kind];
     t.samples++;
-    if (Number(r.trusted) !== 1) continue;
-    t.trusted++;
-    if (String(r.split) === 'holdout') heldBack++;
-    const reading = w.readings.get(sha(entry.p.pic.bytes));
-    const box = reading?.perDigit[Number(r.position)]?.box;
     const mark = entry.p.pic.marks[0];
+    const box = r.box_x === null ? null : { x: Number(r.box_x), y: Number(r.box_y), width: Number(r.box_w), height: Number(r.box_h) };
     // right: the crop lies on the drawn digit and carries its label
-    if (box && mark && onMark(box, mark.box) && String(r.label) === mark.label) t.onRightMark++;
+    const onDigit = box !== null && mark !== undefined && onMark(box, mark.box) && String(r.label) === mark.label;
+    if (Number(r.held) === 1) {
+      t.heldSamples++;
+      if (onDigit) t.heldOnRightMark++;
+    }
+    if (Number(r.trusted) !== 1) continue;
+    t.fit++;
+    if (String(r.kind) === 'candidate') t.candidates++;
+    if (Number(r.label) === NONE) t.none++;
+    if (String(r.split) === 'holdout') heldBack++;
+    if (onDigit) {
+      t.onRightMark++;
+      if (!right.has(id)) t.picturesOnRightMark++;
+      right.add(id);
+    } else if (Number(r.label) === NONE) {
+      // "not a digit" on the drawn digit teaches something false too
+      if (box !== null && mark !== undefined && onMark(box, mark.box)) t.noneOnDigit++;
+    } else {
+      t.wrongMark++;
+      if (wrongMarks.length < 20) wrongMarks.push({ picture: entry.p.pic.id, kind: entry.kind, label: String(r.label), stored: box, drawn: mark?.box ?? null });
+    }
   }
-  return { perKind: per, trustedHeldBack: heldBack };
+  const all = Object.values(per);
+  const corrections = all.filter((_, i) => i > 0);
+  const sum = (xs: typeof all, k: keyof ReturnType<typeof zero>) => xs.reduce((a, x) => a + x[k], 0);
+  const share = (xs: typeof all) => ({ onRightMark: sum(xs, 'picturesOnRightMark'), of: sum(xs, 'pictures'), share: sum(xs, 'picturesOnRightMark') / Math.max(1, sum(xs, 'pictures')) });
+  return {
+    perKind: per,
+    trustedHeldBack: heldBack,
+    held: sum(all, 'held'),
+    agreed: sum(all, 'agreed'),
+    /** labelled pictures that left at least one sample fit to train on */
+    used: new Set(rs.rows.filter((r) => Number(r.trusted) === 1 && labelled.has(Number(r.prediction_id))).map((r) => Number(r.prediction_id))).size,
+    rightMark: { corrections: share(corrections), all: share(all) },
+    wrongMarks,
+  };
 }
 
 async function retrain(w: World): Promise<{ seconds: number; title: string; reason: string; fields: Record<string, string> }> {
@@ -297,21 +449,32 @@ const before = await readNew(w, POSTED, NEW);
 const othersBefore = await readOthers(w, OTHERS);
 say(`before: ${pct(before)} right; posting and labelling ${POSTED} pictures by ${POSTERS} posters…`);
 const posters = Array.from({ length: POSTERS }, (_, i) => w.h.emu.user(`poster${i}`));
-const labelled = new Map<number, { p: Posted; kind: LabelKind }>();
+const labelled = new Map<number, Entry>();
 const verdicts: Record<string, number> = {};
 let postedRight = 0;
+let heldSeen = 0;
 for (let i = 0; i < POSTED; i++) {
   const user = posters[i % POSTERS]!;
   const p = await post(w, user, await stylePicture(i));
   if (answeredRight(p)) postedRight++;
   if (p.predictionId === null || p.pic.label === null) continue;
   const l = await label(w, user, p, p.pic.label);
-  labelled.set(p.predictionId, { p, kind: l.kind });
-  const key = `${l.kind} via ${l.via}: ${l.verdict}`;
+  let agreed = false;
+  if (l.held) {
+    // the k-th held label is seconded when k·F passes a whole number (F = 0.5: the 1st, 3rd, 5th…; F = 1: all)
+    heldSeen++;
+    if (Math.ceil(heldSeen * AGREE) > Math.ceil((heldSeen - 1) * AGREE)) agreed = await agree(w, posters[(i + 1) % POSTERS] === user ? w.h.emu.user('member') : posters[(i + 1) % POSTERS]!, p, l);
+  }
+  labelled.set(p.predictionId, { p, kind: l.kind, held: l.held, agreed });
+  const key = `${l.kind} via ${l.via}: ${l.verdict}${l.held ? ` [held: ${l.held}${agreed ? ', agreed' : ''}]` : ''}`;
   verdicts[key] = (verdicts[key] ?? 0) + 1;
 }
 const stored = await storedSamples(w, labelled);
-say(`posted: ${postedRight}/${POSTED} answered right; retraining…`);
+const rm = stored.rightMark;
+const share = (x: { onRightMark: number; of: number; share: number }) => `${x.onRightMark}/${x.of} (${(100 * x.share).toFixed(1)} %)`;
+say(`posted: ${postedRight}/${POSTED} answered right; labels held ${stored.held}, agreed ${stored.agreed} (--agree ${AGREE}; flood from ${w.h.config.labels.floodPerHour}/h, held when contradicted at p ≥ ${w.h.config.labels.holdConfidence}), pictures with a sample fit to train on ${stored.used}/${labelled.size}`);
+say(`on the right mark (fit to train on, on the drawn digit, its label): corrections ${share(rm.corrections)}, all labels ${share(rm.all)}`);
+say(`retraining…`);
 const run = await retrain(w);
 say(`${run.title} in ${run.seconds} s: ${run.reason}`);
 const after = await readNew(w, POSTED, NEW);
@@ -322,27 +485,41 @@ await stopWorld(w);
 // ───────────────────────────── the poisoning run ─────────────────────────────
 let poisoning: Record<string, unknown> | null = null;
 if (POISON > 0) {
-  say(`poisoning: one user gives ${POISON} confident wrong labels…`);
+  say(`poisoning: one user gives ${POISON} confident wrong labels${EVADE ? ' (evading the contradiction hold)' : ''}…`);
   const pw = await startWorld();
   const modelBefore = pw.h.models.current().info.name;
   const poisoner = pw.h.emu.user('poisoner');
   let wrongLabels = 0;
   let posts = 0;
-  // pictures of the style the model reads right, confidently, labelled as another digit
-  for (let i = 0; wrongLabels < POISON && i < 4 * POISON; i++) {
+  const held = { contradicted: 0, flood: 0 };
+  const poisoned = new Map<number, Entry>();
+  const { floodPerHour, holdConfidence } = pw.h.config.labels;
+  // pictures of the style the model reads right, confidently (p ≥ 0.9), labelled as another digit;
+  // nobody seconds them. --evade, the worst case for the gate: while under the flood limit the
+  // poisoner labels only answers the model is less than holdConfidence sure of, so that no label is
+  // held as contradicted
+  for (let i = 0; wrongLabels < POISON && i < (EVADE ? 20 : 4) * POISON; i++) {
     const pic = await stylePicture(100_000 + i);
     const p = await post(pw, poisoner, pic);
     posts++;
     const reading = pw.readings.get(sha(pic.bytes));
     if (!answeredRight(p) || p.predictionId === null || !reading || reading.confidence < 0.9) continue;
+    if (EVADE && wrongLabels < floodPerHour && reading.confidence >= holdConfidence) continue;
     const wrong = String((Number(pic.label) + 1 + (i % 9)) % 10);
-    await label(pw, poisoner, p, wrong);
+    const l = await label(pw, poisoner, p, wrong);
+    if (l.held) held[l.held]++;
+    poisoned.set(p.predictionId, { p, kind: l.kind, held: l.held, agreed: false });
     wrongLabels++;
   }
+  const pstored = await storedSamples(pw, poisoned);
   const prun = await retrain(pw);
   poisoning = {
+    evade: EVADE,
     wrongLabels,
     posts,
+    held,
+    /** wrong labels that left a sample fit to train on (not held) */
+    used: pstored.used,
     outcome: prun.title,
     reason: prun.reason,
     promoted: /promoted/.test(prun.title),
@@ -350,7 +527,7 @@ if (POISON > 0) {
     seconds: prun.seconds,
     figures: prun.fields,
   };
-  say(`poisoning: ${prun.title}: ${prun.reason}`);
+  say(`poisoning: ${wrongLabels} wrong labels, held ${held.contradicted} (contradicted) + ${held.flood} (flood), ${pstored.used} used; ${prun.title}: ${prun.reason}`);
   await stopWorld(pw);
 }
 
@@ -358,7 +535,7 @@ const report = {
   style: { split: 'dev', kind: 'photo-font', typefaces: FONT_PARTITION.dev, maxSide: MAX_SIDE },
   model: { before: initial, after: served },
   posted: { pictures: POSTED, posters: POSTERS, answeredRight: postedRight },
-  labels: stored,
+  labels: { ...stored, agreeShare: AGREE, floodPerHour: w.h.config.labels.floodPerHour, holdConfidence: w.h.config.labels.holdConfidence },
   replies: verdicts,
   newPictures: {
     before: { right: before.right, total: before.total, noDigit: before.noDigit, accuracy: before.right / before.total },
@@ -375,6 +552,7 @@ if (JSON_ONLY) console.log(JSON.stringify(report));
 else {
   console.log(`\nnew pictures of the style: before ${pct(before)} → after ${pct(after)} right (model served after: ${served})`);
   if (OTHERS > 0) console.log(`synthetic test split (all kinds): before ${pct(othersBefore)} → after ${pct(othersAfter)}`);
+  console.log(`corrections on the right mark: ${share(rm.corrections)}; all labels: ${share(rm.all)}; held ${stored.held}, agreed ${stored.agreed} (--agree ${AGREE})`);
   console.log(JSON.stringify(report, null, 2));
 }
 process.exit(0);

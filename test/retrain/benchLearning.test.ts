@@ -1,7 +1,9 @@
 /**
  * `npm run bench-learning` in a small configuration, end to end (the real bot in process against the
  * emulator, the real pipeline and cnn-b11, a forked retrain): the report has its shape, every posted
- * picture was labelled, and one user's flood of confident wrong labels is not promoted and moves nothing.
+ * picture was labelled, a "no digit found" answer labelled leaves a sample on one of its candidate
+ * marks, every held label is seconded through 🤝 Agree (--agree 1) and becomes fit to train on, and
+ * one user's flood of confident wrong labels is held past the flood limit, not promoted, and moves nothing.
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -20,18 +22,35 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
+interface Kind {
+  pictures: number;
+  held: number;
+  agreed: number;
+  samples: number;
+  fit: number;
+  heldSamples: number;
+  heldOnRightMark: number;
+  none: number;
+  candidates: number;
+  onRightMark: number;
+  wrongMark: number;
+  noneOnDigit: number;
+  picturesOnRightMark: number;
+}
+type Share = { onRightMark: number; of: number; share: number };
+
 interface Report {
   posted: { pictures: number; posters: number; answeredRight: number };
-  labels: { perKind: Record<string, { pictures: number; samples: number; trusted: number; onRightMark: number }>; trustedHeldBack: number };
+  labels: { perKind: Record<string, Kind>; trustedHeldBack: number; held: number; agreed: number; used: number; agreeShare: number; floodPerHour: number; rightMark: { corrections: Share; all: Share } };
   replies: Record<string, number>;
   newPictures: { before: { right: number; total: number }; after: { right: number; total: number }; wrongToRight: number; rightToWrong: number };
   retrain: { seconds: number; title: string; reason: string; promoted: boolean; fields: Record<string, string> };
-  poisoning: { wrongLabels: number; promoted: boolean; modelMoved: boolean; reason: string; figures: Record<string, string> } | null;
+  poisoning: { wrongLabels: number; held: { contradicted: number; flood: number }; used: number; promoted: boolean; modelMoved: boolean; outcome: string; reason: string; figures: Record<string, string> } | null;
 }
 
 describe('npm run bench-learning (small)', () => {
-  it('posts, labels through the components, retrains, reads before and after; a poisoning flood is not promoted', async () => {
-    const r = await runBench(['--json', '--posted', '16', '--new', '6', '--posters', '4', '--epochs', '1', '--replay', '1000', '--mnist-gate', '1000', '--max-side', '500', '--poison', '20']);
+  it('posts, labels through the components (a no-digit answer stores a sample, held labels are agreed), retrains, reads before and after; a poisoning flood is held and not promoted', async () => {
+    const r = await runBench(['--json', '--posted', '16', '--new', '6', '--posters', '4', '--epochs', '1', '--replay', '1000', '--mnist-gate', '1000', '--max-side', '500', '--poison', '20', '--flood', '5', '--evade', '--agree', '1']);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Report;
@@ -42,8 +61,26 @@ describe('npm run bench-learning (small)', () => {
     expect(Object.values(kinds).reduce((a, k) => a + k.pictures, 0)).toBe(16);
     expect(kinds.confirmed!.pictures).toBe(report.posted.answeredRight);
     expect(Object.values(report.replies).reduce((a, n) => a + n, 0)).toBe(16);
-    // a confirmed single digit is stored on its mark, with its label
-    expect(kinds.confirmed!.onRightMark).toBe(kinds.confirmed!.trusted);
+    // no press refused (e.g. pressed before the bot recorded its answer)
+    expect(Object.keys(report.replies).filter((k) => /does not belong|no longer have/.test(k))).toEqual([]);
+    // a confirmed single digit is stored on its mark, with its label, fit to train on
+    expect(kinds.confirmed!.fit).toBe(kinds.confirmed!.pictures);
+    expect(kinds.confirmed!.onRightMark).toBe(kinds.confirmed!.fit);
+    // "no digit found" answers in this configuration, labelled with the modal: samples kept on their candidate marks
+    expect(kinds.noDigit!.pictures).toBeGreaterThan(0);
+    expect(kinds.noDigit!.fit).toBeGreaterThan(0);
+    expect(kinds.noDigit!.candidates).toBe(kinds.noDigit!.fit);
+    expect(Object.keys(report.replies).filter((k) => k.startsWith('noDigit via modal: ')).length).toBeGreaterThan(0);
+    // held labels (the model contradicts a correction of a "no digit" answer): all seconded with 🤝, none left held
+    expect(report.labels.agreeShare).toBe(1);
+    expect(report.labels.held).toBeGreaterThan(0);
+    expect(report.labels.agreed).toBe(report.labels.held);
+    expect(Object.values(kinds).reduce((a, k) => a + k.heldSamples, 0)).toBe(0);
+    // the share on the right mark counts pictures: corrections are the labelled answers that were wrong
+    expect(report.labels.rightMark.corrections.of).toBe(16 - report.posted.answeredRight);
+    expect(report.labels.rightMark.all.of).toBe(16);
+    expect(report.labels.rightMark.all.onRightMark).toBe(Object.values(kinds).reduce((a, k) => a + k.picturesOnRightMark, 0));
+    expect(report.labels.rightMark.all.onRightMark).toBeLessThanOrEqual(report.labels.used);
 
     // the same new pictures, before and after
     expect(report.newPictures.before.total).toBe(6);
@@ -56,9 +93,14 @@ describe('npm run bench-learning (small)', () => {
     expect(Object.keys(report.retrain.fields)).toEqual(expect.arrayContaining(['MNIST validation (never test)', 'Held-back confirmed', 'Not-a-digit refusals (gate crops)']));
     expect(report.retrain.fields['MNIST validation (never test)']).toMatch(/\(1000; \d+ fixed, \d+ broken\)/);
 
-    // poisoning: one user, confident wrong labels: not promoted, the served model unchanged
+    // poisoning: one user, confident wrong labels evading the contradiction hold: from the 5th label
+    // of the hour on each is held (the flood limit), nobody seconds them; the 5 that reach the gate
+    // are not promoted, the served model unchanged
+    expect(report.labels.floodPerHour).toBe(5);
     expect(report.poisoning).not.toBeNull();
     expect(report.poisoning!.wrongLabels).toBe(20);
+    expect(report.poisoning!.held).toEqual({ contradicted: 0, flood: 15 });
+    expect(report.poisoning!.used).toBe(5);
     expect(report.poisoning!.promoted).toBe(false);
     expect(report.poisoning!.modelMoved).toBe(false);
     expect(report.poisoning!.reason).toMatch(/^rejected/);
