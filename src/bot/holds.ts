@@ -2,9 +2,14 @@
  * Protection from bad labels at the source (pure): a label is stored but held — untrusted, never
  * trained on — until a second person agrees, when
  * - the active model contradicts it with very high confidence: a mark it lands on is read as
- *   another class (a digit, or "not a digit") with p ≥ `holdConfidence`; or
+ *   another digit, or a digit when the label says "not a digit", with p ≥ `holdConfidence`; or
  * - its giver floods labels: `floodPerHour` labels or more in the last hour already.
  * A moderator's label is never held: a moderator is the second opinion.
+ *
+ * A digit label on a mark the model dropped as "not a digit" is not held, however sure the model
+ * was: that is the mistake a correction of "no digit found" exists to fix (bench-learning: 24 of 44
+ * such corrections were held). The flood limit, the per-user cap of the training mix and the
+ * retrain gate's "not a digit" check bound its abuse.
  */
 import { NONE, type Assignment, type Mark } from '../store/assign.ts';
 import type { HoldCode } from '../store/predictions.ts';
@@ -41,6 +46,7 @@ export function holdFor(f: HoldFacts, cfg: LabelsConfig): Hold | null {
     const m = byPosition.get(l.position);
     if (!m) continue;
     const call = modelCall(m);
+    if (call.label === NONE && l.label !== NONE) continue;
     if (call.label !== l.label && call.p >= cfg.holdConfidence) {
       return { code: 'contradicted', why: `I am ${(call.p * 100).toFixed(1)} % sure mark ${l.position + 1} is ${named(call.label)}, and the label says ${l.label === NONE ? 'not a digit' : l.label}` };
     }

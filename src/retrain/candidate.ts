@@ -18,7 +18,7 @@ import { Network } from '../nn/network.ts';
 import type { OptimizerSettings } from '../nn/optimizers.ts';
 import { evaluate, type ProbabilityModel } from '../training/evaluate.ts';
 import { DEFAULT_TRAIN, train, type TrainSettings } from '../training/train.ts';
-import { mixTrainingSet, selectionSplit, validationSet, type UserSamples } from './data.ts';
+import { cropsSelectionSplit, mixTrainingSet, selectionSplit, validationSet, type UserSamples } from './data.ts';
 import { NONE_LABEL } from '../data/crops.ts';
 import { pairTally, type GateFigures, type Paired } from './gate.ts';
 
@@ -196,9 +196,11 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
       : new Network(parent.manifest.network, { kernels: (heap) => createKernelsSync(heap), maxBatch: s.batchSize, trainable: true, seed: s.seed, init: parent.manifest.init });
   // a slice of the users' samples is not trained on in this run: the best epoch is picked on it
   const { fit, select } = selectionSplit(job.userTrain, s.selectionShare, s.seed);
-  // an 11-class model keeps seeing "not a digit" (and digits as the pipeline cuts them): all its crops
+  // an 11-class model keeps seeing "not a digit" (and digits as the pipeline cuts them): its crops,
+  // but for a slice the best epoch is picked on as well
+  const crops = replayCrops ? cropsSelectionSplit(replayCrops, s.selectionShare) : null;
   const mix = mixTrainingSet(fit, mnistTrain, {
-    crops: replayCrops,
+    crops: crops?.fit ?? null,
     replay: s.mode === 'full' ? Math.max(s.replay, mnistTrain.n) : s.replay,
     userShare: s.userShare,
     maxRepeats: s.maxRepeats,
@@ -206,7 +208,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     augment: s.augment,
     seed: s.seed,
   });
-  const validation = validationSet(mnistValidation, selectImages, select.data);
+  const validation = validationSet(mnistValidation, selectImages, select.data, crops?.select ?? null);
   const settings: TrainSettings = {
     ...DEFAULT_TRAIN,
     epochs: s.epochs,

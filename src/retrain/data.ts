@@ -191,6 +191,17 @@ export function mixTrainingSet(user: UserSamples, mnistTrain: Dataset, o: MixOpt
 }
 
 /** Best-epoch selection: MNIST validation images (forgetting) and a slice of the users' samples this run does not train on (learning). */
-export function validationSet(mnistValidation: Dataset, count: number, userSlice: Dataset): Dataset {
-  return concatDatasets(subset(mnistValidation, 0, Math.min(count, mnistValidation.n)), userSlice);
+export function validationSet(mnistValidation: Dataset, count: number, userSlice: Dataset, cropSlice: Dataset | null = null): Dataset {
+  const parts = [subset(mnistValidation, 0, Math.min(count, mnistValidation.n)), userSlice, ...(cropSlice && cropSlice.n > 0 ? [cropSlice] : [])];
+  return concatDatasets(...parts);
+}
+
+/**
+ * Splits an 11-class model's replayed crops into the part a run trains on and a slice (about
+ * `share`; the last ones, the replay file being a random draw of the harvest) the best epoch is
+ * picked on: the epoch chosen must still know "not a digit", which the gate then checks.
+ */
+export function cropsSelectionSplit(crops: Dataset, share: number): { fit: Dataset; select: Dataset } {
+  const k = crops.n < 20 ? 0 : Math.round(share * crops.n);
+  return { fit: subset(crops, 0, crops.n - k), select: subset(crops, crops.n - k, k) };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { concatDatasets, IMAGE_SIZE, subset } from '../../src/data/mnist.ts';
 import { Rng } from '../../src/nn/rng.ts';
-import { cappedCopies, mixTrainingSet, randomSubset, selectionSplit, toDataset, userRepeats } from '../../src/retrain/data.ts';
+import { cappedCopies, cropsSelectionSplit, mixTrainingSet, randomSubset, selectionSplit, toDataset, userRepeats, validationSet } from '../../src/retrain/data.ts';
 import { addPaired, binomialTail, decide, gateLines, pairTally, withoutTopUser, type GateFigures, type Paired } from '../../src/retrain/gate.ts';
 import { settingsFromConfig } from '../../src/retrain/index.ts';
 import { candidateName } from '../../src/retrain/versions.ts';
@@ -232,5 +232,22 @@ describe('the per-user share cap', () => {
     const f = seen(fit.data);
     expect([...seen(select.data)].some((v) => f.has(v))).toBe(false);
     expect(selectionSplit({ data: subset(data, 0, 4), users: ['a', 'b', 'c', 'd'] }, 0.15, 1).select.data.n).toBe(0);
+  });
+
+  it('an 11-class model\'s replayed crops give the best-epoch selection a slice of their own, not trained on', () => {
+    const crops = toDataset(Array.from({ length: 100 }, (_, i) => ({ image: new Float32Array(IMAGE_SIZE).fill(i / 100), label: i % 11 })));
+    const { fit, select } = cropsSelectionSplit(crops, 0.15);
+    expect([fit.n, select.n]).toEqual([85, 15]);
+    const seen = (d: { images: Float32Array; n: number }) => new Set(Array.from({ length: d.n }, (_, i) => d.images[i * IMAGE_SIZE]));
+    const f = seen(fit);
+    expect([...seen(select)].some((v) => f.has(v))).toBe(false);
+    // the selection set holds the MNIST validation images, the users' slice and the crops' slice
+    const mnist = toDataset(Array.from({ length: 30 }, () => ({ image: new Float32Array(IMAGE_SIZE), label: 1 })));
+    const users = toDataset(Array.from({ length: 5 }, () => ({ image: new Float32Array(IMAGE_SIZE), label: 2 })));
+    const v = validationSet(mnist, 20, users, select);
+    expect(v.n).toBe(40);
+    expect(Array.from(v.labels.subarray(25))).toEqual(Array.from(select.labels));
+    expect(validationSet(mnist, 20, users).n).toBe(25);
+    expect(cropsSelectionSplit(subset(crops, 0, 10), 0.15).select.n).toBe(0);
   });
 });
