@@ -12,18 +12,20 @@ export type FeedbackAction =
   | { kind: 'none'; predictionId: number }
   /** the menu of one digit of a number: `index` is the digit's place among the digits read (0-based) */
   | { kind: 'mark'; predictionId: number; index: number }
+  /** "Which mark shows the <digit>?": the picked mark (a value 1..n) is the one digit the picture shows */
+  | { kind: 'at'; predictionId: number; digit: number }
   /** a second person agrees with a held label */
   | { kind: 'agree'; predictionId: number };
 
 type Kind = FeedbackAction['kind'];
-const PREFIX: Record<Kind, string> = { confirm: 'ok', pick: 'pick', number: 'num', modal: 'modal', none: 'none', mark: 'mark', agree: 'agree' };
+const PREFIX: Record<Kind, string> = { confirm: 'ok', pick: 'pick', number: 'num', modal: 'modal', none: 'none', mark: 'mark', at: 'at', agree: 'agree' };
 const KIND = new Map(Object.entries(PREFIX).map(([k, v]) => [v, k as Kind]));
 
 /** The value the per-digit menus give for "not a digit". */
 export const NOT_A_DIGIT_VALUE = 'x';
 
 export function encodeFeedbackId(a: FeedbackAction): string {
-  return `fb:${PREFIX[a.kind]}:${a.predictionId}${a.kind === 'mark' ? `:${a.index}` : ''}`;
+  return `fb:${PREFIX[a.kind]}:${a.predictionId}${a.kind === 'mark' ? `:${a.index}` : a.kind === 'at' ? `:${a.digit}` : ''}`;
 }
 
 export function decodeFeedbackId(id: string): FeedbackAction | null {
@@ -32,8 +34,19 @@ export function decodeFeedbackId(id: string): FeedbackAction | null {
   if (!m || !kind) return null;
   const predictionId = Number(m[2]);
   if (kind === 'mark') return m[3] === undefined ? null : { kind, predictionId, index: Number(m[3]) };
+  if (kind === 'at') return m[3] === undefined || !/^[0-9]$/.test(m[3]) ? null : { kind, predictionId, digit: Number(m[3]) };
   if (m[3] !== undefined) return null;
   return { kind, predictionId };
+}
+
+/** The picker's value for a mark: its number on the strip (1-based), at most MAX_PICKER_MARKS. */
+export const MAX_PICKER_MARKS = 25;
+
+/** The mark (0-based position) a picker value names, or null for anything the picker does not offer. */
+export function parseMarkNumber(value: string, marks: number): number | null {
+  if (!/^[1-9]\d?$/.test(value)) return null;
+  const k = Number(value);
+  return k <= Math.min(marks, MAX_PICKER_MARKS) ? k - 1 : null;
 }
 
 /** the text input inside the "type the number" modal */

@@ -1,12 +1,13 @@
 /**
  * The feedback components under each answer: ✅ right, ✖️ not a digit, the 0-9 menus (one, or
- * one per digit), ✏️ → modal for a number, 🤝 agree with a held label.
+ * one per digit), ✏️ → modal for a number, 🤝 agree with a held label, and after a single-digit
+ * label on a picture of several marks "Which mark shows the <d>?".
  */
 import { type APIEmbed, type ButtonInteraction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
 import { NONE } from '../store/assign.ts';
 import type { FeedbackVia } from '../store/feedback.ts';
 import type { BotContext } from './context.ts';
-import { decodeFeedbackId, MODAL_LABEL_FIELD, NOT_A_DIGIT_VALUE, parseLabel } from './customIds.ts';
+import { decodeFeedbackId, MAX_PICKER_MARKS, MODAL_LABEL_FIELD, NOT_A_DIGIT_VALUE, parseLabel, parseMarkNumber } from './customIds.ts';
 import { feedbackComponents, labelModal, withFeedback } from './format.ts';
 import { agreeWith, applyLabel, NOT_YOURS, permissionFor, type LabelInput, type LabelOutcome } from './labelling.ts';
 import { labellerOf } from './permissions.ts';
@@ -65,6 +66,15 @@ export async function handleFeedback(ctx: BotContext, interaction: FeedbackInter
       via = 'select';
       break;
     }
+    case 'at': {
+      if (!interaction.isStringSelectMenu()) return;
+      // the picker offers the strip's mark numbers: anything else did not come from it (a number past the marks is refused by the assignment)
+      const position = parseMarkNumber(interaction.values[0] ?? '', MAX_PICKER_MARKS);
+      if (position === null) return void (await replyError(interaction, `Pick a mark by its number on the picture, 1 to ${MAX_PICKER_MARKS}.`));
+      input = { kind: 'at', position, value: action.digit };
+      via = 'select';
+      break;
+    }
     case 'pick':
     case 'modal': {
       const typed = interaction.isStringSelectMenu() ? interaction.values[0] : interaction.isModalSubmit() ? interaction.fields.getTextInputValue(MODAL_LABEL_FIELD) : undefined;
@@ -88,6 +98,6 @@ async function show(interaction: FeedbackInteraction, outcome: LabelOutcome, dig
   const current = interaction.message.embeds[0]?.toJSON() as APIEmbed | undefined;
   await interaction.update({
     embeds: [withFeedback(current ?? { title: `I read: ${digits}` }, outcome.verdict)],
-    components: feedbackComponents({ predictionId: outcome.prediction.id, digits, held: outcome.prediction.labelHeld !== null }),
+    components: feedbackComponents({ predictionId: outcome.prediction.id, digits, held: outcome.prediction.labelHeld !== null, picker: outcome.picker }),
   });
 }

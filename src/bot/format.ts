@@ -14,8 +14,8 @@ import {
 } from 'discord.js';
 import type { Reading } from '../vision/types.ts';
 import type { ForgetReport, LiveStats, ModelInfo, RetrainRun } from '../store/index.ts';
-import type { Assignment } from '../store/assign.ts';
-import { encodeFeedbackId, LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, MODAL_LABEL_FIELD, NOT_A_DIGIT_VALUE } from './customIds.ts';
+import { NONE, type Assignment } from '../store/assign.ts';
+import { encodeFeedbackId, LABEL_INPUT_CHARS, MAX_LABEL_DIGITS, MAX_PICKER_MARKS, MODAL_LABEL_FIELD, NOT_A_DIGIT_VALUE } from './customIds.ts';
 import type { Hold } from './holds.ts';
 
 /** The picture formats people are told to send. */
@@ -140,7 +140,21 @@ const button = (label: string, emoji: string, style: ButtonStyle.Success | Butto
  * for a single digit or a "no digit" answer; for a number of up to MENU_DIGITS digits, a menu per
  * digit (0-9 or "not a digit"); longer numbers are typed.
  */
-export function feedbackComponents(c: { predictionId: number; digits: string; held: boolean }): Row[] {
+export function feedbackComponents(c: { predictionId: number; digits: string; held: boolean; picker?: { digit: number; marks: number } | null }): Row[] {
+  const rows = labelComponents(c);
+  if (!c.picker || rows.length >= MAX_ROWS) return rows;
+  const { digit, marks } = c.picker;
+  const options = Array.from({ length: Math.min(marks, MAX_PICKER_MARKS) }, (_, i) => ({ label: `Mark ${i + 1}`, value: String(i + 1) }));
+  return [
+    ...rows,
+    { type: ComponentType.ActionRow, components: [{ type: ComponentType.StringSelect, custom_id: encodeFeedbackId({ kind: 'at', predictionId: c.predictionId, digit }), placeholder: `Which mark shows the ${digit}?`, min_values: 1, max_values: 1, options }] },
+  ];
+}
+
+/** Discord's limit of component rows on a message. */
+const MAX_ROWS = 5;
+
+function labelComponents(c: { predictionId: number; digits: string; held: boolean }): Row[] {
   const id = c.predictionId;
   const n = c.digits.length;
   const buttons: Row = {
@@ -225,9 +239,19 @@ export function learningNote(a: Assignment, hold: Hold | null): string {
         ? `re-cut to ${count(positions.length, 'mark')}: ${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} of the ${a.marks} above, the most digit-like`
         : a.how === 'marks'
           ? `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above, digit by digit`
+          : a.how === 'at'
+            ? pointedAt(a.labels)
           : `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above`;
   if (hold) return `⏸️ Kept (${where}) but held for a second opinion: ${hold.why}. I will learn from it once someone else or a moderator agrees (🤝 below).`;
   return `Thanks, I will learn from it: ${where}.`;
+}
+
+/** The picker's choice: the digit on the mark picked, the other marks read as digits as not digits. */
+function pointedAt(labels: readonly { position: number; label: number }[]): string {
+  const on = labels.find((l) => l.label !== NONE);
+  const others = labels.filter((l) => l.label === NONE).map((l) => l.position);
+  const rest = others.length === 0 ? '' : `; ${others.length === 1 ? 'mark' : 'marks'} ${ORDINAL(others)} as not a digit`;
+  return `the ${on?.label} on mark ${(on?.position ?? 0) + 1} above, the one you picked${rest}`;
 }
 
 /**

@@ -18,7 +18,22 @@ export interface Verdict extends VerdictView {
   learning: string;
 }
 
-export type LabelOutcome = { ok: true; prediction: Prediction; verdict: Verdict } | { ok: false; message: string; title?: string };
+/** "Which mark shows the <digit>?": offered under the answer after a single-digit label on a picture of 2 or more marks. */
+export interface MarkPicker {
+  digit: number;
+  /** how many marks the strip shows */
+  marks: number;
+}
+
+export type LabelOutcome = { ok: true; prediction: Prediction; verdict: Verdict; picker: MarkPicker | null } | { ok: false; message: string; title?: string };
+
+/** The picker a label offers: after one digit (typed, picked or pointed at) on a picture of 2 or more marks. */
+export function pickerFor(input: LabelInput, marks: number): MarkPicker | null {
+  if (marks < 2) return null;
+  if (input.kind === 'at') return { digit: input.value, marks };
+  if (input.kind === 'digits' && /^[0-9]$/.test(input.label)) return { digit: Number(input.label), marks };
+  return null;
+}
 
 export type { LabelInput };
 
@@ -46,8 +61,8 @@ export async function applyLabel(ctx: BotContext, prediction: Prediction, by: La
   ]);
   const marks = samples.map(markOf);
   const assignment = assignLabel(input, marks);
-  // a per-digit menu names a mark: when there is no such mark, nothing is labelled
-  if (input.kind === 'mark' && !assignment.used) return { ok: false, message: `I cannot use this: ${assignment.reason}.` };
+  // a per-digit menu or the picker names a mark: when there is no such mark, nothing is labelled
+  if ((input.kind === 'mark' || input.kind === 'at') && !assignment.used) return { ok: false, message: `I cannot use this: ${assignment.reason}.` };
   const hold = holdFor({ assignment, marks, byModerator: permission.asModerator, recentLabels }, ctx.config.labels);
   const label = assignment.label;
   const updated = await ctx.store.feedback.give({ predictionId: prediction.id, userId: by.userId, label, trusted: permission.trusted, via, assignment, held: hold?.code ?? null, at: now });
@@ -57,7 +72,7 @@ export async function applyLabel(ctx: BotContext, prediction: Prediction, by: La
     { predictionId: prediction.id, user: by.userId, label, via, kind, landed: assignment.used ? assignment.how : 'not used', marks: assignment.used ? assignment.labels.length : 0, held: hold?.code ?? null },
     'feedback',
   );
-  return { ok: true, prediction: updated, verdict: { kind, label, userId: by.userId, asModerator: permission.asModerator, learning: learningNote(assignment, hold) } };
+  return { ok: true, prediction: updated, verdict: { kind, label, userId: by.userId, asModerator: permission.asModerator, learning: learningNote(assignment, hold) }, picker: pickerFor(input, marks.length) };
 }
 
 /**
@@ -86,5 +101,6 @@ export async function agreeWith(ctx: BotContext, prediction: Prediction, by: Lab
       asModerator: labelledBy !== null && labelledBy !== updated.userId,
       learning: `🤝 <@${by.userId}>${by.canManageMessages ? ' (moderator)' : ''} agreed: thanks, I will learn from it.`,
     },
+    picker: null,
   };
 }

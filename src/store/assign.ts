@@ -12,6 +12,11 @@
  * 3. otherwise the label is not used, with the reason.
  *
  * "Not a digit" labels every mark `NONE`; a per-digit menu relabels one read mark.
+ *
+ * The person may also point at the mark a single digit is about ("Which mark shows the 7?"):
+ * the digit lands on that mark; every other mark the model read as a digit is labelled `NONE`
+ * (the picture shows one digit, so they are not digits); the dropped marks stay unlabelled (the
+ * model already said they are not digits, and a mark nobody looked at teaches nothing).
  */
 
 /** The label of a mark that is not a digit (the 11th class). */
@@ -44,9 +49,11 @@ export type LabelInput =
   /** "Not a digit": the picture has none */
   | { kind: 'none' }
   /** a per-digit menu: the `index`-th read mark (0-based) is `value` (0-9 or NONE) */
-  | { kind: 'mark'; index: number; value: number };
+  | { kind: 'mark'; index: number; value: number }
+  /** the picker: the picture shows the one digit `value` (0-9), on the mark at `position` */
+  | { kind: 'at'; position: number; value: number };
 
-export type How = 'single' | 'number' | 'recut' | 'none' | 'marks';
+export type How = 'single' | 'number' | 'recut' | 'none' | 'marks' | 'at';
 
 export type Assignment =
   | {
@@ -78,6 +85,8 @@ export function assignLabel(input: LabelInput, marks: readonly Mark[]): Assignme
       return assignMark(input.index, input.value, sorted);
     case 'digits':
       return assignDigits(input.label, sorted);
+    case 'at':
+      return assignAt(input.position, input.value, sorted);
   }
 }
 
@@ -108,6 +117,14 @@ function assignMark(index: number, value: number, marks: Mark[]): Assignment {
   const labels = read.map((m, i) => ({ position: m.position, label: i === index ? value : (m.label ?? m.predicted) }));
   const label = labels.filter((l) => l.label !== NONE).map((l) => String(l.label)).join('');
   return { used: true, how: 'marks', label, labels, marks: marks.length };
+}
+
+function assignAt(position: number, value: number, marks: Mark[]): Assignment {
+  const label = String(value);
+  if (!Number.isInteger(value) || value < 0 || value > 9) return { used: false, label: '', reason: 'the digit is one of 0-9' };
+  if (!marks.some((m) => m.position === position)) return { used: false, label, reason: `there is no mark ${position + 1} in this picture` };
+  const labels = marks.filter((m) => m.position === position || m.kind === 'read').map((m) => ({ position: m.position, label: m.position === position ? value : NONE }));
+  return { used: true, how: 'at', label, labels, marks: marks.length };
 }
 
 function count(n: number, word: string): string {

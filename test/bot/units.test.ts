@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Cooldown } from '../../src/bot/cooldown.ts';
-import { decodeFeedbackId, encodeFeedbackId, parseLabel } from '../../src/bot/customIds.ts';
+import { decodeFeedbackId, encodeFeedbackId, parseLabel, parseMarkNumber } from '../../src/bot/customIds.ts';
 import { bar, formatAnswer, formatRun, formatStats, percent, withFeedback } from '../../src/bot/format.ts';
 import { Limiter, TaskTracker } from '../../src/bot/limiter.ts';
 import { ModelHolder } from '../../src/bot/modelHolder.ts';
@@ -142,10 +142,17 @@ describe('custom ids and labels', () => {
     for (const kind of ['confirm', 'pick', 'number', 'modal', 'none', 'agree'] as const) expect(decodeFeedbackId(encodeFeedbackId({ kind, predictionId: 99 }))).toEqual({ kind, predictionId: 99 });
     expect(decodeFeedbackId(encodeFeedbackId({ kind: 'mark', predictionId: 99, index: 3 }))).toEqual({ kind: 'mark', predictionId: 99, index: 3 });
     expect(decodeFeedbackId('fb:mark:99')).toBeNull();
+    expect(decodeFeedbackId(encodeFeedbackId({ kind: 'at', predictionId: 99, digit: 7 }))).toEqual({ kind: 'at', predictionId: 99, digit: 7 });
+    expect(decodeFeedbackId('fb:at:99')).toBeNull();
+    expect(decodeFeedbackId('fb:at:99:12')).toBeNull();
     expect(decodeFeedbackId('fb:ok:99:1')).toBeNull();
     expect(decodeFeedbackId('fb:constructor:99')).toBeNull();
     expect(decodeFeedbackId('fb:ok:abc')).toBeNull();
     expect(decodeFeedbackId('other')).toBeNull();
+    // the picker's values: a mark number on the strip, 1..marks
+    expect(parseMarkNumber('1', 3)).toBe(0);
+    expect(parseMarkNumber('3', 3)).toBe(2);
+    for (const v of ['0', '4', '01', '-1', '1.0', '', '99']) expect(parseMarkNumber(v, 3)).toBeNull();
     expect(parseLabel(' 2 024 ')).toEqual({ ok: true, label: '2024' });
     expect(parseLabel('seven').ok).toBe(false);
     expect(parseLabel('').ok).toBe(false);

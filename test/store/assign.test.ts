@@ -87,3 +87,22 @@ describe('a label lands on the mark it is about', () => {
     expect(reasonOf(assignLabel({ kind: 'mark', index: 2, value: 3 }, marks))).toBe('I read no digit 3 in this picture');
   });
 });
+
+describe('the picker: the person points at the mark a single digit is about', () => {
+  it('the digit lands on the chosen dropped mark; the mark read as a digit (a line) becomes not a digit', () => {
+    const marks = [read(0, 1, 0.9, 0.05), cand(1, 0.8, 7), cand(2, 0.99)];
+    expect(labelsOf(assignLabel({ kind: 'at', position: 1, value: 7 }, marks))).toEqual({ how: 'at', label: '7', labels: [[0, NONE], [1, 7]] });
+  });
+
+  it('on a read mark: the other read marks are not digits, the dropped ones stay unlabelled', () => {
+    const marks = [cand(0, 0.9), read(1, 3), read(2, 5), cand(3, 0.97)];
+    expect(labelsOf(assignLabel({ kind: 'at', position: 2, value: 8 }, marks))).toEqual({ how: 'at', label: '8', labels: [[1, NONE], [2, 8]] });
+  });
+
+  it('refuses a mark that does not exist and a value that is not one digit', () => {
+    const marks = [read(0, 3), cand(1, 0.9)];
+    expect(reasonOf(assignLabel({ kind: 'at', position: 2, value: 3 }, marks))).toMatch(/no mark 3/);
+    expect(reasonOf(assignLabel({ kind: 'at', position: -1, value: 3 }, marks))).toMatch(/no mark 0/);
+    expect(reasonOf(assignLabel({ kind: 'at', position: 0, value: NONE }, marks))).toMatch(/0-9/);
+  });
+});

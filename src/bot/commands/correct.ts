@@ -28,13 +28,13 @@ export const correct: SlashCommand = {
     const outcome = await applyLabel(ctx, prediction, labellerOf(interaction), { kind: 'digits', label }, 'command');
     if (!outcome.ok) return void (await replyError(interaction, outcome.message, outcome.title));
     await interaction.reply({
-      content: `${outcome.verdict.kind === 'confirmed' ? '✅ Confirmed' : '✏️ Corrected'} prediction #${prediction.id} (I read ${prediction.digits || 'nothing'}): it says **${label}**. ${outcome.verdict.learning}`,
+      content: `${outcome.verdict.kind === 'confirmed' ? '✅ Confirmed' : '✏️ Corrected'} prediction #${prediction.id} (I read ${prediction.digits || 'nothing'}): it says **${label}**. ${outcome.verdict.learning}${outcome.picker && prediction.source === 'chat' ? ` Not the right mark? Pick it under the answer ("Which mark shows the ${outcome.picker.digit}?").` : ''}`,
       flags: MessageFlags.Ephemeral,
     });
     // the chat answer shows the correction (an interaction's answer is updated by its own controls)
     if (prediction.replyMessageId && prediction.source === 'chat') {
       const verdict = outcome.verdict;
-      const components = feedbackComponents({ predictionId: prediction.id, digits: prediction.digits, held: outcome.prediction.labelHeld !== null });
+      const components = feedbackComponents({ predictionId: prediction.id, digits: prediction.digits, held: outcome.prediction.labelHeld !== null, picker: outcome.picker });
       const edited = await editAnswer(ctx, prediction.channelId, prediction.replyMessageId, (embed) => ({ embed: withFeedback(embed, verdict), components }));
       if (!edited) ctx.log.warn({ predictionId: prediction.id }, 'could not edit the answer after /correct');
     }
