@@ -40,7 +40,7 @@ export function splitFor(key: string, share = HOLDOUT_SHARE): 'train' | 'holdout
  * - `predicted` / `confidence`: the most likely digit and its probability; `pNone`: p("not a
  *   digit") (null: 10-class model). The model's own call is "not a digit" when pNone > confidence;
  * - `label`: 0-9, or 10 (`NONE`, "not a digit"); `assignment`: how it landed on this mark (single,
- *   number, recut, marks, none; store/assign.ts);
+ *   number, recut, marks, at (the picker), none; store/assign.ts);
  * - `trusted` and not `held`: fit to train on; `held`: waiting for a second opinion (never trained on);
  * - `labelledBy`: who gave the label (the poster is `userId`); null once forgotten.
  */

@@ -35,12 +35,12 @@ async function post(author: ApiUser, text: string): Promise<{ answer: ApiMessage
 }
 
 /** clicks / picks on an answer and returns the update the bot made (type 7), failing on a refusal */
-async function act(user: ApiUser, answer: ApiMessage, customId: string, values?: string[], permissions?: bigint): Promise<{ embed: APIEmbed; ids: string[] }> {
+async function act(user: ApiUser, answer: ApiMessage, customId: string, values?: string[], permissions?: bigint): Promise<{ embed: APIEmbed; ids: string[]; rows: Rows }> {
   const c = h.emu.component({ user, message: answer, customId, ...(values ? { values } : {}), ...(permissions ? { permissions } : {}) });
   const up = await h.emu.waitForInteractionAnswer(c);
   expect(body(up).type, JSON.stringify(body(up).data?.embeds?.[0]?.description)).toBe(7);
   const ids = (body(up).data?.components ?? []).flatMap((r) => r.components.map((x) => x.custom_id ?? ''));
-  return { embed: body(up).data!.embeds![0]!, ids };
+  return { embed: body(up).data!.embeds![0]!, ids, rows: body(up).data?.components ?? [] };
 }
 
 async function refusal(user: ApiUser, answer: ApiMessage, customId: string, values?: string[]): Promise<string> {
@@ -95,6 +95,39 @@ describe('every answer can teach', () => {
     expect(text).not.toContain('I will learn from it:');
     expect((await h.store.samples.forPrediction(id)).map((s) => s.label)).toEqual([null, null]);
     expect((await h.store.predictions.get(id))?.label).toBe('385');
+  });
+
+  it('a single digit that cannot be placed is placed by pointing at its mark; a forged mark number is refused', async () => {
+    const el = h.emu.user('el');
+    // the model read a line (mark 1) as a 1 and dropped the 7 (mark 2) and a speck (mark 3), both about as digit-like
+    const { answer, id } = await post(el, 'marks:1@0.9,~7@0.6,~4@0.62');
+    const first = await act(el, answer, `fb:pick:${id}`, ['7']);
+    expect(first.ids).toContain(`fb:at:${id}:7`);
+    expect(first.rows.at(-1)?.components[0]).toMatchObject({ custom_id: `fb:at:${id}:7`, placeholder: 'Which mark shows the 7?', options: [{ value: '1' }, { value: '2' }, { value: '3' }] });
+    expect((await h.store.samples.forPrediction(id)).map((s) => [markOfCrop(s.image), s.label])).toEqual([[0, 7], [1, null], [2, null]]);
+
+    for (const forged of ['4', '0', 'x']) expect(await refusal(el, answer, `fb:at:${id}:7`, [forged])).toMatch(/no mark 4|Pick a mark by its number/);
+    expect((await h.store.samples.forPrediction(id)).map((s) => s.label)).toEqual([7, null, null]);
+
+    const { embed, ids } = await act(el, answer, `fb:at:${id}:7`, ['2']);
+    expect(embed.title).toBe('It says: 7');
+    expect(feedbackOf(embed)).toContain('Thanks, I will learn from it: the 7 on mark 2 above, the one you picked; mark 1 as not a digit.');
+    expect(ids).toContain(`fb:at:${id}:7`);
+    const samples = await h.store.samples.forPrediction(id);
+    expect(samples.map((s) => [markOfCrop(s.image), s.kind, s.label, s.trusted, s.assignment])).toEqual([[0, 'read', NONE, true, 'at'], [1, 'candidate', 7, true, 'at'], [2, 'candidate', null, false, null]]);
+    expect((await h.store.predictions.get(id))?.label).toBe('7');
+  });
+
+  it('a mark nobody could place: "no digit found" corrected, then the mark is picked', async () => {
+    const fi = h.emu.user('fi');
+    const { answer, id } = await post(fi, 'marks:~3@0.7,~5@0.71');
+    const first = await act(fi, answer, `fb:pick:${id}`, ['5']);
+    expect(feedbackOf(first.embed)).toContain('I will not learn from it:');
+    expect(feedbackOf(first.embed)).toContain('I cannot tell which one it is about');
+    expect(first.ids).toContain(`fb:at:${id}:5`);
+    const { embed } = await act(fi, answer, `fb:at:${id}:5`, ['1']);
+    expect(feedbackOf(embed)).toContain('Thanks, I will learn from it: the 5 on mark 1 above, the one you picked.');
+    expect((await h.store.samples.forPrediction(id)).map((s) => [s.label, s.assignment])).toEqual([[5, 'at'], [null, null]]);
   });
 
   it('"Not a digit" stores every mark as a none (10) sample; training on digits only leaves them out', async () => {
