@@ -10,7 +10,9 @@
  *     right, the 0-9 menu when it read another digit, ✏️ + the modal for "no digit found"; on a
  *     number read for the one digit drawn, the per-digit menus (the mark the strip shows on the
  *     drawn digit gets the digit, the others "not a digit"), or ✏️ + the modal when no read mark
- *     is on it. A label held for a second opinion (bot/holds.ts) is seconded with 🤝 Agree by
+ *     is on it. After a single-digit correction whose answer offers "Which mark shows the <d>?" and
+ *     whose label is not on the drawn digit, the poster picks the stored mark (read or dropped)
+ *     whose box overlaps the drawn digit's box most. A label held for a second opinion (bot/holds.ts) is seconded with 🤝 Agree by
  *     another member for a share --agree F of them;
  *  3. a manager runs /retrain (a forked child at low priority, the real gate); its time and figures;
  *  4. the reader posts the same M pictures again (never labelled, never trained on): accuracy after
@@ -237,7 +239,7 @@ async function readOthers(w: World, count: number): Promise<{ right: number; tot
 
 /** What the answer was: right (confirmed), another digit, "no digit found", or a number (several marks read). */
 type LabelKind = 'confirmed' | 'misread' | 'noDigit' | 'number';
-type Via = 'button' | 'menu' | 'modal' | 'digit menus';
+type Via = 'button' | 'menu' | 'modal' | 'digit menus' | 'menu + picker' | 'modal + picker';
 type Box = { x: number; y: number; width: number; height: number };
 
 function answerKind(p: Posted, value: string): LabelKind {
@@ -278,6 +280,19 @@ async function readMarkOnDigit(w: World, p: Posted): Promise<number | null> {
     const a = m.box && onMark(m.box, drawn) ? overlap(m.box, drawn) : 0;
     if (a > bestArea) [best, bestArea] = [i, a];
   });
+  return best;
+}
+
+/** The stored mark (read or dropped) whose box overlaps the drawn digit's box most, as the picker numbers them; null when none is on it. */
+async function markOnDigit(w: World, p: Posted): Promise<{ position: number; label: number | null } | null> {
+  const drawn = p.pic.marks[0]?.box;
+  if (!drawn || p.predictionId === null) return null;
+  let best: { position: number; label: number | null } | null = null;
+  let bestArea = 0;
+  for (const m of await w.h.store.samples.forPrediction(p.predictionId)) {
+    const a = m.box && onMark(m.box, drawn) ? overlap(m.box, drawn) : 0;
+    if (a > bestArea) [best, bestArea] = [{ position: m.position, label: m.label }, a];
+  }
   return best;
 }
 
@@ -330,6 +345,15 @@ async function label(w: World, user: ReturnType<DiscordEmulator['user']>, p: Pos
         last = await press(id, [want]);
       }
       answer = last!;
+    }
+  }
+  // the reply offers "Which mark shows the <d>?" after a single-digit correction: when the label is not on the drawn digit, pick its mark
+  const picker = p.predictionId !== null && /^\d$/.test(value) ? customIds(answer.body).find((c) => c === encodeFeedbackId({ kind: 'at', predictionId: p.predictionId!, digit: Number(value) })) : undefined;
+  if (picker) {
+    const onDigit = await markOnDigit(w, p);
+    if (onDigit !== null && onDigit.label !== Number(value)) {
+      via = via === 'menu' ? 'menu + picker' : 'modal + picker';
+      answer = await press(picker, [String(onDigit.position + 1)]);
     }
   }
   const stored = p.predictionId === null ? null : await w.h.store.predictions.get(p.predictionId);

@@ -27,9 +27,9 @@ export interface MarkPicker {
 
 export type LabelOutcome = { ok: true; prediction: Prediction; verdict: Verdict; picker: MarkPicker | null } | { ok: false; message: string; title?: string };
 
-/** The picker a label offers: after one digit (typed, picked or pointed at) on a picture of 2 or more marks. */
-export function pickerFor(input: LabelInput, marks: number): MarkPicker | null {
-  if (marks < 2) return null;
+/** The picker a label offers: after one digit (typed, picked or pointed at; not ✅) on a picture of 2 or more marks. */
+export function pickerFor(input: LabelInput, marks: number, via: FeedbackVia): MarkPicker | null {
+  if (marks < 2 || via === 'button') return null;
   if (input.kind === 'at') return { digit: input.value, marks };
   if (input.kind === 'digits' && /^[0-9]$/.test(input.label)) return { digit: Number(input.label), marks };
   return null;
@@ -72,7 +72,7 @@ export async function applyLabel(ctx: BotContext, prediction: Prediction, by: La
     { predictionId: prediction.id, user: by.userId, label, via, kind, landed: assignment.used ? assignment.how : 'not used', marks: assignment.used ? assignment.labels.length : 0, held: hold?.code ?? null },
     'feedback',
   );
-  return { ok: true, prediction: updated, verdict: { kind, label, userId: by.userId, asModerator: permission.asModerator, learning: learningNote(assignment, hold) }, picker: pickerFor(input, marks.length) };
+  return { ok: true, prediction: updated, verdict: { kind, label, userId: by.userId, asModerator: permission.asModerator, learning: learningNote(assignment, hold) }, picker: pickerFor(input, marks.length, via) };
 }
 
 /**
