@@ -42,6 +42,7 @@ import { forkTrainer } from '../src/retrain/fork.ts';
 import { Retrainer } from '../src/retrain/job.ts';
 import { encodeFeedbackId, NOT_A_DIGIT_VALUE } from '../src/bot/customIds.ts';
 import { NONE } from '../src/store/assign.ts';
+import { boxIntersection, type Box } from '../src/vision/raster.ts';
 import { readDigits } from '../src/vision/read.ts';
 import type { Reading } from '../src/vision/types.ts';
 import { ALL_BASIC, DiscordEmulator, type RestCall } from '../test/support/emulator/index.ts';
@@ -240,7 +241,6 @@ async function readOthers(w: World, count: number): Promise<{ right: number; tot
 /** What the answer was: right (confirmed), another digit, "no digit found", or a number (several marks read). */
 type LabelKind = 'confirmed' | 'misread' | 'noDigit' | 'number';
 type Via = 'button' | 'menu' | 'modal' | 'digit menus' | 'menu + picker' | 'modal + picker';
-type Box = { x: number; y: number; width: number; height: number };
 
 function answerKind(p: Posted, value: string): LabelKind {
   const read = /^I read: (\d+)$/.exec(p.title)?.[1];
@@ -251,12 +251,7 @@ function answerKind(p: Posted, value: string): LabelKind {
 
 /** Box overlap: the intersection covers half of the smaller box. */
 function onMark(a: Box, b: Box): boolean {
-  return overlap(a, b) >= 0.5 * Math.min(a.width * a.height, b.width * b.height);
-}
-function overlap(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
+  return boxIntersection(a, b) >= 0.5 * Math.min(a.width * a.height, b.width * b.height);
 }
 
 /** The bot's words in an interaction answer (names and numbers blanked): the feedback line, else the refusal. */
@@ -277,7 +272,7 @@ async function readMarkOnDigit(w: World, p: Posted): Promise<number | null> {
   let best: number | null = null;
   let bestArea = 0;
   read.forEach((m, i) => {
-    const a = m.box && onMark(m.box, drawn) ? overlap(m.box, drawn) : 0;
+    const a = m.box && onMark(m.box, drawn) ? boxIntersection(m.box, drawn) : 0;
     if (a > bestArea) [best, bestArea] = [i, a];
   });
   return best;
@@ -290,7 +285,7 @@ async function markOnDigit(w: World, p: Posted): Promise<{ position: number; lab
   let best: { position: number; label: number | null } | null = null;
   let bestArea = 0;
   for (const m of await w.h.store.samples.forPrediction(p.predictionId)) {
-    const a = m.box && onMark(m.box, drawn) ? overlap(m.box, drawn) : 0;
+    const a = m.box && onMark(m.box, drawn) ? boxIntersection(m.box, drawn) : 0;
     if (a > bestArea) [best, bestArea] = [{ position: m.position, label: m.label }, a];
   }
   return best;

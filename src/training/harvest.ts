@@ -9,7 +9,7 @@ import { decodeImage } from '../vision/decode.ts';
 import { loadMorphologyKernels } from '../vision/morphologyWasm.ts';
 import { analyse } from '../vision/pipeline.ts';
 import { resolveOptions, type VisionOptions } from '../vision/options.ts';
-import type { Box } from '../vision/raster.ts';
+import { boxIntersection, type Box } from '../vision/raster.ts';
 
 /** A digit drawn in the picture: its label and where its ink is (displayed, upright pixels). */
 export interface DrawnMark {
@@ -35,18 +35,12 @@ const MERGED = 0.5;
 
 const area = (b: Box) => Math.max(0, b.width) * Math.max(0, b.height);
 
-function intersection(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
 /** The class of a crop whose ink box is `crop`, given the digits drawn in the picture. */
 export function classifyCrop(crop: Box, marks: readonly DrawnMark[]): CropClass {
   const cropArea = Math.max(1, area(crop));
   const none = { label: NONE_LABEL, mark: null };
   const overlaps = marks.map((m, index) => {
-    const inter = intersection(crop, m.box);
+    const inter = boxIntersection(crop, m.box);
     return { index, ofCrop: inter / cropArea, ofMark: inter / Math.max(1, area(m.box)) };
   });
   const involved = overlaps.filter((o) => o.ofCrop >= INVOLVED || o.ofMark >= INVOLVED);

@@ -30,3 +30,10 @@ export interface Box {
   width: number;
   height: number;
 }
+
+/** The area two boxes share (0 when they do not overlap). */
+export function boxIntersection(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
