@@ -65,33 +65,25 @@ function columnExtremum(src: Float32Array, dst: Float32Array, w: number, h: numb
     if (y >= 0 && y < h) buf.set(src.subarray(y * w, y * w + w), at * w);
     else buf.fill(fill, at * w, at * w + w);
   };
+  /** row `i` of `buf` = the extremum of its row `from` (done already) and padded source row i */
+  const step = (buf: Float32Array, i: number, from: number): void => {
+    const y = i - r;
+    const o = i * w;
+    const q = from * w;
+    if (y < 0 || y >= h) {
+      buf.copyWithin(o, q, q + w);
+      return;
+    }
+    const so = y * w;
+    if (isMax) for (let x = 0; x < w; x++) buf[o + x] = buf[q + x] > src[so + x] ? buf[q + x] : src[so + x];
+    else for (let x = 0; x < w; x++) buf[o + x] = buf[q + x] < src[so + x] ? buf[q + x] : src[so + x];
+  };
   for (let s0 = 0; s0 < blocks; s0 += size) {
+    // van Herk / Gil-Werman: running extrema forward (g) and backward (hh) within each block
     first(g, s0, s0);
-    for (let i = s0 + 1; i < s0 + size; i++) {
-      const y = i - r;
-      const o = i * w;
-      const q = o - w;
-      if (y < 0 || y >= h) {
-        g.copyWithin(o, q, q + w);
-        continue;
-      }
-      const so = y * w;
-      if (isMax) for (let x = 0; x < w; x++) g[o + x] = g[q + x] > src[so + x] ? g[q + x] : src[so + x];
-      else for (let x = 0; x < w; x++) g[o + x] = g[q + x] < src[so + x] ? g[q + x] : src[so + x];
-    }
+    for (let i = s0 + 1; i < s0 + size; i++) step(g, i, i - 1);
     first(hh, s0 + size - 1, s0 + size - 1);
-    for (let i = s0 + size - 2; i >= s0; i--) {
-      const y = i - r;
-      const o = i * w;
-      const q = o + w;
-      if (y < 0 || y >= h) {
-        hh.copyWithin(o, q, q + w);
-        continue;
-      }
-      const so = y * w;
-      if (isMax) for (let x = 0; x < w; x++) hh[o + x] = hh[q + x] > src[so + x] ? hh[q + x] : src[so + x];
-      else for (let x = 0; x < w; x++) hh[o + x] = hh[q + x] < src[so + x] ? hh[q + x] : src[so + x];
-    }
+    for (let i = s0 + size - 2; i >= s0; i--) step(hh, i, i + 1);
   }
   for (let y = 0; y < h; y++) {
     const o = y * w;
