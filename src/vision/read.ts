@@ -120,6 +120,7 @@ function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionO
     return refuse(readings.length === 1 ? 'no digit found: the one mark I see is not a digit' : `no digit found: none of the ${readings.length} marks I see is a digit`);
   }
   if (digits.length > opts.maxDigits) return refuse(`not a number: more than ${opts.maxDigits} digits (text?)`);
+  if (inWriting(digits, readings.filter((r) => !digits.includes(r)))) return refuse('no digit found: this looks like writing (letters beside it), not a number');
   for (const r of digits) {
     const why = confidenceVerdict(r.digit, r.confidence, { minConfidence: opts.minMarkConfidence });
     if (why) return refuse(why);
@@ -132,4 +133,27 @@ function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionO
     polarity,
     marks: readings,
   };
+}
+
+/** A mark of about a digit's height beside it on its line: the size of a letter (or digit) in the same writing. */
+const LETTER_HEIGHT = { min: 0.3, max: 1.6 };
+/** "Beside": the gap between the boxes is at most this many digit heights. */
+const LETTER_GAP = 1;
+
+/**
+ * A digit read between marks the model calls "not a digit" but that have its size and sit on its
+ * line: the picture is writing (an "O" in "WOW", the "y" of "Bye"), or a number one of whose digits
+ * was not recognised — either way, answering the digit alone would be wrong.
+ */
+export function inWriting(digits: readonly DigitReading[], dropped: readonly DigitReading[]): boolean {
+  return digits.some((d) =>
+    dropped.some((n) => {
+      const h = d.box.height;
+      if (n.box.height < LETTER_HEIGHT.min * h || n.box.height > LETTER_HEIGHT.max * h || n.box.width < LETTER_HEIGHT.min * h) return false;
+      const overlap = Math.min(d.box.y + h, n.box.y + n.box.height) - Math.max(d.box.y, n.box.y);
+      if (overlap < 0.5 * Math.min(h, n.box.height)) return false;
+      const gap = Math.max(n.box.x - (d.box.x + d.box.width), d.box.x - (n.box.x + n.box.width));
+      return gap <= LETTER_GAP * h;
+    }),
+  );
 }

@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { DigitClassifier } from '../../src/model/classifier.ts';
-import { readDigits } from '../../src/vision/read.ts';
+import { inWriting, readDigits } from '../../src/vision/read.ts';
 
 function elevenClass(pDigit = 0.98): DigitClassifier & { classes: string[] } {
   return {
@@ -61,5 +61,28 @@ describe('an 11-class model decides per mark', () => {
     const r = await readDigits(await picture(stroke(300)), elevenClass(0.3));
     expect(r.noDigit).toBe(true);
     expect(r.reason).toMatch(/not sure/);
+  });
+});
+
+describe('a digit in writing', () => {
+  // a "W": as tall as the stroke, wider than tall, so the stand-in model calls it "not a digit"
+  const letterW = (x: number) => `<path d="M${x} 60 L${x + 50} 230 L${x + 100} 110 L${x + 150} 230 L${x + 200} 60" fill="none" stroke="black" stroke-width="14" stroke-linejoin="round"/>`;
+  const box = (x: number, y: number, width: number, height: number) => ({ x, y, width, height });
+  const mark = (b: ReturnType<typeof box>) => ({ digit: 1, confidence: 0.9, top3: [], image: new Float32Array(784), box: b });
+
+  it('a digit between letter-sized marks the model drops is not answered as a number', async () => {
+    const r = await readDigits(await picture(letterW(20) + stroke(300) + letterW(380)), elevenClass());
+    expect(r.noDigit).toBe(true);
+    expect(r.reason).toMatch(/looks like writing/);
+  });
+
+  it('a dropped line, a speck or a far mark does not make a digit writing', () => {
+    const digit = mark(box(100, 100, 40, 100));
+    expect(inWriting([digit], [mark(box(150, 110, 80, 90))])).toBe(true); // a letter beside it
+    expect(inWriting([digit], [mark(box(150, 180, 120, 12))])).toBe(false); // a flat line at its foot
+    expect(inWriting([digit], [mark(box(145, 150, 10, 10))])).toBe(false); // a speck
+    expect(inWriting([digit], [mark(box(400, 110, 80, 90))])).toBe(false); // far away on the line
+    expect(inWriting([digit], [mark(box(150, 300, 80, 90))])).toBe(false); // below, not on its line
+    expect(inWriting([digit], [mark(box(0, 0, 900, 600))])).toBe(false); // a page edge, much taller
   });
 });
