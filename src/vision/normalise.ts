@@ -99,8 +99,8 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
 /**
  * Paper noise: the threshold is at least this many standard deviations of the paper's grain
  * above its median. Chosen on the synthetic dev split (pictures 0-399) and the dev-seed photos
- * 400-599 with cnn-r11: 2.5 read one more dev digit but answered three more wrong, 3.5 answered
- * two more non-digits; MNIST PNGs have no grain and do not change.
+ * 400-599 with cnn-r11: 2.5 read one more dev digit but answered three more wrong, 3.5 read two
+ * more non-digits as digits; MNIST PNGs have no grain and do not change.
  */
 const NOISE_SIGMAS = 3;
 

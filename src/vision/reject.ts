@@ -23,7 +23,7 @@ const SOLID_MIN_SIZE = 40;
 
 /**
  * With a model that knows "not a digit", a picture with more marks than this (after the speck
- * filter) is noise or a page of text, refused before anything is classified. On the synthetic dev
+ * filter) is noise or a page of text, refused whatever the model says. On the synthetic dev
  * split (pictures 0-399, and the dev-seed photos 400-599) the digit pictures read right have at
  * most 42 marks, the noise pictures 89 to 915; four lines of typed text (test fixture) have 82.
  */
