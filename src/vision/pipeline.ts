@@ -25,17 +25,22 @@ export interface Analysis {
 
 /**
  * `learned`: the model knows "not a digit" (11 classes), so every candidate mark is handed to it
- * (up to 3 × maxDigits) and the hand-set shape rules of reject.ts are not applied.
+ * (the 3 × maxDigits most plausible when there are more: grain, grid fragments) and the hand-set
+ * shape rules of reject.ts are not applied.
  */
 export function analyse(img: RgbaImage, opts: VisionOptions, learned = false, lap?: StepTimer): Analysis {
   const norm = normalise(img, opts, lap);
+  const candidates = 3 * opts.maxDigits;
   // Rules (10-class model): one mark that is not a digit (a line, a blob) is dropped; the picture
   // is refused only when no mark is left. Learned (11-class model): the model drops such marks.
-  const segmentation = segmentDigits(norm.labelling, learned ? opts : { ...opts, notADigit: (s) => segmentVerdict(s, norm, opts) });
+  const segmentation = segmentDigits(
+    norm.labelling,
+    learned ? { ...opts, maxMarks: candidates } : { ...opts, notADigit: (s) => segmentVerdict(s, norm, opts) },
+  );
   const reason = pictureVerdict(norm, segmentation, opts, learned);
   lap?.('segmentation');
   // Turning 500 noise blobs into 28x28 images is wasted work: only do it for a plausible number.
-  const cap = learned ? 3 * opts.maxDigits : opts.maxDigits;
+  const cap = learned ? candidates : opts.maxDigits;
   const segs = segmentation.segments.length <= cap ? segmentation.segments : [];
   const source = { ink: norm.ink, labels: norm.labelling.labels, noiseFloor: norm.noiseFloor, threshold: norm.threshold };
   const digits = segs.map((s) => segmentTo28(source, s));

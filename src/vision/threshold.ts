@@ -51,3 +51,22 @@ export function quantile(values: ArrayLike<number>, q: number): number {
   const i = Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))));
   return s[i];
 }
+
+/** Quantiles (ascending q in 0..1) of values in 0..1, from a histogram of 1/1000 bins: one pass, no sort. */
+export function quantilesOf(values: Float32Array, qs: number[]): number[] {
+  const bins = 1000;
+  const hist = new Uint32Array(bins + 1);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    hist[v <= 0 ? 0 : v >= 1 ? bins : Math.floor(v * bins + 0.5)]++;
+  }
+  const out: number[] = [];
+  let acc = 0;
+  let b = 0;
+  for (const q of qs) {
+    const need = q * values.length;
+    while (b < bins && acc + hist[b] < need) acc += hist[b++];
+    out.push(b / bins);
+  }
+  return out;
+}

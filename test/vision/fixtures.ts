@@ -168,6 +168,27 @@ export async function pageOnDeskJpeg(digits: string): Promise<Buffer> {
   return grainyJpeg(svg, 3, 12, 80);
 }
 
+/**
+ * One small digit in red marker on grainy grid paper under a soft shadow, a noisy phone photo:
+ * the grain and the grid's faint squares left hundreds of tiny marks in the ink mask, and the
+ * digit glued to them (what the synthetic dev split's "noise" photos look like).
+ */
+export async function grainyGridJpeg(digit: string, seed = 4): Promise<Buffer> {
+  const W = 900;
+  const H = 700;
+  const scale = 0.45;
+  const lines: string[] = [];
+  for (let y = 12; y < H; y += 36) lines.push(`<line x1="0" y1="${y}" x2="${W}" y2="${y}"/>`);
+  for (let x = 12; x < W; x += 36) lines.push(`<line x1="${x}" y1="0" x2="${x}" y2="${H}"/>`);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#dcdad2"/>` +
+    `<defs><radialGradient id="shade" cx="0.2" cy="0.8" r="0.7"><stop offset="0" stop-color="#000" stop-opacity="0.3"/><stop offset="1" stop-color="#000" stop-opacity="0"/></radialGradient></defs>` +
+    `<g stroke="#a9b4c4" stroke-width="1.2">${lines.join('')}</g>` +
+    `<path transform="translate(610,420) scale(${scale})" d="${DIGIT_PATHS[digit]}" fill="none" stroke="#c0262c" stroke-width="11" stroke-linecap="round" stroke-linejoin="round"/>` +
+    `<rect width="100%" height="100%" fill="url(#shade)"/></svg>`;
+  return grainyJpeg(svg, seed, 70, 75);
+}
+
 /** The same clean digit stored rotated, with an EXIF orientation that puts it upright again. */
 export async function exifRotatedJpeg(digits: string): Promise<Buffer> {
   const upright = await cleanPng(digits);

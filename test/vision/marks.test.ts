@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { DigitClassifier } from '../../src/model/classifier.ts';
 import { inWriting, readDigits } from '../../src/vision/read.ts';
+import { nonDigit } from './fixtures.ts';
 
 function elevenClass(pDigit = 0.98): DigitClassifier & { classes: string[] } {
   return {
@@ -61,6 +62,30 @@ describe('an 11-class model decides per mark', () => {
     const r = await readDigits(await picture(stroke(300)), elevenClass(0.3));
     expect(r.noDigit).toBe(true);
     expect(r.reason).toMatch(/not sure/);
+  });
+
+  it('many marks are not refused: the longest are classified, the rest ignored', async () => {
+    // 40 wide blocks in a row (more than 3 × maxDigits = 36 marks), then a tall stroke more than
+    // its height away (so not a digit in writing)
+    const blocks = Array.from({ length: 40 }, (_, k) => `<rect x="${20 + 76 * k}" y="115" width="66" height="60" fill="black"/>`).join('');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="3300" height="300"><rect width="3300" height="300" fill="white"/>${blocks}${stroke(3260)}</svg>`;
+    const r = await readDigits(await sharp(Buffer.from(svg)).png().toBuffer(), elevenClass());
+    expect(r.reason).toBeUndefined();
+    expect(r.digits).toBe('1');
+    expect(r.marks).toHaveLength(36);
+    expect(r.marks!.at(-1)!.notDigit).toBeLessThan(0.1); // the stroke, rightmost
+  });
+
+  it('noise is still refused before the model: hundreds of separate marks, or a picture of random pixels', async () => {
+    const dots = Array.from({ length: 150 }, (_, k) => `<circle cx="${20 + (k % 15) * 38}" cy="${25 + Math.floor(k / 15) * 27}" r="5" fill="black"/>`).join('');
+    const confetti = await picture(dots);
+    const model = elevenClass();
+    const r = await readDigits(confetti, model);
+    expect(r.noDigit).toBe(true);
+    expect(r.reason).toMatch(/too many separate marks/);
+    const noise = await readDigits(await nonDigit('noise'), model);
+    expect(noise.noDigit).toBe(true);
+    expect(noise.reason).toMatch(/^not a digit/);
   });
 });
 

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { boxBlur, boxBlurJs, closing, dilateMask, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
 import { boxBlurSimd, extremaSimd, loadMorphologyKernels, topHatHistogramsSimd } from '../../src/vision/morphologyWasm.ts';
 import { areaResample } from '../../src/vision/resample.ts';
-import { otsuThreshold } from '../../src/vision/threshold.ts';
+import { otsuThreshold, quantile, quantilesOf } from '../../src/vision/threshold.ts';
+import { chooseThreshold } from '../../src/vision/normalise.ts';
+import { segmentDigits } from '../../src/vision/segment.ts';
 import { labelComponents } from '../../src/vision/components.ts';
 import { flattenAlpha } from '../../src/vision/flatten.ts';
 import { detectPolarity } from '../../src/vision/polarity.ts';
@@ -175,6 +177,71 @@ describe('otsuThreshold', () => {
     const t = otsuThreshold(v);
     expect(t).toBeGreaterThan(0.05);
     expect(t).toBeLessThan(0.8);
+  });
+});
+
+describe('chooseThreshold', () => {
+  /** 200×200 ink map: paper at `paper` ± grain (normal, sd `sd`), a thin ring of ink at 0.8 (0.2 % of the map). */
+  const inkMap = (paper: number, sd: number) => {
+    const rnd = mulberry32(7);
+    const data = new Float32Array(200 * 200);
+    for (let y = 0; y < 200; y++) {
+      for (let x = 0; x < 200; x++) {
+        const r = Math.hypot(x - 100, y - 100);
+        const grain = sd * Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+        data[y * 200 + x] = Math.abs(r - 8) < 1 ? 0.8 : Math.max(0, paper + grain);
+      }
+    }
+    return { width: 200, height: 200, data };
+  };
+
+  it('stays above grainy paper, where Otsu splits the grain', () => {
+    const ink = inkMap(0.1, 0.05);
+    let grainAbove = 0;
+    const t = chooseThreshold(ink, 0.12);
+    for (const v of ink.data) if (v !== 0.8 && v > t) grainAbove++;
+    expect(otsuThreshold(ink.data)).toBeLessThan(0.22); // Otsu alone: thousands of grain pixels are ink
+    expect(t).toBeGreaterThan(0.24); // median + 3 sd = 0.25
+    expect(t).toBeLessThan(0.5);
+    expect(grainAbove).toBeLessThan(0.005 * ink.data.length);
+  });
+
+  it('is Otsu (or the minimum contrast) on clean paper', () => {
+    const ink = inkMap(0, 0);
+    expect(chooseThreshold(ink, 0.12)).toBeCloseTo(Math.max(0.12, Math.min(0.5, otsuThreshold(ink.data))), 6);
+  });
+
+  it('quantilesOf agrees with sorting, to the histogram bin', () => {
+    const v = Float32Array.from({ length: 5000 }, (_, i) => ((i * 7919) % 5000) / 5000);
+    const [a, b, c] = quantilesOf(v, [0.25, 0.5, 0.9]);
+    expect(a).toBeCloseTo(quantile(v, 0.25), 2);
+    expect(b).toBeCloseTo(quantile(v, 0.5), 2);
+    expect(c).toBeCloseTo(quantile(v, 0.9), 2);
+  });
+});
+
+describe('segmentDigits with maxMarks', () => {
+  it('groups only the marks with the longest side, left to right, and counts them all', () => {
+    // 60 short grain strokes (3×13, side by side, each in columns of its own), then a tall stroke (4×40).
+    const w = 300;
+    const h = 60;
+    const data = new Uint8Array(w * h);
+    const fill = (x0: number, y0: number, bw: number, bh: number): void => {
+      for (let y = y0; y < y0 + bh; y++) for (let x = x0; x < x0 + bw; x++) data[y * w + x] = 1;
+    };
+    for (let k = 0; k < 60; k++) fill(2 + 4 * k, 20, 3, 13);
+    fill(270, 10, 4, 40);
+    const lab = labelComponents({ width: w, height: h, data });
+    const opts = { speckFraction: 0, minSpeckArea: 0 };
+    expect(segmentDigits(lab, opts).segments).toHaveLength(61);
+    const capped = segmentDigits(lab, { ...opts, maxMarks: 10 });
+    expect(capped.marks).toBe(61);
+    expect(capped.dropped.surplus).toBe(51);
+    const boxes = capped.segments.map((s) => s.box);
+    expect(boxes).toHaveLength(10);
+    // the tall stroke is kept, last (left to right); the others are the first grain strokes in order
+    expect(boxes[9]).toEqual({ x: 270, y: 10, width: 4, height: 40 });
+    expect(boxes.slice(0, 9).map((b) => b.x)).toEqual([2, 6, 10, 14, 18, 22, 26, 30, 34]);
   });
 });
 
