@@ -36,6 +36,11 @@ export interface Normalised {
 
 export interface NormaliseOptions {
   minInkContrast: number;
+  /**
+   * A second look for faint ink: the threshold is chosen among the ink values below this one only
+   * (e.g. the first look's threshold, which a dark desk or shadow pushed above a pencil's strokes).
+   */
+  thresholdBelow?: number;
 }
 
 /**
@@ -57,7 +62,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
   // that shadow edges leave only a thin band behind.
   const wide = odd(Math.max(15, Math.min(w, h) / 5));
   let ink = inkMap(flat, polarity.polarity, wide);
-  let threshold = chooseThreshold(ink, opts.minInkContrast);
+  let threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
   let mask = binarize(ink, threshold);
   lap?.('ink map (wide)');
   const sw = maskStrokeWidth(mask);
@@ -65,7 +70,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
   let window = wide;
   if (fitted < wide) {
     ink = inkMap(flat, polarity.polarity, fitted);
-    threshold = chooseThreshold(ink, opts.minInkContrast);
+    threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
     mask = binarize(ink, threshold);
     window = fitted;
   }
@@ -111,10 +116,12 @@ const NOISE_SIGMAS = 3;
  * lower half, which holds no ink, gives the grain's spread. A small digit on grainy paper used to
  * leave Otsu splitting the grain, hundreds of grain blobs as marks, and the digit glued to them.
  */
-export function chooseThreshold(ink: FloatImage, minInkContrast: number): number {
+export function chooseThreshold(ink: FloatImage, minInkContrast: number, below = Infinity): number {
   const [q25, q50] = quantilesOf(ink.data, [0.25, 0.5]);
   const grain = q50 + (NOISE_SIGMAS * (q50 - q25)) / NORMAL_Q75;
-  return Math.max(minInkContrast, Math.min(0.5, Math.max(otsuThreshold(ink.data), grain)));
+  const values = Number.isFinite(below) ? ink.data.filter((v) => v < below) : ink.data;
+  const otsu = values.length > 0 ? otsuThreshold(values) : below;
+  return Math.max(minInkContrast, Math.min(0.5, below, Math.max(otsu, grain)));
 }
 
 /** The upper quartile of a standard normal: (median − lower quartile) / this is the standard deviation. */

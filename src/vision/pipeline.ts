@@ -2,7 +2,7 @@
  * The pure part of the pipeline, from decoded RGBA to the 28x28 images to classify and the
  * reasons to refuse. Synchronous and free of sharp, so it is tested (and timed) alone.
  */
-import { normalise, type Normalised, type StepTimer } from './normalise.ts';
+import { normalise, type Normalised, type NormaliseOptions, type StepTimer } from './normalise.ts';
 import { segmentDigits, type Segmentation } from './segment.ts';
 import { segmentTo28, type DigitImage, type InkSource } from './to28.ts';
 import { proposeCuts } from './cut.ts';
@@ -28,7 +28,7 @@ export interface Analysis {
  * (the 3 × maxDigits most plausible when there are more: grain, grid fragments) and the hand-set
  * shape rules of reject.ts are not applied.
  */
-export function analyse(img: RgbaImage, opts: VisionOptions, learned = false, lap?: StepTimer): Analysis {
+export function analyse(img: RgbaImage, opts: VisionOptions & Pick<NormaliseOptions, 'thresholdBelow'>, learned = false, lap?: StepTimer): Analysis {
   const norm = normalise(img, opts, lap);
   const candidates = 3 * opts.maxDigits;
   // Rules (10-class model): one mark that is not a digit (a line, a blob) is dropped; the picture

@@ -41,7 +41,16 @@ export async function readDigits(
     const readings = await classify(analysis, classifier, toOriginal, opts);
     lap?.('classify');
     checkBudget();
-    if (learned) return decideByMarks(analysis, readings, opts);
+    if (learned) {
+      const first = decideByMarks(analysis, readings, opts);
+      if (!first.noDigit || !worthASecondLook(first, analysis, opts)) return first;
+      // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
+      const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned);
+      if (again.norm.threshold > analysis.norm.threshold - SECOND_LOOK_MIN_DROP) return first;
+      checkBudget();
+      const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
+      return second.noDigit || second.perDigit.some((d) => d.confidence < SECOND_LOOK_CONFIDENCE) ? first : second;
+    }
     const novelty = await noveltyScores(analysis, readings, opts);
     checkBudget();
     return decide(analysis, readings, novelty, opts);
@@ -50,6 +59,20 @@ export async function readDigits(
     const detail = err instanceof Error ? err.message : String(err);
     throw new ImageRejectedError(`Something went wrong while reading this picture (${detail}).`, 'internal');
   }
+}
+
+/** A second look is only worth it when its threshold is at least this much lower. */
+const SECOND_LOOK_MIN_DROP = 0.03;
+/** What a second look reads must be surer than a first look's answer (marks near the noise are easy to misread). */
+const SECOND_LOOK_CONFIDENCE = 0.8;
+
+/**
+ * "No digit" because nothing digit-like was inked — blank, or every mark "not a digit" — with room
+ * below the threshold: not noise, a page of ink or writing, whose verdicts a lower threshold
+ * would not change.
+ */
+function worthASecondLook(r: Reading, a: Analysis, opts: VisionOptions): boolean {
+  return /^(blank image|no digit found: (the one mark|none of))/.test(r.reason ?? '') && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
 }
 
 /** The classifier has an 11th output, "not a digit". */

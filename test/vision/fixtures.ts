@@ -169,6 +169,25 @@ export async function pageOnDeskJpeg(digits: string): Promise<Buffer> {
 }
 
 /**
+ * A faint pencil digit on a page that covers part of a dark desk: the desk's edge sets the ink
+ * threshold above the pencil's strokes (what the synthetic split's pencil photos with a desk edge
+ * look like), and a first look finds no ink at all.
+ */
+export async function faintPencilOnDeskJpeg(digits: string, ink = '#a8a49e'): Promise<Buffer> {
+  const W = 900;
+  const H = 700;
+  const scale = 0.9;
+  const strokes = [...digits]
+    .map((d, i) => `<path transform="translate(${430 + i * 100 * scale},300) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
+    .join('');
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#3b2a1c"/>` +
+    `<path d="M-20,190 L${W + 20},120 L${W + 20},${H + 20} L-20,${H + 20} Z" fill="#d9d7d0"/>` +
+    `<g fill="none" stroke="${ink}" stroke-width="3" stroke-linecap="round" stroke-linejoin="round">${strokes}</g></svg>`;
+  return grainyJpeg(svg, 5, 10, 85);
+}
+
+/**
  * One small digit in red marker on grainy grid paper under a soft shadow, a noisy phone photo:
  * the grain and the grid's faint squares left hundreds of tiny marks in the ink mask, and the
  * digit glued to them (what the synthetic dev split's "noise" photos look like).

@@ -12,6 +12,7 @@ import {
   cleanPng,
   digitsSvg,
   exifRotatedJpeg,
+  faintPencilOnDeskJpeg,
   grainyGridJpeg,
   invertedPng,
   nonDigit,
@@ -76,6 +77,11 @@ describe.skipIf(!classifier)(`digits read with the model in ${dir}`, () => {
   // Grain and grid used to leave ~320 marks in the ink mask: refused as "too many separate marks".
   it.skipIf(!classifier || !knowsNone(classifier))('a small marker digit on grainy grid paper under a shadow (11-class model)', async () => {
     for (const d of '704') expect(await read(await grainyGridJpeg(d))).toBe(d);
+  });
+
+  // A dark desk set the threshold above the pencil: the first look found no ink ("blank image").
+  it.skipIf(!classifier || !knowsNone(classifier))('a faint pencil digit on a page on a dark desk: a second look below the desk (11-class model)', async () => {
+    for (const d of '2580') expect(await read(await faintPencilOnDeskJpeg(d))).toBe(d);
   });
 
   // The outline star used to be here: the novelty gate calibrated for MNIST files (3.0) reads it as a digit now.

@@ -211,6 +211,18 @@ describe('chooseThreshold', () => {
     expect(chooseThreshold(ink, 0.12)).toBeCloseTo(Math.max(0.12, Math.min(0.5, otsuThreshold(ink.data))), 6);
   });
 
+  it('a second look below a first threshold splits the fainter values only', () => {
+    // clean paper (0), a dark desk (0.9) over a third of the map, faint pencil (0.3) on 1 %
+    const data = new Float32Array(30_000);
+    for (let i = 0; i < data.length; i++) data[i] = i < 10_000 ? 0.9 : i % 100 === 0 ? 0.3 : 0;
+    const ink = { width: 300, height: 100, data };
+    const first = chooseThreshold(ink, 0.12);
+    expect(first).toBeGreaterThan(0.3); // the desk against the rest: the pencil is not ink
+    const second = chooseThreshold(ink, 0.12, first);
+    expect(second).toBeLessThan(0.3); // the pencil against the paper
+    expect(second).toBeGreaterThanOrEqual(0.12);
+  });
+
   it('quantilesOf agrees with sorting, to the histogram bin', () => {
     const v = Float32Array.from({ length: 5000 }, (_, i) => ((i * 7919) % 5000) / 5000);
     const [a, b, c] = quantilesOf(v, [0.25, 0.5, 0.9]);
