@@ -14,9 +14,15 @@
  * "Not a digit" labels every mark `NONE`; a per-digit menu relabels one read mark.
  *
  * The person may also point at the mark a single digit is about ("Which mark shows the 7?"):
- * the digit lands on that mark; every other mark the model read as a digit is labelled `NONE`
- * (the picture shows one digit, so they are not digits); the dropped marks stay unlabelled (the
- * model already said they are not digits, and a mark nobody looked at teaches nothing).
+ * the digit lands on that mark.
+ *
+ * In-style negatives: when the placement of a single digit is unambiguous — the person pointed at
+ * the mark, or confirmed the reading of the only digit-like mark (✅ or the label the model read
+ * there) — every other mark of the picture, dropped ones included, is labelled `NONE`: by the
+ * person's own label the picture shows one digit, so its other marks (this server's paper edges,
+ * shadow lines, grid fragments) are not digits, and a retrain sees them beside the server's
+ * digits. A correction the person did not place (a menu label on the one mark read, a re-cut)
+ * labels its mark only: the digit may be on another mark, which must not be called "not a digit".
  */
 
 /** The label of a mark that is not a digit (the 11th class). */
@@ -98,7 +104,10 @@ function assignDigits(label: string, marks: Mark[]): Assignment {
   if (marks.length === 0) return refuse('I kept no mark of this picture to put it on');
   const on = (chosen: Mark[], how: How): Assignment => ({ used: true, how, label, labels: chosen.map((m, i) => ({ position: m.position, label: digits[i]! })), marks: marks.length });
   const digitLike = marks.filter(isDigitLike);
-  if (digitLike.length === n) return on(digitLike, n === 1 ? 'single' : 'number');
+  if (digitLike.length === n) {
+    if (n === 1 && digitLike[0]!.predicted === digits[0]) return { used: true, how: 'single', label, labels: oneDigitAmong(marks, digitLike[0]!.position, digits[0]!), marks: marks.length };
+    return on(digitLike, n === 1 ? 'single' : 'number');
+  }
   const have = digitLike.length === 1 ? 'I read 1 mark as a digit' : `I read ${digitLike.length} marks as digits`;
   if (marks.length < n) return refuse(`the label has ${count(n, 'digit')} and I saw only ${count(marks.length, 'mark')}`);
   if (marks.some((m) => m.pNone === null)) return refuse(`the label has ${count(n, 'digit')}, ${have}, and this model cannot rank the marks to re-cut them`);
@@ -123,8 +132,12 @@ function assignAt(position: number, value: number, marks: Mark[]): Assignment {
   const label = String(value);
   if (!Number.isInteger(value) || value < 0 || value > 9) return { used: false, label: '', reason: 'the digit is one of 0-9' };
   if (!marks.some((m) => m.position === position)) return { used: false, label, reason: `there is no mark ${position + 1} in this picture` };
-  const labels = marks.filter((m) => m.position === position || m.kind === 'read').map((m) => ({ position: m.position, label: m.position === position ? value : NONE }));
-  return { used: true, how: 'at', label, labels, marks: marks.length };
+  return { used: true, how: 'at', label, labels: oneDigitAmong(marks, position, value), marks: marks.length };
+}
+
+/** The picture shows the one digit `value`, on the mark at `position`: every other mark is not a digit. */
+function oneDigitAmong(marks: readonly Mark[], position: number, value: number): { position: number; label: number }[] {
+  return marks.map((m) => ({ position: m.position, label: m.position === position ? value : NONE }));
 }
 
 function count(n: number, word: string): string {

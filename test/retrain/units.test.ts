@@ -182,6 +182,41 @@ describe('training mix of an 11-class model', () => {
     expect(mix.train.labels.filter((l) => l === 10)).toHaveLength(40);
     expect(mix.train.n).toBe(100 + 40 + 20 * mix.repeats);
   });
+
+  it('noneCropCopies repeats the replayed "not a digit" crops only, the extra copies distorted', () => {
+    const ds = (n: number, label: number, v = 0) => ({ images: new Float32Array(n * IMAGE_SIZE).fill(v), labels: new Uint8Array(n).fill(label), n });
+    // 30 crops of digits (2) and 10 of "not a digit", each a bright square that a distortion moves
+    const crops = concatDatasets(ds(30, 2), ds(10, 10));
+    for (let i = 0; i < 40; i++) for (let p = 300; p < 480; p++) crops.images[i * IMAGE_SIZE + p] = 1;
+    const o = { replay: 100, userShare: 0.2, maxRepeats: 4, userCap: 1, augment: { affine: true, elastic: false }, seed: 1, crops };
+    const user = { data: ds(5, 3), users: ['a', 'a', 'a', 'a', 'a'] };
+    const one = mixTrainingSet(user, ds(500, 1), o);
+    const three = mixTrainingSet(user, ds(500, 1), { ...o, noneCropCopies: 3 });
+    const count = (m: typeof one, l: number) => m.train.labels.filter((x) => x === l).length;
+    expect(count(one, 10)).toBe(10);
+    expect(count(three, 10)).toBe(30);
+    expect(count(three, 2)).toBe(30);
+    expect(three.crops).toBe(60);
+    // the 20 extra copies are not the plain crop again
+    const plain = crops.images.subarray(30 * IMAGE_SIZE, 31 * IMAGE_SIZE);
+    const copies = Array.from(three.train.labels.keys()).filter((i) => three.train.labels[i] === 10).map((i) => three.train.images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE));
+    expect(copies.filter((c) => c.every((v, p) => v === plain[p])).length).toBe(10);
+  });
+
+  it('correctedWeight: a corrected sample gets that many times the copies of a confirmed one', () => {
+    const ds = (n: number, label: number) => ({ images: new Float32Array(n * IMAGE_SIZE), labels: new Uint8Array(n).fill(label), n });
+    // 8 confirmed 1s and 2 corrected 7s of one user
+    const data = concatDatasets(ds(8, 1), ds(2, 7));
+    const user = { data, users: Array.from({ length: 10 }, () => 'a'), corrected: [...Array.from({ length: 8 }, () => false), true, true] };
+    const o = { replay: 1000, userShare: 0.2, maxRepeats: 3, userCap: 1, augment: null, seed: 1 };
+    const even = mixTrainingSet(user, ds(1000, 0), o);
+    const weighted = mixTrainingSet(user, ds(1000, 0), { ...o, correctedWeight: 4 });
+    const count = (m: typeof even, l: number) => m.train.labels.filter((x) => x === l).length;
+    expect([count(even, 1), count(even, 7)]).toEqual([24, 6]);
+    expect([count(weighted, 1), count(weighted, 7)]).toEqual([24, 24]);
+    // without the flags nothing is weighted
+    expect(count(mixTrainingSet({ data, users: user.users }, ds(1000, 0), { ...o, correctedWeight: 4 }), 7)).toBe(6);
+  });
 });
 
 describe('the per-user share cap', () => {

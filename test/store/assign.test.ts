@@ -23,6 +23,23 @@ describe('a label lands on the mark it is about', () => {
     expect(labelsOf(assignLabel({ kind: 'digits', label: '8' }, marks))).toEqual({ how: 'single', label: '8', labels: [[1, 8]] });
   });
 
+  it('in-style negatives: a confirmed single digit makes the picture\'s other marks, dropped ones included, not digits', () => {
+    const marks = [cand(0, 0.97), read(1, 3), cand(2, 0.999)];
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '3' }, marks))).toEqual({ how: 'single', label: '3', labels: [[0, NONE], [1, 3], [2, NONE]] });
+    // alone on its picture: nothing else to label
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '3' }, [read(0, 3)])).labels).toEqual([[0, 3]]);
+  });
+
+  it('no negatives when the placement is not the person\'s: a misread corrected, a re-cut, a number', () => {
+    // the 3 read may be an edge and the 8 a dropped mark: that mark must not be called "not a digit"
+    const marks = [cand(0, 0.97), read(1, 3), cand(2, 0.999)];
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '8' }, marks)).labels).toEqual([[1, 8]]);
+    const recut = [cand(0, 0.9999), cand(1, 0.8, 4), cand(2, 0.999)];
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '4' }, recut)).labels).toEqual([[1, 4]]);
+    const number = [read(0, 4), cand(1, 0.9), read(2, 1)];
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '41' }, number)).labels).toEqual([[0, 4], [2, 1]]);
+  });
+
   it('a number on its marks when the counts match after dropping non-digit marks', () => {
     const marks = [read(0, 4), cand(1, 0.9), read(2, 1), read(3, 7)];
     expect(labelsOf(assignLabel({ kind: 'digits', label: '427' }, marks))).toEqual({ how: 'number', label: '427', labels: [[0, 4], [2, 2], [3, 7]] });
@@ -91,12 +108,12 @@ describe('a label lands on the mark it is about', () => {
 describe('the picker: the person points at the mark a single digit is about', () => {
   it('the digit lands on the chosen dropped mark; the mark read as a digit (a line) becomes not a digit', () => {
     const marks = [read(0, 1, 0.9, 0.05), cand(1, 0.8, 7), cand(2, 0.99)];
-    expect(labelsOf(assignLabel({ kind: 'at', position: 1, value: 7 }, marks))).toEqual({ how: 'at', label: '7', labels: [[0, NONE], [1, 7]] });
+    expect(labelsOf(assignLabel({ kind: 'at', position: 1, value: 7 }, marks))).toEqual({ how: 'at', label: '7', labels: [[0, NONE], [1, 7], [2, NONE]] });
   });
 
-  it('on a read mark: the other read marks are not digits, the dropped ones stay unlabelled', () => {
+  it('on a read mark: every other mark, read or dropped, is not a digit (in-style negatives)', () => {
     const marks = [cand(0, 0.9), read(1, 3), read(2, 5), cand(3, 0.97)];
-    expect(labelsOf(assignLabel({ kind: 'at', position: 2, value: 8 }, marks))).toEqual({ how: 'at', label: '8', labels: [[1, NONE], [2, 8]] });
+    expect(labelsOf(assignLabel({ kind: 'at', position: 2, value: 8 }, marks))).toEqual({ how: 'at', label: '8', labels: [[0, NONE], [1, NONE], [2, 8], [3, NONE]] });
   });
 
   it('refuses a mark that does not exist and a value that is not one digit', () => {
