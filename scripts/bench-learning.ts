@@ -12,14 +12,14 @@
  *     drawn digit gets the digit, the others "not a digit"), or ✏️ + the modal when no read mark
  *     is on it. After a single-digit correction whose answer offers "Which mark shows the <d>?" and
  *     whose label is not on the drawn digit, the poster picks the stored mark (read or dropped)
- *     whose box overlaps the drawn digit's box most. A label held for a second opinion (bot/holds.ts) is seconded with 🤝 Agree by
+ *     whose box matches the drawn digit's box best (onMark). A label held for a second opinion (bot/holds.ts) is seconded with 🤝 Agree by
  *     another member for a share --agree F of them;
  *  3. a manager runs /retrain (a forked child at low priority, the real gate); its time and figures;
  *  4. the reader posts the same M pictures again (never labelled, never trained on): accuracy after
  *     (the model promoted, if it was), and how many answers changed from wrong to right and back.
  * Prints what was stored per kind of label, how many labels were held, agreed and used, how many
  * labelled pictures left a sample fit to train on (trusted, not held) on the drawn digit's mark
- * with its label (its stored box overlaps the drawn digit's box), the gate's figures and the
+ * with its label (its stored box matches the drawn digit's box: onMark), the gate's figures and the
  * outcome. --poison K: then, from a fresh copy and database, one user posts pictures and gives K
  * confident wrong labels (the menu, another digit than the one read right at p ≥ 0.9; nobody
  * seconds them; with --evade, under the flood limit only answers read at p < the hold confidence,
@@ -257,9 +257,15 @@ function answerKind(p: Posted, value: string): LabelKind {
   return read.length === 1 ? 'misread' : 'number';
 }
 
-/** Box overlap: the intersection covers half of the smaller box. */
+/**
+ * A stored mark shows the drawn digit: their boxes overlap by at least half their union. (Until
+ * run 4 the test was "the intersection covers half of the smaller box", which also counted a paper
+ * edge or shadow region 20-280 times the digit's size that contains it, and a fragment inside it;
+ * their crops are a grey blob or a speck, not the digit, and a person would not pick them.)
+ */
 function onMark(a: Box, b: Box): boolean {
-  return boxIntersection(a, b) >= 0.5 * Math.min(a.width * a.height, b.width * b.height);
+  const i = boxIntersection(a, b);
+  return i >= 0.5 * (a.width * a.height + b.width * b.height - i);
 }
 
 /** The bot's words in an interaction answer (names and numbers blanked): the feedback line, else the refusal. */
@@ -271,7 +277,7 @@ function verdictOf(answer: RestCall): string {
 
 /**
  * Which of the answer's per-digit menus is on the drawn digit: the read mark whose stored box
- * overlaps the drawn digit's box most (what the poster sees in the strip of marks read), or null.
+ * matches the drawn digit's box best (what the poster sees in the strip of marks read), or null.
  */
 async function readMarkOnDigit(w: World, p: Posted): Promise<number | null> {
   const drawn = p.pic.marks[0]?.box;
@@ -286,7 +292,7 @@ async function readMarkOnDigit(w: World, p: Posted): Promise<number | null> {
   return best;
 }
 
-/** The stored mark (read or dropped) whose box overlaps the drawn digit's box most, as the picker numbers them; null when none is on it. */
+/** The stored mark (read or dropped) whose box matches the drawn digit's box best, as the picker numbers them; null when none is on it. */
 async function markOnDigit(w: World, p: Posted): Promise<{ position: number; label: number | null } | null> {
   const drawn = p.pic.marks[0]?.box;
   if (!drawn || p.predictionId === null) return null;
@@ -383,7 +389,7 @@ interface Entry {
 /**
  * What the store holds for the labelled pictures, per kind of label: samples labelled, fit to
  * train on (trusted: not held, not untrusted), held, "not a digit" samples, on the right mark
- * (fit to train on, the stored box overlaps the drawn digit's box, the label is that digit), digit
+ * (fit to train on, the stored box matches the drawn digit's box, the label is that digit), digit
  * labels elsewhere (wrongMark), "not a digit" on the drawn digit (noneOnDigit), held samples that
  * would be on the right mark once agreed (heldOnRightMark); and per picture
  * whether one sample on the right mark exists.

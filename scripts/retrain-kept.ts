@@ -11,7 +11,9 @@ import { join, resolve } from 'node:path';
 import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
 import { generatePicture, SPLIT_SEEDS } from '../src/data/synth/index.ts';
 import { loadClassifier } from '../src/model/load.ts';
-import { readManifest } from '../src/model/format.ts';
+import { loadModel, readManifest } from '../src/model/format.ts';
+import { pickSamples } from '../src/retrain/data.ts';
+import { evaluate } from '../src/training/evaluate.ts';
 import { activeModelName } from '../src/model/registry.ts';
 import { defaultRetrainSettings, trainCandidate, type RetrainSettings } from '../src/retrain/candidate.ts';
 import { decide, gateLines } from '../src/retrain/gate.ts';
@@ -37,7 +39,7 @@ bench run with --start far from the range figures are quoted on.
   --lr X             learning rate (default: the retrain's)
   --corrected-weight W  a corrected sample counts W times a confirmed one (default: the retrain's)
   --none-crops C     copies of each replayed "not a digit" crop (default: the retrain's)
-  --no-elastic       user copies distorted by affine maps only
+  --elastic          user copies distorted by elastic deformations too (default: affine maps only)
   --no-negatives     leave out the in-style negatives (the "not a digit" samples a one-digit label puts
                      on a picture's other marks), as before they existed
   --seed S           (default 1)
@@ -56,7 +58,7 @@ const { values } = parseCli(USAGE, {
   lr: { type: 'string' },
   'corrected-weight': { type: 'string' },
   'none-crops': { type: 'string' },
-  'no-elastic': { type: 'boolean', default: false },
+  elastic: { type: 'boolean', default: false },
   'no-negatives': { type: 'boolean', default: false },
   seed: { type: 'string', default: '1' },
   threads: { type: 'string', default: '1' },
@@ -85,7 +87,7 @@ runMain(async () => {
     learningRate: num(values.lr, 'lr', base.learningRate, (n) => n > 0 && n < 1),
     correctedWeight: num(values['corrected-weight'], 'corrected-weight', base.correctedWeight, (n) => whole(n) && n > 0),
     noneCropCopies: num(values['none-crops'], 'none-crops', base.noneCropCopies, (n) => whole(n) && n > 0),
-    augment: values['no-elastic'] ? { affine: true, elastic: false } : base.augment,
+    augment: values.elastic ? { affine: true, elastic: true } : base.augment,
     seed: num(values.seed, 'seed', 1, whole),
     threads: num(values.threads, 'threads', 1, (n) => whole(n) && n > 0),
   };
@@ -105,6 +107,10 @@ runMain(async () => {
   const decision = decide(r.gate);
   say(`retrain ${r.trainSeconds.toFixed(1)} s, best epoch ${r.bestEpoch} of ${r.epochsRun}; ${decision.reason}`);
   for (const l of gateLines(r.gate)) say(`  ${l.name}: ${l.value}`);
+  // does the candidate fit the corrections it trained on (the selection slice included)? Learning them, or not even that
+  const trainedCorrected = pickSamples(data.userTrain.data, data.userTrain.corrected!.flatMap((c, i) => (c ? [i] : [])));
+  const fits = await Promise.all([parent, candidate].map(async (m) => (trainedCorrected.n ? evaluate(await loadModel(join(modelsDir, m)), trainedCorrected).accuracy : 0)));
+  say(`  Corrected training samples (${trainedCorrected.n}): ${(100 * fits[0]!).toFixed(1)}% → ${(100 * fits[1]!).toFixed(1)}% read right`);
 
   let pictures: { before: number; after: number; wrongToRight: number; rightToWrong: number; total: number } | null = null;
   if (count > 0) {

@@ -8,7 +8,8 @@
  *    there are as many of them as the label has digits: a single digit on its mark, a number on
  *    its marks;
  * 2. otherwise re-cut: every mark ranked by how digit-like it is (1 − p(none)), the label's
- *    length of the best kept in left-to-right order — when the ranking is clear;
+ *    length of the best kept in left-to-right order — when the ranking is clear and none of the
+ *    marks kept is one the model is RECUT_MAX_NONE sure is not a digit;
  * 3. otherwise the label is not used, with the reason.
  *
  * "Not a digit" labels every mark `NONE`; a per-digit menu relabels one read mark.
@@ -34,6 +35,16 @@ export const NONE = 10;
  * marks, and a label on the wrong mark teaches the model something false.
  */
 export const RECUT_MIN_ODDS_RATIO = 4;
+
+/**
+ * A re-cut never lands a digit on a mark the model gives at least this p("not a digit"): on the
+ * style bench-learning measures, 26 of the 29 marks a "no digit found" correction was re-cut onto
+ * were not the digit cut on its own but a paper edge or shadow region 20-280 times its size that
+ * contains it, or a fragment of it (grey blobs and specks as crops), nearly all at p(none) ≥ 0.99;
+ * the two that were the digit had 0.55 and 0.00. Trained as digits, such crops teach the model
+ * that blobs are digits. The person can still point at the mark that shows the digit (the picker).
+ */
+export const RECUT_MAX_NONE = 0.9;
 
 /** A stored mark, as the assignment sees it. */
 export interface Mark {
@@ -116,7 +127,13 @@ function assignDigits(label: string, marks: Mark[]): Assignment {
   if (next && odds(ranked[n - 1]!.pNone!) < RECUT_MIN_ODDS_RATIO * odds(next.pNone!)) {
     return refuse(`the label has ${count(n, 'digit')}, ${have}, and marks ${Math.min(ranked[n - 1]!.position, next.position) + 1} and ${Math.max(ranked[n - 1]!.position, next.position) + 1} look about as digit-like: I cannot tell which one it is about`);
   }
-  return on(ranked.slice(0, n).sort((a, b) => a.position - b.position), 'recut');
+  const kept = ranked.slice(0, n);
+  const unlike = kept.find((m) => m.pNone! >= RECUT_MAX_NONE);
+  if (unlike) {
+    const which = n === 1 ? 'the most digit-like mark I kept' : `one of the ${n} most digit-like marks I kept`;
+    return refuse(`the label has ${count(n, 'digit')}, ${have}, and ${which}, mark ${unlike.position + 1}, is one I am ${(100 * unlike.pNone!).toFixed(1)} % sure is not a digit (an edge, a shadow or a piece of one): if a mark above shows the digit, pick it`);
+  }
+  return on(kept.sort((a, b) => a.position - b.position), 'recut');
 }
 
 function assignMark(index: number, value: number, marks: Mark[]): Assignment {

@@ -6,6 +6,8 @@ import { Rng } from '../../src/nn/rng.ts';
 import { cappedCopies, cropsSelectionSplit, mixTrainingSet, randomSubset, selectionSplit, toDataset, userRepeats, validationSet } from '../../src/retrain/data.ts';
 import { addPaired, binomialTail, decide, gateLines, pairTally, withoutTopUser, type GateFigures, type Paired } from '../../src/retrain/gate.ts';
 import { settingsFromConfig } from '../../src/retrain/index.ts';
+import { retrainData } from '../../src/retrain/job.ts';
+import type { Sample } from '../../src/store/samples.ts';
 import { candidateName } from '../../src/retrain/versions.ts';
 import { formatRetrainProgress, formatRetrainReport } from '../../src/bot/commands/retrain.ts';
 
@@ -216,6 +218,24 @@ describe('training mix of an 11-class model', () => {
     expect([count(weighted, 1), count(weighted, 7)]).toEqual([24, 24]);
     // without the flags nothing is weighted
     expect(count(mixTrainingSet({ data, users: user.users }, ds(1000, 0), { ...o, correctedWeight: 4 }), 7)).toBe(6);
+  });
+});
+
+describe('the users\' part of a retrain (retrainData)', () => {
+  const sample = (id: number, o: Partial<Sample>): Sample => ({
+    id, predictionId: id, position: 0, kind: 'read', userId: 'u', createdAt: '', image: new Float32Array(IMAGE_SIZE), predicted: 3, confidence: 0.9, pNone: 0.01,
+    box: null, label: 3, trusted: true, held: false, assignment: 'single', labelledBy: 'u', split: 'train', usedInRun: null, ...o,
+  });
+  it('flags the corrected samples on both sides (a dropped mark was answered "not a digit"); a 10-class model gets no "not a digit" ones', () => {
+    const train = [sample(1, {}), sample(2, { label: 7 }), sample(3, { kind: 'candidate', label: 10 }), sample(4, { kind: 'candidate', label: 5 })];
+    const held = [sample(5, { label: 10 }), sample(6, {})];
+    const eleven = retrainData(train, held, 11);
+    expect(eleven.userTrain.corrected).toEqual([false, true, false, true]);
+    expect(eleven.holdout.corrected).toEqual([true, false]);
+    const ten = retrainData(train, held, 10);
+    expect(Array.from(ten.userTrain.data.labels)).toEqual([3, 7, 5]);
+    expect(ten.userTrain.corrected).toEqual([false, true, true]);
+    expect(ten.holdout.corrected).toEqual([false]);
   });
 });
 

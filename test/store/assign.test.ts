@@ -1,6 +1,6 @@
 /** Which stored mark a label lands on (issue 13, item 1): single, number, re-cut, refused. */
 import { describe, expect, it } from 'vitest';
-import { assignLabel, NONE, type Assignment, type Mark } from '../../src/store/assign.ts';
+import { assignLabel, NONE, RECUT_MAX_NONE, type Assignment, type Mark } from '../../src/store/assign.ts';
 
 /** a digit read: top digit `d` at `p`, p(none) small */
 const read = (position: number, d: number, p = 0.95, pNone = 0.01): Mark => ({ position, kind: 'read', predicted: d, confidence: p, pNone, label: null });
@@ -65,6 +65,19 @@ describe('a label lands on the mark it is about', () => {
     // read "5" (pos 2); the label says 25: the 2 (pos 0) was dropped but is the next most digit-like
     const marks = [cand(0, 0.6, 2), cand(1, 0.9999), read(2, 5)];
     expect(labelsOf(assignLabel({ kind: 'digits', label: '25' }, marks))).toEqual({ how: 'recut', label: '25', labels: [[0, 2], [2, 5]] });
+  });
+
+  it('no re-cut onto a mark the model is sure is not a digit (an edge or shadow region, a speck): the person can point at it', () => {
+    // "no digit found": the most digit-like mark kept is still 99.7 % "not a digit"
+    const marks = [cand(0, 0.99999), cand(1, 0.997, 4), cand(2, 0.99999)];
+    expect(reasonOf(assignLabel({ kind: 'digits', label: '4' }, marks))).toBe(
+      'the label has 1 digit, I read 0 marks as digits, and the most digit-like mark I kept, mark 2, is one I am 99.7 % sure is not a digit (an edge, a shadow or a piece of one): if a mark above shows the digit, pick it',
+    );
+    // just under RECUT_MAX_NONE it is re-cut; the picker places it whatever the model thinks
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '4' }, [cand(0, 0.9999), cand(1, RECUT_MAX_NONE - 0.01, 4)])).labels).toEqual([[1, 4]]);
+    expect(labelsOf(assignLabel({ kind: 'at', position: 1, value: 4 }, marks)).labels).toEqual([[0, NONE], [1, 4], [2, NONE]]);
+    // a number re-cut with one of its marks that unlike a digit is refused too
+    expect(reasonOf(assignLabel({ kind: 'digits', label: '25' }, [cand(0, 0.95, 2), cand(1, 0.9999), read(2, 5)]))).toMatch(/one of the 2 most digit-like marks I kept, mark 1, is one I am 95.0 % sure/);
   });
 
   it('refused: more digits than marks', () => {
