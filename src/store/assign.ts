@@ -40,9 +40,9 @@ export const RECUT_MIN_ODDS_RATIO = 4;
  * A re-cut never lands a digit on a mark the model gives at least this p("not a digit"): on the
  * style bench-learning measures, 26 of the 29 marks a "no digit found" correction was re-cut onto
  * were not the digit cut on its own but a paper edge or shadow region 20-280 times its size that
- * contains it, or a fragment of it (grey blobs and specks as crops), nearly all at p(none) ≥ 0.99;
- * the two that were the digit had 0.55 and 0.00. Trained as digits, such crops teach the model
- * that blobs are digits. The person can still point at the mark that shows the digit (the picker).
+ * contains it, or a fragment of it (grey blobs and specks as crops), 25 of them at p(none) ≥ 0.9;
+ * the three that were the digit had 0.99, 0.55 and 0.00. Trained as digits, such crops teach the
+ * model that blobs are digits. The person can still point at the mark that shows the digit (the picker).
  */
 export const RECUT_MAX_NONE = 0.9;
 
