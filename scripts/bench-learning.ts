@@ -12,14 +12,14 @@
  *     drawn digit gets the digit, the others "not a digit"), or ✏️ + the modal when no read mark
  *     is on it. After a single-digit correction whose answer offers "Which mark shows the <d>?" and
  *     whose label is not on the drawn digit, the poster picks the stored mark (read or dropped)
- *     whose box overlaps the drawn digit's box most. A label held for a second opinion (bot/holds.ts) is seconded with 🤝 Agree by
+ *     whose box matches the drawn digit's box best (onMark). A label held for a second opinion (bot/holds.ts) is seconded with 🤝 Agree by
  *     another member for a share --agree F of them;
  *  3. a manager runs /retrain (a forked child at low priority, the real gate); its time and figures;
  *  4. the reader posts the same M pictures again (never labelled, never trained on): accuracy after
  *     (the model promoted, if it was), and how many answers changed from wrong to right and back.
  * Prints what was stored per kind of label, how many labels were held, agreed and used, how many
  * labelled pictures left a sample fit to train on (trusted, not held) on the drawn digit's mark
- * with its label (its stored box overlaps the drawn digit's box), the gate's figures and the
+ * with its label (its stored box matches the drawn digit's box: onMark), the gate's figures and the
  * outcome. --poison K: then, from a fresh copy and database, one user posts pictures and gives K
  * confident wrong labels (the menu, another digit than the one read right at p ≥ 0.9; nobody
  * seconds them; with --evade, under the flood limit only answers read at p < the hold confidence,
@@ -30,7 +30,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { APIEmbed } from 'discord.js';
 import { num, parseCli } from '../src/cli/args.ts';
 import { generatePicture, SPLIT_SEEDS, FONT_PARTITION, type SynthPicture } from '../src/data/synth/index.ts';
@@ -67,6 +67,10 @@ pictures of the style read before and after. Small defaults; the issue's size is
   --mnist-gate G  MNIST validation images the gate measures (default 8000)
   --threads T     training threads of the retrain child (default 1)
   --max-side PX   long side of the photos (default 1000)
+  --start S       the style's pictures are indices S.. of the dev seed (default 0: posted 0..N-1, new
+                  N..N+M-1); tune with another range (e.g. 10000) than the one figures are quoted on
+  --keep DIR      keep the honest server's database and models folder in DIR (bot.db, models/), e.g. for
+                  npm run retrain-kept
   --models-dir D  models folder whose active model is copied (default models)
   --json          print the report as one JSON object only`;
 
@@ -84,6 +88,8 @@ const { values } = parseCli(USAGE, {
   threads: { type: 'string', default: '1' },
   'max-side': { type: 'string', default: '1000' },
   'models-dir': { type: 'string', default: 'models' },
+  start: { type: 'string', default: '0' },
+  keep: { type: 'string' },
   evade: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
 });
@@ -96,6 +102,8 @@ const AGREE = num(values.agree, 'agree', 0.5, (n) => n >= 0 && n <= 1);
 const FLOOD = values.flood === undefined ? null : num(values.flood, 'flood', 60, whole);
 const OTHERS = num(values.others, 'others', 0, whole);
 const MAX_SIDE = num(values['max-side'], 'max-side', 1000, (n) => whole(n) && n >= 64);
+const START = num(values.start, 'start', 0, (n) => whole(n) && n < 100_000);
+const KEEP = values.keep === undefined ? null : resolve(values.keep);
 const settings = (mode: RetrainSettings['mode']): RetrainSettings => ({
   ...defaultRetrainSettings(mode),
   epochs: num(values.epochs, 'epochs', 2, (n) => whole(n) && n > 0),
@@ -110,7 +118,7 @@ const root = resolve(import.meta.dirname, '..');
 const sourceModels = resolve(root, values['models-dir']);
 
 /** The style: picture `i` of the dev seed as a photo of one digit in a dev typeface. */
-const stylePicture = (i: number) => generatePicture(SPLIT_SEEDS.dev, i, { kind: 'photo-font', maxSide: MAX_SIDE });
+const stylePicture = (i: number, maxSide = MAX_SIDE) => generatePicture(SPLIT_SEEDS.dev, i, { kind: 'photo-font', maxSide });
 
 const MANAGE_GUILD = 1n << 5n;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -249,9 +257,15 @@ function answerKind(p: Posted, value: string): LabelKind {
   return read.length === 1 ? 'misread' : 'number';
 }
 
-/** Box overlap: the intersection covers half of the smaller box. */
+/**
+ * A stored mark shows the drawn digit: their boxes overlap by at least half their union. (Until
+ * run 4 the test was "the intersection covers half of the smaller box", which also counted a paper
+ * edge or shadow region 20-280 times the digit's size that contains it, and a fragment inside it;
+ * their crops are a grey blob or a speck, not the digit, and a person would not pick them.)
+ */
 function onMark(a: Box, b: Box): boolean {
-  return boxIntersection(a, b) >= 0.5 * Math.min(a.width * a.height, b.width * b.height);
+  const i = boxIntersection(a, b);
+  return i >= 0.5 * (a.width * a.height + b.width * b.height - i);
 }
 
 /** The bot's words in an interaction answer (names and numbers blanked): the feedback line, else the refusal. */
@@ -263,7 +277,7 @@ function verdictOf(answer: RestCall): string {
 
 /**
  * Which of the answer's per-digit menus is on the drawn digit: the read mark whose stored box
- * overlaps the drawn digit's box most (what the poster sees in the strip of marks read), or null.
+ * matches the drawn digit's box best (what the poster sees in the strip of marks read), or null.
  */
 async function readMarkOnDigit(w: World, p: Posted): Promise<number | null> {
   const drawn = p.pic.marks[0]?.box;
@@ -278,7 +292,7 @@ async function readMarkOnDigit(w: World, p: Posted): Promise<number | null> {
   return best;
 }
 
-/** The stored mark (read or dropped) whose box overlaps the drawn digit's box most, as the picker numbers them; null when none is on it. */
+/** The stored mark (read or dropped) whose box matches the drawn digit's box best, as the picker numbers them; null when none is on it. */
 async function markOnDigit(w: World, p: Posted): Promise<{ position: number; label: number | null } | null> {
   const drawn = p.pic.marks[0]?.box;
   if (!drawn || p.predictionId === null) return null;
@@ -375,7 +389,7 @@ interface Entry {
 /**
  * What the store holds for the labelled pictures, per kind of label: samples labelled, fit to
  * train on (trusted: not held, not untrusted), held, "not a digit" samples, on the right mark
- * (fit to train on, the stored box overlaps the drawn digit's box, the label is that digit), digit
+ * (fit to train on, the stored box matches the drawn digit's box, the label is that digit), digit
  * labels elsewhere (wrongMark), "not a digit" on the drawn digit (noneOnDigit), held samples that
  * would be on the right mark once agreed (heldOnRightMark); and per picture
  * whether one sample on the right mark exists.
@@ -463,8 +477,8 @@ const w = await startWorld();
 const initial = w.h.models.current().info.name;
 say(`style: single digits photographed, typefaces ${FONT_PARTITION.dev.join(', ')} (the dev split's; the reader never trained on them), ≤ ${MAX_SIDE} px`);
 say(`model ${w.h.models.current().info.name}; reading ${NEW} new pictures before…`);
-// the new pictures are indices POSTED..POSTED+NEW-1, read before and after: never posted by a poster, never labelled
-const before = await readNew(w, POSTED, NEW);
+// the new pictures are indices START+POSTED..START+POSTED+NEW-1, read before and after: never posted by a poster, never labelled
+const before = await readNew(w, START + POSTED, NEW);
 const othersBefore = await readOthers(w, OTHERS);
 say(`before: ${pct(before)} right; posting and labelling ${POSTED} pictures by ${POSTERS} posters…`);
 const posters = Array.from({ length: POSTERS }, (_, i) => w.h.emu.user(`poster${i}`));
@@ -474,7 +488,7 @@ let postedRight = 0;
 let heldSeen = 0;
 for (let i = 0; i < POSTED; i++) {
   const user = posters[i % POSTERS]!;
-  const p = await post(w, user, await stylePicture(i));
+  const p = await post(w, user, await stylePicture(START + i));
   if (answeredRight(p)) postedRight++;
   if (p.predictionId === null || p.pic.label === null) continue;
   const l = await label(w, user, p, p.pic.label);
@@ -496,10 +510,20 @@ say(`on the right mark (fit to train on, on the drawn digit, its label): correct
 say(`retraining…`);
 const run = await retrain(w);
 say(`${run.title} in ${run.seconds} s: ${run.reason}`);
-const after = await readNew(w, POSTED, NEW);
+const after = await readNew(w, START + POSTED, NEW);
 const othersAfter = await readOthers(w, OTHERS);
 const served = w.h.models.current().info.name;
-await stopWorld(w);
+if (KEEP) {
+  // the store is closed first, so that the copy is whole
+  await w.h.close({ keepDb: true });
+  const db = w.h.dbUrl.replace(/^file:/, '');
+  mkdirSync(KEEP, { recursive: true });
+  cpSync(db, join(KEEP, 'bot.db'));
+  cpSync(w.modelsDir, join(KEEP, 'models'), { recursive: true });
+  rmSync(dirname(db), { recursive: true, force: true });
+  rmSync(w.dir, { recursive: true, force: true });
+  say(`kept the database and models folder in ${KEEP}`);
+} else await stopWorld(w);
 
 // ───────────────────────────── the poisoning run ─────────────────────────────
 let poisoning: Record<string, unknown> | null = null;
@@ -551,7 +575,7 @@ if (POISON > 0) {
 }
 
 const report = {
-  style: { split: 'dev', kind: 'photo-font', typefaces: FONT_PARTITION.dev, maxSide: MAX_SIDE },
+  style: { split: 'dev', kind: 'photo-font', typefaces: FONT_PARTITION.dev, maxSide: MAX_SIDE, start: START },
   model: { before: initial, after: served },
   posted: { pictures: POSTED, posters: POSTERS, answeredRight: postedRight },
   labels: { ...stored, agreeShare: AGREE, floodPerHour: w.h.config.labels.floodPerHour, holdConfidence: w.h.config.labels.holdConfidence },

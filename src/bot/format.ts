@@ -241,7 +241,9 @@ export function learningNote(a: Assignment, hold: Hold | null): string {
           ? `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above, digit by digit`
           : a.how === 'at'
             ? pointedAt(a.labels)
-          : `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above`;
+            : a.how === 'single'
+              ? `mark ${ORDINAL(a.labels.filter((l) => l.label !== NONE).map((l) => l.position))} above${notDigits(a.labels)}`
+              : `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above`;
   if (hold) return `⏸️ Kept (${where}) but held for a second opinion: ${hold.why}. I will learn from it once someone else or a moderator agrees (🤝 below).`;
   return `Thanks, I will learn from it: ${where}.`;
 }
@@ -249,9 +251,13 @@ export function learningNote(a: Assignment, hold: Hold | null): string {
 /** The picker's choice: the digit on the mark picked, the other marks read as digits as not digits. */
 function pointedAt(labels: readonly { position: number; label: number }[]): string {
   const on = labels.find((l) => l.label !== NONE);
+  return `the ${on?.label} on mark ${(on?.position ?? 0) + 1} above, the one you picked${notDigits(labels)}`;
+}
+
+/** "; marks 1 and 3 as not a digit" for the marks a one-digit label calls not digits ('' when none). */
+function notDigits(labels: readonly { position: number; label: number }[]): string {
   const others = labels.filter((l) => l.label === NONE).map((l) => l.position);
-  const rest = others.length === 0 ? '' : `; ${others.length === 1 ? 'mark' : 'marks'} ${ORDINAL(others)} as not a digit`;
-  return `the ${on?.label} on mark ${(on?.position ?? 0) + 1} above, the one you picked${rest}`;
+  return others.length === 0 ? '' : `; ${others.length === 1 ? 'mark' : 'marks'} ${ORDINAL(others)} as not a digit`;
 }
 
 /**

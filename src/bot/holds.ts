@@ -9,7 +9,8 @@
  * A digit label on a mark the model dropped as "not a digit" is not held, however sure the model
  * was: that is the mistake a correction of "no digit found" exists to fix (bench-learning: 24 of 44
  * such corrections were held). The flood limit, the per-user cap of the training mix and the
- * retrain gate's "not a digit" check bound its abuse.
+ * retrain gate's "not a digit" check bound its abuse; a re-cut never lands on a mark at
+ * p(none) ≥ RECUT_MAX_NONE in the first place (store/assign.ts), only the picker does.
  */
 import { NONE, type Assignment, type Mark } from '../store/assign.ts';
 import type { HoldCode } from '../store/predictions.ts';

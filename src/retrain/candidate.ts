@@ -30,6 +30,10 @@ export interface RetrainSettings {
   /** share of the training mix made of (repeated, augmented) user samples */
   userShare: number;
   maxRepeats: number;
+  /** a user sample that corrected the model counts this many times a confirmed one in its user's copies */
+  correctedWeight: number;
+  /** copies of each replayed "not a digit" crop (11-class models; the ones after the first distorted) */
+  noneCropCopies: number;
   /** largest share of one user's copies among all users' copies in the mix */
   userCap: number;
   /** MNIST validation images used (with a slice of the users' training samples) to pick the best epoch: the first ones */
@@ -57,6 +61,8 @@ export function defaultRetrainSettings(mode: RetrainSettings['mode'] = 'finetune
     replay: 10_000,
     userShare: 0.2,
     maxRepeats: 20,
+    correctedWeight: 1,
+    noneCropCopies: 1,
     userCap: 0.25,
     validation: 2_000,
     selectionShare: 0.15,
@@ -64,7 +70,9 @@ export function defaultRetrainSettings(mode: RetrainSettings['mode'] = 'finetune
     batchSize: mode === 'full' ? 64 : 32,
     learningRate: mode === 'full' ? 1e-3 : 2e-4,
     optimizer: ADAM,
-    augment: { affine: true, elastic: true },
+    // affine only, as the 11-class models were trained: elastic copies of a user's photo crops
+    // cost more "not a digit" refusals on the gate crops (bench-learning, run 4)
+    augment: { affine: true, elastic: false },
     threads: 1,
     seed: 1,
   };
@@ -204,6 +212,8 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     replay: s.mode === 'full' ? Math.max(s.replay, mnistTrain.n) : s.replay,
     userShare: s.userShare,
     maxRepeats: s.maxRepeats,
+    correctedWeight: s.correctedWeight,
+    noneCropCopies: s.noneCropCopies,
     userCap: s.userCap,
     augment: s.augment,
     seed: s.seed,

@@ -62,14 +62,19 @@ export function pickSamples(ds: Dataset, idx: ArrayLike<number>): Dataset {
   return { images, labels, n: idx.length };
 }
 
-/** The users' samples with who gave each label (one user id per sample; '' when unknown). */
+/**
+ * The users' samples with who gave each label (one user id per sample; '' when unknown) and, when
+ * known, whether each label corrected the model's answer on its mark (else it confirmed it).
+ */
 export interface UserSamples {
   data: Dataset;
   users: readonly string[];
+  corrected?: readonly boolean[];
 }
 
 export function pickUserSamples(s: UserSamples, idx: readonly number[]): UserSamples {
-  return { data: pickSamples(s.data, idx), users: idx.map((i) => s.users[i]!) };
+  const corrected = s.corrected;
+  return { data: pickSamples(s.data, idx), users: idx.map((i) => s.users[i]!), ...(corrected ? { corrected: idx.map((i) => corrected[i] === true) } : {}) };
 }
 
 /**
@@ -102,6 +107,10 @@ export interface MixOptions {
   seed: number;
   /** replayed whole beside the MNIST replay: an 11-class model's crops, so it keeps knowing "not a digit" */
   crops?: Dataset | null;
+  /** copies of each replayed "not a digit" crop (default 1; the ones after the first distorted like the user copies) */
+  noneCropCopies?: number;
+  /** a corrected user sample counts this many times a confirmed one in its user's copies (default 1) */
+  correctedWeight?: number;
 }
 
 /** How many copies of each user sample make them about `userShare` of the mix. */
@@ -158,11 +167,13 @@ export function mixTrainingSet(user: UserSamples, mnistTrain: Dataset, o: MixOpt
   const replay = randomSubset(mnistTrain, o.replay, rng);
   const n = user.data.n;
   const repeats = userRepeats(n, replay.n, o.userShare, o.maxRepeats);
+  const weight = Math.max(1, Math.round(o.correctedWeight ?? 1));
   const byUser = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
     const u = user.users[i] ?? '';
     const list = byUser.get(u) ?? [];
-    list.push(i);
+    // a corrected sample stands in its user's list `weight` times
+    for (let w = user.corrected?.[i] ? weight : 1; w > 0; w--) list.push(i);
     byUser.set(u, list);
   }
   const groups = [...byUser.entries()];
@@ -172,20 +183,31 @@ export function mixTrainingSet(user: UserSamples, mnistTrain: Dataset, o: MixOpt
   const distorted: number[] = [];
   groups.forEach(([, idx], g) => {
     const order = rng.shuffle([...idx]);
-    for (let k = 0; k < copies[g]!; k++) (k < order.length || !o.augment ? plain : distorted).push(order[k % order.length]!);
+    const seen = new Set<number>();
+    for (let k = 0; k < copies[g]!; k++) {
+      const i = order[k % order.length]!;
+      // the first copy of a sample is plain, the later ones distorted
+      (!seen.has(i) || !o.augment ? plain : distorted).push(i);
+      seen.add(i);
+    }
   });
-  const parts: Dataset[] = [replay, ...(o.crops ? [o.crops] : []), pickSamples(user.data, plain)];
-  if (distorted.length > 0) {
-    const src = pickSamples(user.data, distorted);
+  const distort = (src: Dataset): Dataset => {
     const images = new Float32Array(src.n * IMAGE_SIZE);
     new Augmenter(o.augment!).batch(src.images, images, src.n, rng);
-    parts.push({ images, labels: src.labels, n: src.n });
+    return { images, labels: src.labels, n: src.n };
+  };
+  const extraNone: number[] = [];
+  if (o.crops && (o.noneCropCopies ?? 1) > 1) {
+    for (let c = 1; c < Math.round(o.noneCropCopies!); c++) for (let i = 0; i < o.crops.n; i++) if (o.crops.labels[i] === NONE_LABEL) extraNone.push(i);
   }
+  const parts: Dataset[] = [replay, ...(o.crops ? [o.crops] : []), pickSamples(user.data, plain)];
+  if (distorted.length > 0) parts.push(distort(pickSamples(user.data, distorted)));
+  if (extraNone.length > 0) parts.push(o.augment ? distort(pickSamples(o.crops!, extraNone)) : pickSamples(o.crops!, extraNone));
   return {
     train: concatDatasets(...parts),
     repeats,
     replay: replay.n,
-    crops: o.crops?.n ?? 0,
+    crops: (o.crops?.n ?? 0) + extraNone.length,
     perUser: groups.map(([u, idx], g) => ({ user: u, samples: idx.length, copies: copies[g]! })),
   };
 }

@@ -14,7 +14,7 @@ import type { Store } from '../store/index.ts';
 import type { RetrainOutcome } from '../store/retrainRuns.ts';
 import { NONE_LABEL } from '../data/crops.ts';
 import type { Sample } from '../store/samples.ts';
-import type { CandidateResult, RetrainProgress, RetrainSettings } from './candidate.ts';
+import type { CandidateResult, HeldBack, RetrainProgress, RetrainSettings } from './candidate.ts';
 import { toDataset, type UserSamples } from './data.ts';
 import { RetrainCancelled, type CandidateTrainer } from './fork.ts';
 import { decide } from './gate.ts';
@@ -72,6 +72,19 @@ function answeredOn(s: Sample): number {
 const labelled = (s: Sample) => ({ image: s.image, label: s.label ?? -1 });
 /** the samples with who labelled each ('' when the user is unknown, e.g. after /forget) */
 const userSamples = (ss: readonly Sample[]): UserSamples => ({ data: toDataset(ss.map(labelled)), users: ss.map((s) => s.labelledBy ?? s.userId ?? '') });
+
+/**
+ * The users' part of a retrain from the stored samples fit to train on: the training side and the
+ * held-back side (with whether the model's answer was corrected), each limited to the labels the
+ * model has (a 10-class model learns no "not a digit").
+ */
+export function retrainData(trainSamples: readonly Sample[], heldBack: readonly Sample[], classes: number): { userTrain: UserSamples; holdout: HeldBack } {
+  const usable = (ss: readonly Sample[]) => ss.filter((s) => (s.label ?? -1) < classes);
+  // corrected: the model's answer on it was not its label (a mark it dropped was answered "not a digit")
+  const withCorrected = (ss: readonly Sample[]) => ({ ...userSamples(ss), corrected: ss.map((s) => s.label !== answeredOn(s)) });
+  return { userTrain: withCorrected(usable(trainSamples)), holdout: withCorrected(usable(heldBack)) };
+}
+
 const errMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class Retrainer {
@@ -162,17 +175,12 @@ export class Retrainer {
     try {
       // "not a digit" samples (label 10) teach only a model that has that class
       const classes = (await readManifest(join(modelsDir, parent))).classes.length;
-      const usable = (ss: Sample[]) => ss.filter((s) => (s.label ?? -1) < classes);
-      const train = usable(trainSamples);
-      const held = usable(heldBack);
       figures = await this.deps.trainer(
         {
           modelsDir,
           parent,
           candidate,
-          userTrain: userSamples(train),
-          // corrected: the model's answer on it was not its label (a mark it dropped was answered "not a digit")
-          holdout: { ...userSamples(held), corrected: held.map((s) => s.label !== answeredOn(s)) },
+          ...retrainData(trainSamples, heldBack, classes),
           settings,
           lineage: {
             run: runId,

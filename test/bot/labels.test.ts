@@ -111,10 +111,11 @@ describe('every answer can teach', () => {
 
     const { embed, ids } = await act(el, answer, `fb:at:${id}:7`, ['2']);
     expect(embed.title).toBe('It says: 7');
-    expect(feedbackOf(embed)).toContain('Thanks, I will learn from it: the 7 on mark 2 above, the one you picked; mark 1 as not a digit.');
+    expect(feedbackOf(embed)).toContain('Thanks, I will learn from it: the 7 on mark 2 above, the one you picked; marks 1 and 3 as not a digit.');
     expect(ids).toContain(`fb:at:${id}:7`);
     const samples = await h.store.samples.forPrediction(id);
-    expect(samples.map((s) => [markOfCrop(s.image), s.kind, s.label, s.trusted, s.assignment])).toEqual([[0, 'read', NONE, true, 'at'], [1, 'candidate', 7, true, 'at'], [2, 'candidate', null, false, null]]);
+    // the picture shows one 7: the line read as a 1 and the dropped speck are not digits
+    expect(samples.map((s) => [markOfCrop(s.image), s.kind, s.label, s.trusted, s.assignment])).toEqual([[0, 'read', NONE, true, 'at'], [1, 'candidate', 7, true, 'at'], [2, 'candidate', NONE, true, 'at']]);
     expect((await h.store.predictions.get(id))?.label).toBe('7');
   });
 
@@ -126,8 +127,23 @@ describe('every answer can teach', () => {
     expect(feedbackOf(first.embed)).toContain('I cannot tell which one it is about');
     expect(first.ids).toContain(`fb:at:${id}:5`);
     const { embed } = await act(fi, answer, `fb:at:${id}:5`, ['1']);
-    expect(feedbackOf(embed)).toContain('Thanks, I will learn from it: the 5 on mark 1 above, the one you picked.');
-    expect((await h.store.samples.forPrediction(id)).map((s) => [s.label, s.assignment])).toEqual([[5, 'at'], [null, null]]);
+    expect(feedbackOf(embed)).toContain('Thanks, I will learn from it: the 5 on mark 1 above, the one you picked; mark 2 as not a digit.');
+    expect((await h.store.samples.forPrediction(id)).map((s) => [s.label, s.assignment])).toEqual([[5, 'at'], [NONE, 'at']]);
+  });
+
+  it('✅ on a digit read beside dropped marks: they become "not a digit" samples (in-style negatives); a correction of that digit does not', async () => {
+    const ann = h.emu.user('ann');
+    const { answer, id } = await post(ann, 'marks:~1@0.9,3@0.97,~4@0.95');
+    const { embed } = await act(ann, answer, `fb:ok:${id}`);
+    expect(feedbackOf(embed)).toBe(`✅ Confirmed by <@${ann.id}>. Thanks, I will learn from it: mark 2 above; marks 1 and 3 as not a digit.`);
+    expect((await h.store.samples.forPrediction(id)).map((s) => [markOfCrop(s.image), s.kind, s.label, s.trusted, s.assignment])).toEqual([
+      [0, 'candidate', NONE, true, 'single'],
+      [1, 'read', 3, true, 'single'],
+      [2, 'candidate', NONE, true, 'single'],
+    ]);
+    // the same picture corrected to 8: the 3 read may be an edge beside a dropped 8, so the dropped marks lose their label
+    await act(ann, answer, `fb:pick:${id}`, ['8']);
+    expect((await h.store.samples.forPrediction(id)).map((s) => s.label)).toEqual([null, 8, null]);
   });
 
   it('"Not a digit" stores every mark as a none (10) sample; training on digits only leaves them out', async () => {

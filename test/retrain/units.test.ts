@@ -6,6 +6,8 @@ import { Rng } from '../../src/nn/rng.ts';
 import { cappedCopies, cropsSelectionSplit, mixTrainingSet, randomSubset, selectionSplit, toDataset, userRepeats, validationSet } from '../../src/retrain/data.ts';
 import { addPaired, binomialTail, decide, gateLines, pairTally, withoutTopUser, type GateFigures, type Paired } from '../../src/retrain/gate.ts';
 import { settingsFromConfig } from '../../src/retrain/index.ts';
+import { retrainData } from '../../src/retrain/job.ts';
+import type { Sample } from '../../src/store/samples.ts';
 import { candidateName } from '../../src/retrain/versions.ts';
 import { formatRetrainProgress, formatRetrainReport } from '../../src/bot/commands/retrain.ts';
 
@@ -181,6 +183,59 @@ describe('training mix of an 11-class model', () => {
     expect(mix.replay).toBe(100);
     expect(mix.train.labels.filter((l) => l === 10)).toHaveLength(40);
     expect(mix.train.n).toBe(100 + 40 + 20 * mix.repeats);
+  });
+
+  it('noneCropCopies repeats the replayed "not a digit" crops only, the extra copies distorted', () => {
+    const ds = (n: number, label: number, v = 0) => ({ images: new Float32Array(n * IMAGE_SIZE).fill(v), labels: new Uint8Array(n).fill(label), n });
+    // 30 crops of digits (2) and 10 of "not a digit", each a bright square that a distortion moves
+    const crops = concatDatasets(ds(30, 2), ds(10, 10));
+    for (let i = 0; i < 40; i++) for (let p = 300; p < 480; p++) crops.images[i * IMAGE_SIZE + p] = 1;
+    const o = { replay: 100, userShare: 0.2, maxRepeats: 4, userCap: 1, augment: { affine: true, elastic: false }, seed: 1, crops };
+    const user = { data: ds(5, 3), users: ['a', 'a', 'a', 'a', 'a'] };
+    const one = mixTrainingSet(user, ds(500, 1), o);
+    const three = mixTrainingSet(user, ds(500, 1), { ...o, noneCropCopies: 3 });
+    const count = (m: typeof one, l: number) => m.train.labels.filter((x) => x === l).length;
+    expect(count(one, 10)).toBe(10);
+    expect(count(three, 10)).toBe(30);
+    expect(count(three, 2)).toBe(30);
+    expect(three.crops).toBe(60);
+    // the 20 extra copies are not the plain crop again
+    const plain = crops.images.subarray(30 * IMAGE_SIZE, 31 * IMAGE_SIZE);
+    const copies = Array.from(three.train.labels.keys()).filter((i) => three.train.labels[i] === 10).map((i) => three.train.images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE));
+    expect(copies.filter((c) => c.every((v, p) => v === plain[p])).length).toBe(10);
+  });
+
+  it('correctedWeight: a corrected sample gets that many times the copies of a confirmed one', () => {
+    const ds = (n: number, label: number) => ({ images: new Float32Array(n * IMAGE_SIZE), labels: new Uint8Array(n).fill(label), n });
+    // 8 confirmed 1s and 2 corrected 7s of one user
+    const data = concatDatasets(ds(8, 1), ds(2, 7));
+    const user = { data, users: Array.from({ length: 10 }, () => 'a'), corrected: [...Array.from({ length: 8 }, () => false), true, true] };
+    const o = { replay: 1000, userShare: 0.2, maxRepeats: 3, userCap: 1, augment: null, seed: 1 };
+    const even = mixTrainingSet(user, ds(1000, 0), o);
+    const weighted = mixTrainingSet(user, ds(1000, 0), { ...o, correctedWeight: 4 });
+    const count = (m: typeof even, l: number) => m.train.labels.filter((x) => x === l).length;
+    expect([count(even, 1), count(even, 7)]).toEqual([24, 6]);
+    expect([count(weighted, 1), count(weighted, 7)]).toEqual([24, 24]);
+    // without the flags nothing is weighted
+    expect(count(mixTrainingSet({ data, users: user.users }, ds(1000, 0), { ...o, correctedWeight: 4 }), 7)).toBe(6);
+  });
+});
+
+describe('the users\' part of a retrain (retrainData)', () => {
+  const sample = (id: number, o: Partial<Sample>): Sample => ({
+    id, predictionId: id, position: 0, kind: 'read', userId: 'u', createdAt: '', image: new Float32Array(IMAGE_SIZE), predicted: 3, confidence: 0.9, pNone: 0.01,
+    box: null, label: 3, trusted: true, held: false, assignment: 'single', labelledBy: 'u', split: 'train', usedInRun: null, ...o,
+  });
+  it('flags the corrected samples on both sides (a dropped mark was answered "not a digit"); a 10-class model gets no "not a digit" ones', () => {
+    const train = [sample(1, {}), sample(2, { label: 7 }), sample(3, { kind: 'candidate', label: 10 }), sample(4, { kind: 'candidate', label: 5 })];
+    const held = [sample(5, { label: 10 }), sample(6, {})];
+    const eleven = retrainData(train, held, 11);
+    expect(eleven.userTrain.corrected).toEqual([false, true, false, true]);
+    expect(eleven.holdout.corrected).toEqual([true, false]);
+    const ten = retrainData(train, held, 10);
+    expect(Array.from(ten.userTrain.data.labels)).toEqual([3, 7, 5]);
+    expect(ten.userTrain.corrected).toEqual([false, true, true]);
+    expect(ten.holdout.corrected).toEqual([false]);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Which stored mark a label lands on (issue 13, item 1): single, number, re-cut, refused. */
 import { describe, expect, it } from 'vitest';
-import { assignLabel, NONE, type Assignment, type Mark } from '../../src/store/assign.ts';
+import { assignLabel, NONE, RECUT_MAX_NONE, type Assignment, type Mark } from '../../src/store/assign.ts';
 
 /** a digit read: top digit `d` at `p`, p(none) small */
 const read = (position: number, d: number, p = 0.95, pNone = 0.01): Mark => ({ position, kind: 'read', predicted: d, confidence: p, pNone, label: null });
@@ -21,6 +21,23 @@ describe('a label lands on the mark it is about', () => {
     // a shadow edge (pos 0) and a speck (pos 2) were dropped; the 3 (pos 1) was read
     const marks = [cand(0, 0.97), read(1, 3), cand(2, 0.999)];
     expect(labelsOf(assignLabel({ kind: 'digits', label: '8' }, marks))).toEqual({ how: 'single', label: '8', labels: [[1, 8]] });
+  });
+
+  it('in-style negatives: a confirmed single digit makes the picture\'s other marks, dropped ones included, not digits', () => {
+    const marks = [cand(0, 0.97), read(1, 3), cand(2, 0.999)];
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '3' }, marks))).toEqual({ how: 'single', label: '3', labels: [[0, NONE], [1, 3], [2, NONE]] });
+    // alone on its picture: nothing else to label
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '3' }, [read(0, 3)])).labels).toEqual([[0, 3]]);
+  });
+
+  it('no negatives when the placement is not the person\'s: a misread corrected, a re-cut, a number', () => {
+    // the 3 read may be an edge and the 8 a dropped mark: that mark must not be called "not a digit"
+    const marks = [cand(0, 0.97), read(1, 3), cand(2, 0.999)];
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '8' }, marks)).labels).toEqual([[1, 8]]);
+    const recut = [cand(0, 0.9999), cand(1, 0.8, 4), cand(2, 0.999)];
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '4' }, recut)).labels).toEqual([[1, 4]]);
+    const number = [read(0, 4), cand(1, 0.9), read(2, 1)];
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '41' }, number)).labels).toEqual([[0, 4], [2, 1]]);
   });
 
   it('a number on its marks when the counts match after dropping non-digit marks', () => {
@@ -48,6 +65,19 @@ describe('a label lands on the mark it is about', () => {
     // read "5" (pos 2); the label says 25: the 2 (pos 0) was dropped but is the next most digit-like
     const marks = [cand(0, 0.6, 2), cand(1, 0.9999), read(2, 5)];
     expect(labelsOf(assignLabel({ kind: 'digits', label: '25' }, marks))).toEqual({ how: 'recut', label: '25', labels: [[0, 2], [2, 5]] });
+  });
+
+  it('no re-cut onto a mark the model is sure is not a digit (an edge or shadow region, a speck): the person can point at it', () => {
+    // "no digit found": the most digit-like mark kept is still 99.7 % "not a digit"
+    const marks = [cand(0, 0.99999), cand(1, 0.997, 4), cand(2, 0.99999)];
+    expect(reasonOf(assignLabel({ kind: 'digits', label: '4' }, marks))).toBe(
+      'the label has 1 digit, I read 0 marks as digits, and the most digit-like mark I kept, mark 2, is one I am 99.7 % sure is not a digit (an edge, a shadow or a piece of one): if a mark above shows the digit, pick it',
+    );
+    // just under RECUT_MAX_NONE it is re-cut; the picker places it whatever the model thinks
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '4' }, [cand(0, 0.9999), cand(1, RECUT_MAX_NONE - 0.01, 4)])).labels).toEqual([[1, 4]]);
+    expect(labelsOf(assignLabel({ kind: 'at', position: 1, value: 4 }, marks)).labels).toEqual([[0, NONE], [1, 4], [2, NONE]]);
+    // a number re-cut with one of its marks that unlike a digit is refused too
+    expect(reasonOf(assignLabel({ kind: 'digits', label: '25' }, [cand(0, 0.95, 2), cand(1, 0.9999), read(2, 5)]))).toMatch(/one of the 2 most digit-like marks I kept, mark 1, is one I am 95.0 % sure/);
   });
 
   it('refused: more digits than marks', () => {
@@ -91,12 +121,12 @@ describe('a label lands on the mark it is about', () => {
 describe('the picker: the person points at the mark a single digit is about', () => {
   it('the digit lands on the chosen dropped mark; the mark read as a digit (a line) becomes not a digit', () => {
     const marks = [read(0, 1, 0.9, 0.05), cand(1, 0.8, 7), cand(2, 0.99)];
-    expect(labelsOf(assignLabel({ kind: 'at', position: 1, value: 7 }, marks))).toEqual({ how: 'at', label: '7', labels: [[0, NONE], [1, 7]] });
+    expect(labelsOf(assignLabel({ kind: 'at', position: 1, value: 7 }, marks))).toEqual({ how: 'at', label: '7', labels: [[0, NONE], [1, 7], [2, NONE]] });
   });
 
-  it('on a read mark: the other read marks are not digits, the dropped ones stay unlabelled', () => {
+  it('on a read mark: every other mark, read or dropped, is not a digit (in-style negatives)', () => {
     const marks = [cand(0, 0.9), read(1, 3), read(2, 5), cand(3, 0.97)];
-    expect(labelsOf(assignLabel({ kind: 'at', position: 2, value: 8 }, marks))).toEqual({ how: 'at', label: '8', labels: [[1, NONE], [2, 8]] });
+    expect(labelsOf(assignLabel({ kind: 'at', position: 2, value: 8 }, marks))).toEqual({ how: 'at', label: '8', labels: [[0, NONE], [1, NONE], [2, 8], [3, NONE]] });
   });
 
   it('refuses a mark that does not exist and a value that is not one digit', () => {
