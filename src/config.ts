@@ -117,7 +117,7 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v ?? 'finetune'),
   RETRAIN_EPOCHS: int(4, 1, 200),
-  RETRAIN_REPLAY: int(10_000, 0, 50_000),
+  RETRAIN_REPLAY: int(50_000, 0, 50_000),
   RETRAIN_THREADS: int(1, 1, 64),
   RETRAIN_NICE: int(10, 0, 19),
   RETRAIN_KEEP_MODELS: int(5, 1, 100),

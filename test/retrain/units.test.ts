@@ -137,7 +137,7 @@ describe('the training mix', () => {
 describe('configuration and names', () => {
   it('RETRAIN_* variables: defaults, validation, off', () => {
     const c = loadConfig({ DISCORD_TOKEN: 't' }).retrain;
-    expect(c).toMatchObject({ cron: '30 3 * * *', minSamples: 100, mode: 'finetune', epochs: 4, replay: 10_000, threads: 1, nice: 10, keepModels: 5 });
+    expect(c).toMatchObject({ cron: '30 3 * * *', minSamples: 100, mode: 'finetune', epochs: 4, replay: 50_000, threads: 1, nice: 10, keepModels: 5 });
     expect(loadConfig({ DISCORD_TOKEN: 't', RETRAIN_CRON: 'off' }).retrain.cron).toBeNull();
     expect(() => loadConfig({ DISCORD_TOKEN: 't', RETRAIN_CRON: 'every night' })).toThrow(/RETRAIN_CRON must be a cron expression/);
     expect(() => loadConfig({ DISCORD_TOKEN: 't', RETRAIN_NICE: '25' })).toThrow(/RETRAIN_NICE/);
