@@ -43,7 +43,7 @@ export async function readDigits(
     checkBudget();
     if (learned) {
       const first = decideByMarks(analysis, readings, opts);
-      if (!first.noDigit || !worthASecondLook(first, analysis, opts)) return first;
+      if (!first.noDigit || !worthASecondLook(analysis, readings, opts)) return first;
       // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
       const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned);
       if (again.norm.threshold > analysis.norm.threshold - SECOND_LOOK_MIN_DROP) return first;
@@ -67,13 +67,18 @@ const SECOND_LOOK_MIN_DROP = 0.03;
 const SECOND_LOOK_CONFIDENCE = 0.8;
 
 /**
- * "No digit" because nothing digit-like was inked — blank, or every mark "not a digit" — with room
- * below the threshold: not noise, a page of ink or writing, whose verdicts a lower threshold
- * would not change.
+ * "No digit" because nothing digit-like was inked — no mark at all (a blank picture, not one of
+ * ink), or every mark "not a digit" — with room below the threshold: not noise, a page of ink or
+ * writing, whose verdicts a lower threshold would not change.
  */
-function worthASecondLook(r: Reading, a: Analysis, opts: VisionOptions): boolean {
-  return /^(blank image|no digit found: (the one mark|none of))/.test(r.reason ?? '') && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions): boolean {
+  const blank = a.segmentation.segments.length === 0 && a.norm.inkFraction <= opts.maxInkFraction;
+  const noDigitMark = a.reason === null && !readings.some(isDigitMark);
+  return (blank || noDigitMark) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
 }
+
+/** A mark the 11-class model thinks more likely a digit than not. */
+const isDigitMark = (r: DigitReading): boolean => (r.notDigit ?? 0) < r.confidence;
 
 /** The classifier has an 11th output, "not a digit". */
 export function knowsNone(classifier: DigitClassifier): boolean {
@@ -138,7 +143,7 @@ function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionO
   const polarity = a.norm.polarity.polarity;
   const refuse = (reason: string): Reading => ({ digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings, marks: readings });
   if (a.reason) return refuse(a.reason);
-  const digits = readings.filter((r) => (r.notDigit ?? 0) < r.confidence);
+  const digits = readings.filter(isDigitMark);
   if (digits.length === 0) {
     return refuse(readings.length === 1 ? 'no digit found: the one mark I see is not a digit' : `no digit found: none of the ${readings.length} marks I see is a digit`);
   }
