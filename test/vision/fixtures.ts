@@ -57,6 +57,11 @@ export function digitsSvg(digits: string, style: StrokeStyle = {}): string {
   );
 }
 
+/** The digits' paths side by side, scaled from the 100 × 140 cell, the first at (ox, oy), `advance` cell units apart. */
+function placedDigits(digits: string, ox: number, oy: number, scale: number, advance = 100): string {
+  return [...digits].map((d, i) => `<path transform="translate(${ox + i * advance * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`).join('');
+}
+
 export async function renderPng(svg: string): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
@@ -89,9 +94,7 @@ export async function photoJpeg(
   const scale = Math.min((height * 0.35) / 140, (width * 0.6) / cellW);
   const ox = width * 0.22;
   const oy = height * 0.3;
-  const strokes = [...digits]
-    .map((d, i) => `<path transform="translate(${ox + i * advance * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
-    .join('');
+  const strokes = placedDigits(digits, ox, oy, scale, advance);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
     `<defs><linearGradient id="light" x1="0" y1="0" x2="1" y2="0.3"><stop offset="0" stop-color="#f4f1ea"/><stop offset="1" stop-color="#77736b"/></linearGradient>` +
@@ -111,9 +114,7 @@ export async function paperOnTableJpeg(digits: string): Promise<Buffer> {
   const scale = 2.2;
   const ox = 380;
   const oy = 330;
-  const strokes = [...digits]
-    .map((d, i) => `<path transform="translate(${ox + i * 100 * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
-    .join('');
+  const strokes = placedDigits(digits, ox, oy, scale);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">` +
     `<rect width="100%" height="100%" fill="#4a3020"/>` +
@@ -136,9 +137,7 @@ export async function ruledPageJpeg(digits: string, opts: { grid?: boolean; rota
   const lines: string[] = [];
   for (let y = 40; y < H; y += 42) lines.push(`<line x1="0" y1="${y}" x2="${W}" y2="${y}"/>`);
   if (opts.grid) for (let x = 20; x < W; x += 42) lines.push(`<line x1="${x}" y1="0" x2="${x}" y2="${H}"/>`);
-  const strokes = [...digits]
-    .map((d, i) => `<path transform="translate(${ox + i * 100 * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
-    .join('');
+  const strokes = placedDigits(digits, ox, oy, scale);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#f3f1ec"/>` +
     `<g transform="rotate(${opts.rotate ?? 4} ${W / 2} ${H / 2})"><rect x="-200" y="-200" width="${W + 400}" height="${H + 400}" fill="#f3f1ec"/>` +
@@ -157,9 +156,7 @@ export async function pageOnDeskJpeg(digits: string): Promise<Buffer> {
   const scale = 1.6;
   const ox = 480;
   const oy = 230;
-  const strokes = [...digits]
-    .map((d, i) => `<path transform="translate(${ox + i * 100 * scale},${oy}) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
-    .join('');
+  const strokes = placedDigits(digits, ox, oy, scale);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#2a2420"/>` +
     `<defs><linearGradient id="band" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#9d9a94"/><stop offset="0.6" stop-color="#e9e6df"/><stop offset="0.8" stop-color="#fbfaf6"/><stop offset="1" stop-color="#a9a69f"/></linearGradient></defs>` +
@@ -177,9 +174,7 @@ export async function faintPencilOnDeskJpeg(digits: string, ink = '#a8a49e'): Pr
   const W = 900;
   const H = 700;
   const scale = 0.9;
-  const strokes = [...digits]
-    .map((d, i) => `<path transform="translate(${430 + i * 100 * scale},300) scale(${scale})" d="${DIGIT_PATHS[d]}"/>`)
-    .join('');
+  const strokes = placedDigits(digits, 430, 300, scale);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#3b2a1c"/>` +
     `<path d="M-20,190 L${W + 20},120 L${W + 20},${H + 20} L-20,${H + 20} Z" fill="#d9d7d0"/>` +
