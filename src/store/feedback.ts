@@ -6,7 +6,7 @@ import type { Client, InStatement } from '@libsql/client';
 import { num } from './db.ts';
 import { assignLabel, type Assignment, type Mark } from './assign.ts';
 import { toPrediction, type HoldCode, type Prediction } from './predictions.ts';
-import type { Sample } from './samples.ts';
+import { SamplesStore, type Sample } from './samples.ts';
 
 /** The longest label (the most digits one picture may be said to show). */
 export const MAX_LABEL_DIGITS = 32;
@@ -123,14 +123,6 @@ export class FeedbackStore {
   }
 
   private async marks(predictionId: number): Promise<Mark[]> {
-    const rs = await this.db.execute({ sql: 'SELECT position, kind, predicted, confidence, p_none, label FROM samples WHERE prediction_id = ? ORDER BY position', args: [predictionId] });
-    return rs.rows.map((r) => ({
-      position: num(r.position),
-      kind: r.kind === 'candidate' ? 'candidate' : 'read',
-      predicted: num(r.predicted),
-      confidence: num(r.confidence),
-      pNone: r.p_none === null || r.p_none === undefined ? null : num(r.p_none),
-      label: r.label === null || r.label === undefined ? null : num(r.label),
-    }));
+    return (await new SamplesStore(this.db).forPrediction(predictionId)).map(markOf);
   }
 }
