@@ -35,11 +35,16 @@ export function modelCall(m: Mark): { label: number; p: number } {
   return m.pNone !== null && m.pNone > m.confidence ? { label: NONE, p: m.pNone } : { label: m.predicted, p: m.confidence };
 }
 
+/** The flood rule: from `floodPerHour` labels in the last hour on (0: no limit). */
+export function flooding(recentLabels: number, cfg: LabelsConfig): boolean {
+  return cfg.floodPerHour > 0 && recentLabels >= cfg.floodPerHour;
+}
+
 const named = (label: number) => (label === NONE ? 'not a digit' : `a ${label}`);
 
 export function holdFor(f: HoldFacts, cfg: LabelsConfig): Hold | null {
   if (f.byModerator || !f.assignment.used) return null;
-  if (cfg.floodPerHour > 0 && f.recentLabels >= cfg.floodPerHour) {
+  if (flooding(f.recentLabels, cfg)) {
     return { code: 'flood', why: `you have given ${f.recentLabels} labels in the last hour, and from ${cfg.floodPerHour} an hour on each one waits for a second opinion` };
   }
   const byPosition = new Map(f.marks.map((m) => [m.position, m]));

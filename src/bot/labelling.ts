@@ -10,7 +10,7 @@ import { markOf, type FeedbackVia } from '../store/feedback.ts';
 import type { Prediction } from '../store/index.ts';
 import type { BotContext } from './context.ts';
 import { learningNote, type VerdictView } from './format.ts';
-import { holdFor } from './holds.ts';
+import { flooding, holdFor } from './holds.ts';
 import { canLabel, type Labeller, type LabelVerdict } from './permissions.ts';
 
 /** The verdict shown on the public answer (format.ts `withFeedback`). */
@@ -83,9 +83,8 @@ export async function agreeWith(ctx: BotContext, prediction: Prediction, by: Lab
   if (prediction.labelHeld === null || prediction.label === null) return { ok: false, message: 'Nothing here is waiting for a second opinion.' };
   if (prediction.labelledBy === by.userId) return { ok: false, message: 'You gave this label: the second opinion has to come from someone else (or a moderator).' };
   const now = nowOf(ctx);
-  const limit = ctx.config.labels.floodPerHour;
-  if (!by.canManageMessages && limit > 0 && (await ctx.store.feedback.countSince(by.userId, new Date(now.getTime() - HOUR_MS))) >= limit) {
-    return { ok: false, message: `You have given ${limit} or more labels in the last hour: I count a second opinion from you again later.` };
+  if (!by.canManageMessages && flooding(await ctx.store.feedback.countSince(by.userId, new Date(now.getTime() - HOUR_MS)), ctx.config.labels)) {
+    return { ok: false, message: `You have given ${ctx.config.labels.floodPerHour} or more labels in the last hour: I count a second opinion from you again later.` };
   }
   const updated = await ctx.store.feedback.agree({ predictionId: prediction.id, userId: by.userId, label: prediction.label, at: now });
   if (!updated) return { ok: false, message: 'This label changed or was released meanwhile: have a look at the answer again.' };
