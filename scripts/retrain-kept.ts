@@ -33,7 +33,7 @@ bench run with --start far from the range figures are quoted on.
   --count M          new pictures read (default 200; 0: none)
   --max-side PX      long side of the photos (default 1000, as the bench)
   --epochs E         (default 4)
-  --replay R         MNIST images replayed (default 50000, as the retrain)
+  --replay R         MNIST images replayed (default: the retrain's)
   --user-share F     share of the mix made of user copies (default: the retrain's)
   --max-repeats N    most copies of a user sample (default: the retrain's)
   --lr X             learning rate (default: the retrain's)
@@ -52,7 +52,7 @@ const { values } = parseCli(USAGE, {
   count: { type: 'string', default: '200' },
   'max-side': { type: 'string', default: '1000' },
   epochs: { type: 'string', default: '4' },
-  replay: { type: 'string', default: '50000' },
+  replay: { type: 'string' },
   'user-share': { type: 'string' },
   'max-repeats': { type: 'string' },
   lr: { type: 'string' },
@@ -81,7 +81,7 @@ runMain(async () => {
   const settings: RetrainSettings = {
     ...base,
     epochs: num(values.epochs, 'epochs', 4, (n) => whole(n) && n > 0),
-    replay: num(values.replay, 'replay', 50_000, whole),
+    replay: num(values.replay, 'replay', base.replay, whole),
     userShare: num(values['user-share'], 'user-share', base.userShare, (n) => n > 0 && n < 1),
     maxRepeats: num(values['max-repeats'], 'max-repeats', base.maxRepeats, (n) => whole(n) && n > 0),
     learningRate: num(values.lr, 'lr', base.learningRate, (n) => n > 0 && n < 1),
