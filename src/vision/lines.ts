@@ -27,6 +27,13 @@ const MIN_LINE_PX = 80;
 const BAND_FRACTION = 0.25;
 /** A "line" thicker than this (px) is a solid region, not a line. */
 const MAX_THICKNESS = 9;
+/**
+ * A band too thick for a line may be a thin line with a stroke lying along part of it (a grid
+ * line through a digit's upright): the strips holding at least this fraction of the peak are the
+ * line's core, and a core no thicker than MAX_THICKNESS is the line (the stroke stays: the pixels
+ * beside the core are not taken, and the cleared ones under a wider stroke are put back).
+ */
+const CORE_FRACTION = 0.5;
 /** Parallel lines: within this angle, at least this many in one family. */
 const PARALLEL_ANGLE = (3 * Math.PI) / 180;
 const PARALLEL_COUNT = 3;
@@ -57,6 +64,8 @@ export interface Line {
   touchesBorder: boolean;
   /** holds at least LINE_SPAN of the extent (else WEAK_SPAN: kept only alongside strong parallel lines) */
   strong: boolean;
+  /** the core of a thicker band (a line with a stroke along it): removed only as thin as the page's ruling */
+  cored?: boolean;
 }
 
 export interface LineRemoval {
@@ -102,14 +111,21 @@ export function removeLines(mask: MaskImage): LineRemoval {
   }
   const parallel = (a: Line, b: Line): boolean =>
     a.family === b.family && Math.abs(a.angle - b.angle) <= PARALLEL_ANGLE && (a === b || Math.abs(a.offset - b.offset) >= PARALLEL_SPACING);
-  const strong = found.filter(({ line }) => line.strong && (line.touchesBorder || found.filter((o) => o.line.strong && parallel(line, o.line)).length >= PARALLEL_COUNT));
+  const isStrong = ({ line }: (typeof found)[number]): boolean =>
+    line.strong && (line.touchesBorder || found.filter((o) => o.line.strong && parallel(line, o.line)).length >= PARALLEL_COUNT);
+  const strong = found.filter((c) => !c.line.cored && isStrong(c));
   // A fainter or broken line (uneven light, a grid line under perspective) goes when the page is
-  // ruled (some strong line was kept), it has parallel neighbours and is no thicker than the ruling.
+  // ruled (some strong line was kept), it has parallel neighbours and is no thicker than the ruling;
+  // so does the core of a band (a ruling line through a digit's upright), strong or not.
   const thickness = strong.map((k) => k.line.thickness).sort((a, b) => a - b)[Math.floor(strong.length / 2)] ?? 0;
+  const ruling = (c: (typeof found)[number]): boolean => c.line.thickness <= thickness + 1;
   const weak =
     strong.length === 0
       ? []
-      : found.filter(({ line }) => !line.strong && line.thickness <= thickness + 1 && found.filter((o) => parallel(line, o.line)).length >= PARALLEL_COUNT);
+      : found.filter(
+          (c) =>
+            (c.line.cored ? isStrong(c) : !c.line.strong && found.filter((o) => parallel(c.line, o.line)).length >= PARALLEL_COUNT) && ruling(c),
+        );
   const keep = [...strong, ...weak];
   if (keep.length === 0) return { mask, lines: [], removed: 0 };
 
@@ -211,6 +227,18 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
     // The whole band, however thick: a thick stroke is consumed at once, not as several thin "lines".
     while (lo > 0 && hA[lo - 1] >= BAND_FRACTION * best) lo--;
     while (hi < size - 1 && hA[hi + 1] >= BAND_FRACTION * best) hi++;
+    let cored = false;
+    if (hi - lo + 1 > MAX_THICKNESS) {
+      let cl = bb;
+      let ch = bb;
+      while (cl > lo && hA[cl - 1] >= CORE_FRACTION * best) cl--;
+      while (ch < hi && hA[ch + 1] >= CORE_FRACTION * best) ch++;
+      if (ch - cl + 1 <= MAX_THICKNESS) {
+        lo = cl;
+        hi = ch;
+        cored = true;
+      }
+    }
     // The strip's pixels leave the counts of every angle (so the same line is not found twice).
     let minX = w;
     let maxX = -1;
@@ -235,7 +263,7 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
     const touchesBorder =
       f.name === 'horizontal' ? minX < BORDER_REACH || maxX >= w - BORDER_REACH : minY < BORDER_REACH || maxY >= h - BORDER_REACH;
     out.push({
-      line: { angle: f.angles[ba], offset: (lo + hi) / 2 - reach, thickness: hi - lo + 1, count: best, family: f.name, touchesBorder, strong: best >= minCount },
+      line: { angle: f.angles[ba], offset: (lo + hi) / 2 - reach, thickness: hi - lo + 1, count: best, family: f.name, touchesBorder, strong: best >= minCount, ...(cored ? { cored } : {}) },
       bins: { angle: f.angles[ba], lo: lo - reach, hi: hi - reach },
     });
   }

@@ -49,6 +49,29 @@ describe('removeLines', () => {
     expect(count(r.mask)).toBe(count(m, onStroke));
   });
 
+  it('a ruling line with a stroke along part of it goes, the stroke stays (its band is too thick for a line)', () => {
+    // vertical grid lines 2 px thick every 40 px; a digit's upright 10 px wide lies against the
+    // line at x = 200 for 120 px (together 12 px: too thick for a line), and a bar leaves it sideways
+    const onGrid = (x: number): boolean => x % 40 < 2;
+    const onUpright = (x: number, y: number): boolean => x >= 202 && x < 212 && y >= 90 && y < 210;
+    const onBar = (x: number, y: number): boolean => x >= 202 && x < 240 && y >= 90 && y < 96;
+    const m = mask(W, H, (x, y) => onGrid(x) || onUpright(x, y) || onBar(x, y));
+    const r = removeLines(m);
+    const at200 = r.lines.find((l) => l.family === 'vertical' && Math.abs(Math.abs(l.offset) - 200.5) < 3);
+    expect(at200?.cored).toBe(true);
+    // the line is gone above and below the digit, the digit is whole
+    expect(count(r.mask, (x, y) => x >= 200 && x < 202 && (y < 80 || y >= 220))).toBe(0);
+    expect(count(r.mask, (x, y) => onUpright(x, y) || onBar(x, y))).toBe(count(m, (x, y) => onUpright(x, y) || onBar(x, y)));
+  });
+
+  it('a thick stroke across ruled paper (the shaft of an arrow) is not taken for the ruling', () => {
+    const onShaft = (x: number, y: number): boolean => x >= 40 && x < 360 && Math.abs(y - 175) < 4;
+    const m = mask(W, H, (x, y) => onRule(x, y) || onShaft(x, y));
+    const r = removeLines(m);
+    expect(r.lines.every((l) => l.thickness <= 3)).toBe(true);
+    expect(count(r.mask, onShaft)).toBe(count(m, onShaft));
+  });
+
   it('a solid region is not a line', () => {
     const m = mask(W, H, (x, y) => y >= 100 && y < 160 && x >= 20 && x < 380);
     expect(removeLines(m).lines).toEqual([]);
