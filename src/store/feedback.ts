@@ -38,8 +38,9 @@ export class FeedbackStore {
 
   /**
    * Records feedback, applies the label to the prediction and to the marks the assignment names
-   * (every other mark of the picture loses its label); a correction of a mark no run trained on
-   * may move it to the held-back split (`splitOnLabel`). Returns the updated prediction.
+   * (every other mark of the picture loses its label); a trusted correction (the poster's or a
+   * moderator's, held or not) of a mark no run trained on may move it to the held-back split
+   * (`splitOnLabel`). Returns the updated prediction.
    */
   async give(f: NewFeedback): Promise<Prediction | null> {
     if (!new RegExp(`^\\d{0,${MAX_LABEL_DIGITS}}$`).test(f.label)) throw new Error(`a label is 0 to ${MAX_LABEL_DIGITS} digits`);
@@ -74,9 +75,10 @@ export class FeedbackStore {
           args: [l.label, trusted, held, assignment.how, f.userId, f.predictionId, l.position],
         });
         const s = samples.find((x) => x.position === l.position);
-        // held back as a correction; the condition again in SQL, in case a run trained on it since it was read
-        const split = s ? splitOnLabel(s, l.label) : null;
-        if (s && split !== s.split) stmts.push({ sql: 'UPDATE samples SET split = ? WHERE prediction_id = ? AND position = ? AND used_in_run IS NULL', args: [split, f.predictionId, l.position] });
+        // held back as a correction (only by a label that can count: an untrusted one is never trained on
+        // nor measured); the condition again in SQL, in case a run trained on it since it was read
+        const split = s && f.trusted ? splitOnLabel(s, l.label) : null;
+        if (s && split && split !== s.split) stmts.push({ sql: 'UPDATE samples SET split = ? WHERE prediction_id = ? AND position = ? AND used_in_run IS NULL', args: [split, f.predictionId, l.position] });
       }
     }
     stmts.push({ sql: 'SELECT * FROM predictions WHERE id = ?', args: [f.predictionId] });

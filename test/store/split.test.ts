@@ -85,6 +85,9 @@ describe('the held-back split', () => {
     const store = await fresh();
     const ids = await threes(store, 120);
     const corrected = ids.slice(0, 90);
+    // someone else's label (untrusted: never trained on nor measured) moves nothing
+    for (const id of corrected) await store.feedback.give({ predictionId: id, userId: '999999999999999999', label: '5', trusted: false, via: 'select' });
+    expect(heldBack(await splits(store))).toEqual([]);
     for (const id of corrected) await give(store, id, '5');
     // confirmations never move (ids 91-120 stay on the training side)
     for (const id of ids.slice(90)) await give(store, id, '3');
