@@ -12,8 +12,7 @@ import type { Model } from '../model/model.ts';
 import { activeModelName, modelInfo } from '../model/registry.ts';
 import type { Store } from '../store/index.ts';
 import type { RetrainOutcome } from '../store/retrainRuns.ts';
-import { NONE_LABEL } from '../data/crops.ts';
-import type { Sample } from '../store/samples.ts';
+import { isCorrection, type Sample } from '../store/samples.ts';
 import type { CandidateResult, HeldBack, RetrainProgress, RetrainSettings } from './candidate.ts';
 import { toDataset, type UserSamples } from './data.ts';
 import { RetrainCancelled, type CandidateTrainer } from './fork.ts';
@@ -63,11 +62,6 @@ export interface RetrainReport {
   seconds: number;
 }
 
-/** What the model answered on a stored mark: its digit, or "not a digit" (10) for a mark it dropped. */
-function answeredOn(s: Sample): number {
-  return s.kind === 'candidate' ? NONE_LABEL : s.predicted;
-}
-
 /** store.samples.labelled() only returns samples with a label */
 const labelled = (s: Sample) => ({ image: s.image, label: s.label ?? -1 });
 /** the samples with who labelled each ('' when the user is unknown, e.g. after /forget) */
@@ -81,7 +75,7 @@ const userSamples = (ss: readonly Sample[]): UserSamples => ({ data: toDataset(s
 export function retrainData(trainSamples: readonly Sample[], heldBack: readonly Sample[], classes: number): { userTrain: UserSamples; holdout: HeldBack } {
   const usable = (ss: readonly Sample[]) => ss.filter((s) => (s.label ?? -1) < classes);
   // corrected: the model's answer on it was not its label (a mark it dropped was answered "not a digit")
-  const withCorrected = (ss: readonly Sample[]) => ({ ...userSamples(ss), corrected: ss.map((s) => s.label !== answeredOn(s)) });
+  const withCorrected = (ss: readonly Sample[]) => ({ ...userSamples(ss), corrected: ss.map((s) => isCorrection(s, s.label)) });
   return { userTrain: withCorrected(usable(trainSamples)), holdout: withCorrected(usable(heldBack)) };
 }
 

@@ -6,7 +6,7 @@ import type { Client, InStatement } from '@libsql/client';
 import { num } from './db.ts';
 import { assignLabel, type Assignment, type Mark } from './assign.ts';
 import { toPrediction, type HoldCode, type Prediction } from './predictions.ts';
-import { SamplesStore, type Sample } from './samples.ts';
+import { SamplesStore, splitOnLabel, type Sample } from './samples.ts';
 
 /** The longest label (the most digits one picture may be said to show). */
 export const MAX_LABEL_DIGITS = 32;
@@ -38,7 +38,9 @@ export class FeedbackStore {
 
   /**
    * Records feedback, applies the label to the prediction and to the marks the assignment names
-   * (every other mark of the picture loses its label). Returns the updated prediction.
+   * (every other mark of the picture loses its label); a trusted correction (the poster's or a
+   * moderator's, held or not) of a mark no run trained on may move it to the held-back split
+   * (`splitOnLabel`). Returns the updated prediction.
    */
   async give(f: NewFeedback): Promise<Prediction | null> {
     if (!new RegExp(`^\\d{0,${MAX_LABEL_DIGITS}}$`).test(f.label)) throw new Error(`a label is 0 to ${MAX_LABEL_DIGITS} digits`);
@@ -46,7 +48,8 @@ export class FeedbackStore {
     const current = await this.db.execute({ sql: 'SELECT digits, label FROM predictions WHERE id = ?', args: [f.predictionId] });
     const row = current.rows[0];
     if (!row) return null;
-    const assignment = f.assignment ?? assignLabel(f.label === '' ? { kind: 'none' } : { kind: 'digits', label: f.label }, await this.marks(f.predictionId));
+    const samples = await new SamplesStore(this.db).forPrediction(f.predictionId);
+    const assignment = f.assignment ?? assignLabel(f.label === '' ? { kind: 'none' } : { kind: 'digits', label: f.label }, samples.map(markOf));
     const digits = String(row.digits ?? '');
     const previous = row.label === null || row.label === undefined ? digits : String(row.label);
     const kind = f.label === digits ? 'confirm' : 'correct';
@@ -71,6 +74,11 @@ export class FeedbackStore {
           sql: 'UPDATE samples SET label = ?, trusted = ?, held = ?, assignment = ?, labelled_by = ? WHERE prediction_id = ? AND position = ?',
           args: [l.label, trusted, held, assignment.how, f.userId, f.predictionId, l.position],
         });
+        const s = samples.find((x) => x.position === l.position);
+        // held back as a correction (only by a label that can count: an untrusted one is never trained on
+        // nor measured); the condition again in SQL, in case a run trained on it since it was read
+        const split = s && f.trusted ? splitOnLabel(s, l.label) : null;
+        if (s && split && split !== s.split) stmts.push({ sql: 'UPDATE samples SET split = ? WHERE prediction_id = ? AND position = ? AND used_in_run IS NULL', args: [split, f.predictionId, l.position] });
       }
     }
     stmts.push({ sql: 'SELECT * FROM predictions WHERE id = ?', args: [f.predictionId] });
@@ -120,9 +128,5 @@ export class FeedbackStore {
   async forPrediction(predictionId: number): Promise<{ userId: string; kind: string; label: string; trusted: boolean; via: string }[]> {
     const rs = await this.db.execute({ sql: 'SELECT * FROM feedback WHERE prediction_id = ? ORDER BY id', args: [predictionId] });
     return rs.rows.map((r) => ({ userId: String(r.user_id), kind: String(r.kind), label: String(r.label), trusted: num(r.trusted) === 1, via: String(r.via) }));
-  }
-
-  private async marks(predictionId: number): Promise<Mark[]> {
-    return (await new SamplesStore(this.db).forPrediction(predictionId)).map(markOf);
   }
 }

@@ -1,11 +1,19 @@
 /** The 28x28 samples the model saw (quantised to bytes), their labels and their split. */
 import { createHash } from 'node:crypto';
 import type { Client } from '@libsql/client';
+import { NONE_LABEL } from '../data/crops.ts';
 import { IMAGE_SIZE } from '../data/mnist.ts';
 import { num, numOrNull, str, strOrNull } from './db.ts';
 
-/** Share of samples never trained on: they measure accuracy on users' own handwriting. */
+/** Share of samples never trained on, drawn when a picture is stored: they measure accuracy on users' own handwriting. */
 export const HOLDOUT_SHARE = 0.2;
+
+/**
+ * Share of the corrections left on the training side at store time that are moved to the held-back
+ * side when the label is given: 0.2 + 0.8 × 1/6 = 1/3 of all corrections held back, so the gate's
+ * "held-back corrected" count grows 5/3× while training keeps 2/3 of the corrections (was 4/5).
+ */
+export const CORRECTED_HOLDOUT_SHARE = 1 / 6;
 
 /** Floats in [0, 1] → bytes 0..255 (what is stored). */
 export function encodeImage(image: Float32Array): Uint8Array {
@@ -30,6 +38,29 @@ export function decodeImage(bytes: Uint8Array | ArrayBuffer): Float32Array {
 export function splitFor(key: string, share = HOLDOUT_SHARE): 'train' | 'holdout' {
   const h = createHash('sha256').update(key).digest();
   return h.readUInt32BE(0) / 0x1_0000_0000 < share ? 'holdout' : 'train';
+}
+
+/** What the model answered on a stored mark: its digit, or "not a digit" (10) for a mark it dropped. */
+export function answeredOn(s: Pick<Sample, 'kind' | 'predicted'>): number {
+  return s.kind === 'candidate' ? NONE_LABEL : s.predicted;
+}
+
+/** A label that says the model's answer on the mark was wrong (a digit or "not a digit"). */
+export function isCorrection(s: Pick<Sample, 'kind' | 'predicted'>, label: number | null): boolean {
+  return label !== null && label !== answeredOn(s);
+}
+
+/**
+ * The split of a stored mark once it is labelled `label`. A correction of a mark no run has
+ * trained on is held back with the extra CORRECTED_HOLDOUT_SHARE, drawn from the mark itself
+ * (`corrected:<prediction id>:<position>`), so every correction of that mark, whatever its digit,
+ * lands on the same side. A confirmation, a removed label, or a mark already trained on keeps the
+ * split it has: nothing ever moves from the held-back side to training here, and a trained mark is
+ * never held back.
+ */
+export function splitOnLabel(s: Pick<Sample, 'predictionId' | 'position' | 'kind' | 'predicted' | 'split' | 'usedInRun'>, label: number | null): 'train' | 'holdout' {
+  if (s.split === 'holdout' || s.usedInRun !== null || !isCorrection(s, label)) return s.split;
+  return splitFor(`corrected:${s.predictionId}:${s.position}`, CORRECTED_HOLDOUT_SHARE);
 }
 
 /**
@@ -131,12 +162,16 @@ export class SamplesStore {
     return num(rs.rows[0]?.n);
   }
 
+  /**
+   * The training samples a run trained on. They stay on the training side: one corrected while the
+   * run trained (and so held back by `splitOnLabel`) goes back, since the run did train on it.
+   */
   async markUsed(ids: readonly number[], runId: number): Promise<void> {
     if (ids.length === 0) return;
     const stmts = [];
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      stmts.push({ sql: `UPDATE samples SET used_in_run = ? WHERE id IN (${chunk.map(() => '?').join(',')})`, args: [runId, ...chunk] });
+      stmts.push({ sql: `UPDATE samples SET used_in_run = ?, split = 'train' WHERE id IN (${chunk.map(() => '?').join(',')})`, args: [runId, ...chunk] });
     }
     await this.db.batch(stmts, 'write');
   }

@@ -15,7 +15,7 @@ import { defaultRetrainSettings, type CandidateJob, type CandidateResult, type R
 import type { CandidateTrainer } from '../../src/retrain/fork.ts';
 import type { GateFigures } from '../../src/retrain/gate.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import { encodeImage } from '../../src/store/samples.ts';
+import { encodeImage, splitOnLabel } from '../../src/store/samples.ts';
 import { DEFAULT_TRAIN, train } from '../../src/training/train.ts';
 import { evaluate } from '../../src/training/evaluate.ts';
 
@@ -74,6 +74,7 @@ export async function workspace(template: string): Promise<Workspace> {
 export interface NewSample {
   image: Float32Array;
   label: number;
+  /** the split drawn when the picture was stored; a correction may then be held back (`splitOnLabel`) */
   split: 'train' | 'holdout';
   trusted?: boolean;
   /** who labelled it (default 'u1') */
@@ -82,24 +83,31 @@ export interface NewSample {
   predicted?: number;
 }
 
-/** Stores labelled samples directly (one prediction each), as feedback would have left them. */
+/**
+ * Stores labelled samples directly (one prediction each), as feedback would have left them: a
+ * corrected sample's split is the one `splitOnLabel` gives it when the label is given.
+ */
 export async function addSamples(store: Store, samples: readonly NewSample[]): Promise<void> {
   const at = new Date().toISOString();
   for (let i = 0; i < samples.length; i += 200) {
-    const stmts = samples.slice(i, i + 200).flatMap((s) => {
-      const key = randomUUID();
-      return [
-        {
-          sql: `INSERT INTO predictions (key, created_at, user_id, channel_id, source, model_name, digits, confidence, label, label_status, trusted)
-                VALUES (?, ?, ?, 'c1', 'chat', 'm', ?, 0.5, ?, ?, ?)`,
-          args: [key, at, s.user ?? 'u1', String(s.predicted ?? 0), String(s.label), s.label === (s.predicted ?? 0) ? 'confirmed' : 'corrected', s.trusted === false ? 0 : 1],
-        },
-        {
-          sql: `INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, label, trusted, split)
-                SELECT id, 0, ?, ?, ?, ?, 0.5, ?, ?, ? FROM predictions WHERE key = ?`,
-          args: [s.user ?? 'u1', at, encodeImage(s.image), s.predicted ?? 0, s.label, s.trusted === false ? 0 : 1, s.split, key],
-        },
-      ];
+    const chunk = samples.slice(i, i + 200);
+    const inserted = await store.db.batch(
+      chunk.map((s) => ({
+        sql: `INSERT INTO predictions (key, created_at, user_id, channel_id, source, model_name, digits, confidence, label, label_status, trusted)
+              VALUES (?, ?, ?, 'c1', 'chat', 'm', ?, 0.5, ?, ?, ?) RETURNING id`,
+        args: [randomUUID(), at, s.user ?? 'u1', String(s.predicted ?? 0), String(s.label), s.label === (s.predicted ?? 0) ? 'confirmed' : 'corrected', s.trusted === false ? 0 : 1],
+      })),
+      'write',
+    );
+    const stmts = chunk.map((s, j) => {
+      const predictionId = Number(inserted[j]!.rows[0]!.id);
+      const predicted = s.predicted ?? 0;
+      const split = splitOnLabel({ predictionId, position: 0, kind: 'read', predicted, split: s.split, usedInRun: null }, s.label);
+      return {
+        sql: `INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, label, trusted, split)
+              VALUES (?, 0, ?, ?, ?, ?, 0.5, ?, ?, ?)`,
+        args: [predictionId, s.user ?? 'u1', at, encodeImage(s.image), predicted, s.label, s.trusted === false ? 0 : 1, split],
+      };
     });
     await store.db.batch(stmts, 'write');
   }

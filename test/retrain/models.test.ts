@@ -89,26 +89,33 @@ describe('the schedule', () => {
   });
   afterEach(() => store.close());
 
-  const sample = (split: 'train' | 'holdout') => ({ image: new Float32Array(784).fill(0.5), label: 3, split });
+  /** a confirmation (the model answered 3) unless `predicted` says otherwise */
+  const sample = (split: 'train' | 'holdout', predicted = 3) => ({ image: new Float32Array(784).fill(0.5), label: 3, split, predicted });
 
-  it('skips while fewer than RETRAIN_MIN_SAMPLES new trusted samples arrived, runs once there are enough', async () => {
+  it('skips while fewer than RETRAIN_MIN_SAMPLES new trusted training samples arrived (corrections held back when labelled are not among them), runs once there are enough', async () => {
     const trainer = copyTrainer({});
     const retrainer = new Retrainer({ store, modelsDir: dir, settings: smallSettings, trainer, keepModels: 3, log: silentLogger });
-    const s = scheduleRetrain({ cron: '0 3 * * *', minSamples: 5, retrainer, log: silentLogger });
+    const s = scheduleRetrain({ cron: '0 3 * * *', minSamples: 35, retrainer, log: silentLogger });
     try {
       expect(s.task.getNextRun()?.getHours()).toBe(3);
       // untrusted and held-back samples do not count
       await addSamples(store, [sample('train'), sample('train'), sample('train'), sample('train'), { ...sample('train'), trusted: false }, sample('holdout')]);
+      // 30 corrections stored on the training side: some are held back when labelled, and those do not count either
+      await addSamples(store, Array.from({ length: 30 }, () => sample('train', 8)));
+      const heldCorrections = (await store.samples.labelled({ split: 'holdout' })).length - 1;
+      expect(heldCorrections).toBeGreaterThan(0);
+      const waiting = 4 + 30 - heldCorrections;
       const skipped = await s.tick();
-      expect(skipped).toMatchObject({ status: 'skipped', reason: 'only 4 new trusted samples (at least 5 needed)' });
+      expect(skipped).toMatchObject({ status: 'skipped', reason: `only ${waiting} new trusted samples (at least 35 needed)` });
       expect(trainer.calls).toBe(0);
       expect(await store.retrainRuns.latest()).toBeNull();
 
-      await addSamples(store, [sample('train')]);
+      await addSamples(store, Array.from({ length: 35 - waiting }, () => sample('train')));
       // through node-cron itself, as the clock would fire it
       await s.task.execute();
       expect(trainer.calls).toBe(1);
-      expect(await store.retrainRuns.latest()).toMatchObject({ trigger: 'cron', status: 'promoted', samplesUsed: 5 });
+      // it trains on the 35 training samples, none of the held-back ones
+      expect(await store.retrainRuns.latest()).toMatchObject({ trigger: 'cron', status: 'promoted', samplesUsed: 35 });
       // those samples are used now: the next night skips again
       expect((await s.tick()).status).toBe('skipped');
       expect(trainer.calls).toBe(1);

@@ -63,9 +63,17 @@ describe('retraining on users’ samples', () => {
   it('a style MNIST lacks (strongly slanted digits): held-back corrected accuracy improves beyond noise, the candidate is promoted with its lineage; the MNIST test set is never read', async () => {
     ws = await workspace(join(template, 'models'));
     // what the active model answered: the samples it got wrong are the corrected ones
-    await addSamples(ws.store, await answeredBy(ws.modelsDir, styleSamples((i) => slanted(data.train, i))));
+    const style = await answeredBy(ws.modelsDir, styleSamples((i) => slanted(data.train, i)));
+    await addSamples(ws.store, style);
     // untrusted samples are never used
     await addSamples(ws.store, [{ image: image(data.train, 1), label: 3, split: 'train', trusted: false }]);
+    // every fifth held back when stored, and some corrections of the others when labelled; confirmations stay where they were stored
+    const trained = (await ws.store.samples.labelled({ split: 'train' })).length;
+    const heldBack = (await ws.store.samples.labelled({ split: 'holdout' })).length;
+    const storedHeldBack = style.filter((s) => s.split === 'holdout');
+    expect(trained + heldBack).toBe(400);
+    expect(heldBack).toBeGreaterThan(storedHeldBack.length);
+    expect(await ws.store.samples.waitingCount()).toBe(trained);
     const promoted: Model[] = [];
     const progress: string[] = [];
     const r = await retrainer(noTestSet, promoted).run({ trigger: 'cli', onProgress: (p) => progress.push(p.stage) });
@@ -73,8 +81,8 @@ describe('retraining on users’ samples', () => {
     expect(r.reason).toMatch(/^promoted/);
     expect(r.status).toBe('promoted');
     const f = r.figures!;
-    expect(f.holdoutCount).toBe(80);
-    expect(r.samples).toBe(320);
+    expect(f.holdoutCount).toBe(heldBack);
+    expect(r.samples).toBe(trained);
     expect(f.holdoutAfter! - f.holdoutBefore!).toBeGreaterThan(0.15);
     expect(f.mnistAfter).toBeGreaterThanOrEqual(f.mnistBefore - 0.001);
     // the gate's figures: MNIST validation images past the 1,000 the epoch is picked on; corrected and confirmed split; 8 users
@@ -82,12 +90,18 @@ describe('retraining on users’ samples', () => {
     // both read against the true labels (a reading must never overwrite them): the small MLP gets some wrong
     expect(f.gate.mnist.before).toBeLessThan(7_900);
     expect(f.gate.mnist.before).toBeGreaterThan(7_000);
-    expect(f.gate.corrected.n + f.gate.confirmed.n).toBe(80);
+    expect(f.gate.corrected.n + f.gate.confirmed.n).toBe(heldBack);
+    expect(f.gate.confirmed.n).toBe(storedHeldBack.filter((s) => s.label === s.predicted).length);
+    // about a third of the corrections held back (a fifth when stored, a sixth of the rest when labelled)
+    const corrections = style.filter((s) => s.label !== s.predicted).length;
+    expect(f.gate.corrected.n / corrections).toBeGreaterThan(0.25);
+    expect(f.gate.corrected.n / corrections).toBeLessThan(0.42);
     expect(f.gate.corrected.n).toBeGreaterThanOrEqual(10);
     expect(f.gate.corrected.fixed).toBeGreaterThan(f.gate.corrected.broken + 5);
     expect(Object.keys(f.gate.correctedByUser).length).toBeGreaterThan(4);
-    expect(f.selectionSamples).toBe(48);
-    expect(f.userSamples).toBe(272);
+    const selection = Math.round(0.15 * trained);
+    expect(f.selectionSamples).toBe(selection);
+    expect(f.userSamples).toBe(trained - selection);
     expect(f.largestUserShare).toBeLessThanOrEqual(0.25);
     expect(progress).toEqual(expect.arrayContaining(['starting', 'loading', 'training', 'measuring', 'saving', 'deciding']));
 
@@ -96,7 +110,7 @@ describe('retraining on users’ samples', () => {
     expect(promoted.map((m) => m.name)).toEqual([r.candidate]);
     const m = await readManifest(join(ws.modelsDir, r.candidate!));
     expect(m.parent).toBe(BASE);
-    expect(m.training).toMatchObject({ retrain: true, run: r.runId, trigger: 'cli', data: { userSamples: 272, selectionSamples: 48, heldBack: 80 } });
+    expect(m.training).toMatchObject({ retrain: true, run: r.runId, trigger: 'cli', data: { userSamples: trained - selection, selectionSamples: selection, heldBack } });
     expect(m.metrics.holdoutAccuracy).toBeCloseTo(f.holdoutAfter!, 6);
     // the test figure is measured once, when a model is trained from scratch; a retrain never measures it
     expect(m.metrics.testAccuracy).toBeNull();
@@ -104,7 +118,7 @@ describe('retraining on users’ samples', () => {
 
     // recorded: the run with its figures, the samples as used, the model as active
     const run = (await ws.store.retrainRuns.latest())!;
-    expect(run).toMatchObject({ status: 'promoted', trigger: 'cli', parentModel: BASE, candidateModel: r.candidate, samplesUsed: 320 });
+    expect(run).toMatchObject({ status: 'promoted', trigger: 'cli', parentModel: BASE, candidateModel: r.candidate, samplesUsed: trained });
     expect(run.holdoutAfter).toBeCloseTo(f.holdoutAfter!, 6);
     expect(run.mnistBefore).toBeCloseTo(f.mnistBefore, 6);
     expect(await ws.store.samples.waitingCount()).toBe(0);
