@@ -73,6 +73,8 @@ export interface LineRemoval {
   lines: Line[];
   /** ink pixels cleared (after putting crossings back) */
   removed: number;
+  /** candidates left in the mask that mode `every` would remove (a reason to look again) */
+  spared: number;
 }
 
 interface Family {
@@ -82,12 +84,21 @@ interface Family {
   extent: number;
 }
 
+/**
+ * Which candidates go. `ruled` (the first look): lines running to the border, and lines with
+ * parallel neighbours (ruled or grid paper) as thin as the page's ruling. `every` (a look again
+ * when the first found no digit): every long line, and every fainter or broken one parallel to
+ * long ones (a ruled page), up to 2 px thicker than the ruling (4 px on plain paper) — a margin line broken by
+ * a shadow, a grid line under uneven light glued to a digit.
+ */
+export type LineMode = 'ruled' | 'every';
+
 /** Finds the lines of the mask and returns a mask without them (the input is not modified). */
-export function removeLines(mask: MaskImage): LineRemoval {
+export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemoval {
   const { width: w, height: h, data } = mask;
   let n = 0;
   for (let i = 0; i < data.length; i++) n += data[i];
-  if (n === 0 || n > MAX_INK * data.length) return { mask, lines: [], removed: 0 };
+  if (n === 0 || n > MAX_INK * data.length) return { mask, lines: [], removed: 0, spared: 0 };
   const xs = new Int32Array(n);
   const ys = new Int32Array(n);
   for (let i = 0, k = 0; i < data.length; i++) {
@@ -107,7 +118,7 @@ export function removeLines(mask: MaskImage): LineRemoval {
   const found: { line: Line; bins: { angle: number; lo: number; hi: number } }[] = [];
   for (const f of families) {
     for (const c of findInFamily(xs, ys, w, h, f)) found.push(c);
-    if (found.length > MAX_CANDIDATES) return { mask, lines: [], removed: 0 };
+    if (found.length > MAX_CANDIDATES) return { mask, lines: [], removed: 0, spared: 0 };
   }
   const parallel = (a: Line, b: Line): boolean =>
     a.family === b.family && Math.abs(a.angle - b.angle) <= PARALLEL_ANGLE && (a === b || Math.abs(a.offset - b.offset) >= PARALLEL_SPACING);
@@ -126,8 +137,13 @@ export function removeLines(mask: MaskImage): LineRemoval {
           (c) =>
             (c.line.cored ? isStrong(c) : !c.line.strong && found.filter((o) => parallel(c.line, o.line)).length >= PARALLEL_COUNT) && ruling(c),
         );
-  const keep = [...strong, ...weak];
-  if (keep.length === 0) return { mask, lines: [], removed: 0 };
+  // a look again: any line a little thicker than the ruling (a thick one is a stroke: an arrow's shaft)
+  const every = found.filter(
+    (c) => c.line.thickness <= Math.max(thickness, 2) + 2 && (c.line.strong || found.filter((o) => o.line.strong && parallel(c.line, o.line)).length >= PARALLEL_COUNT),
+  );
+  const keep = mode === 'every' ? every : [...strong, ...weak];
+  const spared = every.length - every.filter((c) => keep.includes(c)).length;
+  if (keep.length === 0) return { mask, lines: [], removed: 0, spared };
 
   // Clear every strip, then put back the pixels where ink continues on both sides (a stroke crossing).
   const out = Uint8Array.from(data);
@@ -159,7 +175,7 @@ export function removeLines(mask: MaskImage): LineRemoval {
     if (inkAt(x + c.nx * c.after, y + c.ny * c.after) || inkAt(x - c.nx * c.before, y - c.ny * c.before)) restore.push(c.i);
   }
   for (const i of restore) out[i] = 1;
-  return { mask: { width: w, height: h, data: out }, lines: keep.map((k) => k.line), removed: cleared.length - restore.length };
+  return { mask: { width: w, height: h, data: out }, lines: keep.map((k) => k.line), removed: cleared.length - restore.length, spared };
 }
 
 /**

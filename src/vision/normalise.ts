@@ -8,7 +8,7 @@ import { inkMap } from './illumination.ts';
 import { dilateMask } from './morphology.ts';
 import { binarize, otsuThreshold, quantilesOf } from './threshold.ts';
 import { labelComponents, strokeWidth, type Labelling } from './components.ts';
-import { removeLines, type Line } from './lines.ts';
+import { removeLines, type Line, type LineMode } from './lines.ts';
 import type { FloatImage, MaskImage, RgbaImage } from './raster.ts';
 
 export interface Normalised {
@@ -21,6 +21,8 @@ export interface Normalised {
   labelling: Labelling;
   /** The lines removed from the mask. */
   lines: Line[];
+  /** Line candidates left in the mask that `lines: 'every'` would remove. */
+  linesSpared: number;
   polarity: PolarityDecision;
   alphaIsInk: boolean;
   threshold: number;
@@ -41,6 +43,8 @@ export interface NormaliseOptions {
    * (e.g. the first look's threshold, which a dark desk or shadow pushed above a pencil's strokes).
    */
   thresholdBelow?: number;
+  /** Which lines leave the mask (lines.ts); default `ruled`. */
+  lines?: LineMode;
 }
 
 /**
@@ -79,7 +83,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
   const floor = noiseFloor(ink, mask, threshold);
   const strokes = maskStrokeWidth(mask);
   lap?.('noise floor');
-  const { mask: clean, lines } = removeLines(mask);
+  const { mask: clean, lines, spared } = removeLines(mask, opts.lines);
   lap?.('lines');
   const labelling = labelComponents(clean);
   let inkCount = 0;
@@ -91,6 +95,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
     mask: clean,
     labelling,
     lines,
+    linesSpared: spared,
     polarity,
     alphaIsInk: flat.alphaIsInk,
     threshold,

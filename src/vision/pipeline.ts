@@ -28,7 +28,7 @@ export interface Analysis {
  * (the 3 × maxDigits most plausible when there are more: grain, grid fragments) and the hand-set
  * shape rules of reject.ts are not applied.
  */
-export function analyse(img: RgbaImage, opts: VisionOptions & Pick<NormaliseOptions, 'thresholdBelow'>, learned = false, lap?: StepTimer): Analysis {
+export function analyse(img: RgbaImage, opts: VisionOptions & Pick<NormaliseOptions, 'thresholdBelow' | 'lines'>, learned = false, lap?: StepTimer): Analysis {
   const norm = normalise(img, opts, lap);
   const candidates = 3 * opts.maxDigits;
   // Rules (10-class model): one mark that is not a digit (a line, a blob) is dropped; the picture

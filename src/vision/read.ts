@@ -43,13 +43,25 @@ export async function readDigits(
     checkBudget();
     if (learned) {
       const first = decideByMarks(analysis, readings, opts);
-      if (!first.noDigit || !worthASecondLook(analysis, readings, opts)) return first;
+      if (!first.noDigit) return first;
+      // What a look again reads must be surer than a first look's answer (marks near the noise
+      // or pieces of lines are easy to misread).
+      const sure = (r: Reading): boolean => !r.noDigit && r.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE);
+      if (seesNoDigitMark(analysis, readings) && analysis.norm.linesSpared > 0) {
+        // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
+        // may be glued to the digit: look again with every line out
+        const again = analyse(decoded.image, { ...opts, lines: 'every' }, learned);
+        checkBudget();
+        const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
+        if (sure(second)) return second;
+      }
+      if (!worthASecondLook(analysis, readings, opts)) return first;
       // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
       const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned);
       if (again.norm.threshold > analysis.norm.threshold - SECOND_LOOK_MIN_DROP) return first;
       checkBudget();
       const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
-      return second.noDigit || second.perDigit.some((d) => d.confidence < SECOND_LOOK_CONFIDENCE) ? first : second;
+      return sure(second) ? second : first;
     }
     const novelty = await noveltyScores(analysis, readings, opts);
     checkBudget();
@@ -73,8 +85,12 @@ const SECOND_LOOK_CONFIDENCE = 0.8;
  */
 function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions): boolean {
   const blank = a.segmentation.segments.length === 0 && a.norm.inkFraction <= opts.maxInkFraction;
-  const noDigitMark = a.reason === null && !readings.some(isDigitMark);
-  return (blank || noDigitMark) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+  return (blank || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+}
+
+/** Marks were read (not noise, not a page of ink) and the model called every one "not a digit". */
+function seesNoDigitMark(a: Analysis, readings: readonly DigitReading[]): boolean {
+  return a.reason === null && !readings.some(isDigitMark);
 }
 
 /** A mark the 11-class model thinks more likely a digit than not. */

@@ -72,6 +72,21 @@ describe('removeLines', () => {
     expect(count(r.mask, onShaft)).toBe(count(m, onShaft));
   });
 
+  it("mode 'every' (a look again) also takes a lone line that runs to no border and a fainter ruling line thickened by a stroke", () => {
+    // a margin line broken by a shadow: long, alone, short of both borders; a thick shaft stays
+    const onMargin = (x: number, y: number): boolean => x >= 60 && x < 62 && y >= 10 && y < 290 && (y < 140 || y >= 150);
+    const onShaft = (x: number, y: number): boolean => x >= 150 && x < 159 && y >= 20 && y < 280;
+    const m = mask(W, H, (x, y) => onMargin(x, y) || onShaft(x, y) || onStroke(x, y));
+    const first = removeLines(m);
+    expect(first.lines).toEqual([]);
+    expect(first.spared).toBe(1);
+    const again = removeLines(m, 'every');
+    expect(again.lines).toHaveLength(1);
+    expect(again.spared).toBe(0);
+    expect(count(again.mask, onMargin)).toBe(0);
+    expect(count(again.mask, (x, y) => onShaft(x, y) || onStroke(x, y))).toBe(count(m, (x, y) => onShaft(x, y) || onStroke(x, y)));
+  });
+
   it('a solid region is not a line', () => {
     const m = mask(W, H, (x, y) => y >= 100 && y < 160 && x >= 20 && x < 380);
     expect(removeLines(m).lines).toEqual([]);
