@@ -11,7 +11,7 @@ import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis } from './pipeline.ts';
 import type { StepTimer } from './normalise.ts';
-import { confidenceVerdict, noveltyVerdict } from './reject.ts';
+import { confidenceVerdict, NOISE_MARKS, noveltyVerdict } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { readSegments } from './touching.ts';
@@ -47,9 +47,9 @@ export async function readDigits(
       // What a look again reads must be surer than a first look's answer (marks near the noise
       // or pieces of lines are easy to misread).
       const sure = (r: Reading): boolean => !r.noDigit && r.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE);
-      if (seesNoDigitMark(analysis, readings) && analysis.norm.linesSpared > 0) {
+      if ((seesNoDigitMark(analysis, readings) || tooManyMarks(analysis, opts)) && analysis.norm.linesSpared > 0) {
         // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
-        // may be glued to the digit: look again with every line out
+        // may be glued to the digit, or its pieces be the many marks: look again with every line out
         const again = analyse(decoded.image, { ...opts, lines: 'every' }, learned);
         checkBudget();
         const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
@@ -86,6 +86,11 @@ const SECOND_LOOK_CONFIDENCE = 0.8;
 function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions): boolean {
   const blank = a.segmentation.segments.length === 0 && a.norm.inkFraction <= opts.maxInkFraction;
   return (blank || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+}
+
+/** Refused for more marks than a picture of digits has (noise, text, or the pieces of lines). */
+function tooManyMarks(a: Analysis, opts: VisionOptions): boolean {
+  return a.segmentation.segments.length > 0 && a.segmentation.marks > NOISE_MARKS && a.norm.inkFraction <= opts.maxInkFraction;
 }
 
 /** Marks were read (not noise, not a page of ink) and the model called every one "not a digit". */
