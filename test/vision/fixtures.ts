@@ -203,6 +203,24 @@ export async function grainyGridJpeg(digit: string, seed = 4): Promise<Buffer> {
   return grainyJpeg(svg, seed, 70, 75);
 }
 
+/**
+ * A digit on a page with a red margin line drawn through it, the line stopping short of the
+ * photo's edges: alone (no ruling beside it) and running to no border, the first look keeps it as
+ * a stroke, glued to the digit (what a notebook's margin looks like once a shadow cuts it off).
+ */
+export async function marginLineJpeg(digits: string, seed = 6): Promise<Buffer> {
+  const W = 900;
+  const H = 700;
+  const scale = 1.2;
+  const ox = 400;
+  const x = ox + 50 * scale;
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#f2efe6"/>` +
+    `<line x1="${x}" y1="60" x2="${x + 8}" y2="640" stroke="#c9605a" stroke-width="3"/>` +
+    `<g fill="none" stroke="#1d2a5a" stroke-width="7" stroke-linecap="round" stroke-linejoin="round">${placedDigits(digits, ox, 250, scale)}</g></svg>`;
+  return grainyJpeg(svg, seed, 12, 85);
+}
+
 /** The same clean digit stored rotated, with an EXIF orientation that puts it upright again. */
 export async function exifRotatedJpeg(digits: string): Promise<Buffer> {
   const upright = await cleanPng(digits);
