@@ -47,6 +47,12 @@ export async function readDigits(
       // What a look again reads must be surer than a first look's answer (marks near the noise
       // or pieces of lines are easy to misread).
       const sure = (r: Reading): boolean => !r.noDigit && r.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE);
+      // A refusal keeps the marks of the look that saw the most digit-like one: the person's
+      // label lands on them (bot/labelling), and "not sure (best guess 7)" asks for it.
+      let refusal = first;
+      const consider = (r: Reading): void => {
+        if (mostDigitLike(r) > mostDigitLike(refusal)) refusal = asRefusal(r);
+      };
       if ((seesNoDigitMark(analysis, readings) || tooManyMarks(analysis, opts)) && analysis.norm.linesSpared > 0) {
         // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
         // may be glued to the digit, or its pieces be the many marks: look again with every line out
@@ -54,14 +60,17 @@ export async function readDigits(
         checkBudget();
         const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
         if (sure(second)) return second;
+        consider(second);
       }
-      if (!worthASecondLook(analysis, readings, opts)) return first;
+      if (!worthASecondLook(analysis, readings, opts)) return refusal;
       // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
       const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned);
-      if (again.norm.threshold > analysis.norm.threshold - SECOND_LOOK_MIN_DROP) return first;
+      if (again.norm.threshold > analysis.norm.threshold - SECOND_LOOK_MIN_DROP) return refusal;
       checkBudget();
       const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
-      return sure(second) ? second : first;
+      if (sure(second)) return second;
+      consider(second);
+      return refusal;
     }
     const novelty = await noveltyScores(analysis, readings, opts);
     checkBudget();
@@ -86,6 +95,19 @@ const SECOND_LOOK_CONFIDENCE = 0.8;
 function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions): boolean {
   const blank = a.segmentation.segments.length === 0 && a.norm.inkFraction <= opts.maxInkFraction;
   return (blank || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+}
+
+/** How digit-like the most digit-like mark of a reading is: 1 − p("not a digit"), 0 without marks. */
+function mostDigitLike(r: Reading): number {
+  return (r.marks ?? []).reduce((m, d) => Math.max(m, 1 - (d.notDigit ?? 0)), 0);
+}
+
+/** A look again's answer that was not sure enough to give, as a refusal that says so (its marks kept). */
+function asRefusal(r: Reading): Reading {
+  if (r.noDigit) return r;
+  const least = r.perDigit.reduce((a, d) => (d.confidence < a.confidence ? d : a));
+  const reason = confidenceVerdict(least.digit, least.confidence, { minConfidence: SECOND_LOOK_CONFIDENCE }) ?? 'not sure it is a digit';
+  return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity: r.polarity, candidates: r.marks, marks: r.marks };
 }
 
 /** Refused for more marks than a picture of digits has (noise, text, or the pieces of lines). */

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { DigitClassifier } from '../../src/model/classifier.ts';
 import { inWriting, readDigits } from '../../src/vision/read.ts';
-import { nonDigit } from './fixtures.ts';
+import { marginLineJpeg, nonDigit } from './fixtures.ts';
 
 function elevenClass(pDigit = 0.98): DigitClassifier & { classes: string[] } {
   return {
@@ -38,7 +38,39 @@ const picture = (body: string) =>
 const stroke = (x: number) => `<path d="M${x} 60 L${x} 230" stroke="black" stroke-width="14" stroke-linecap="round"/>`;
 const bar = (x: number) => `<path d="M${x} 150 L${x + 120} 150" stroke="black" stroke-width="14" stroke-linecap="round"/>`;
 
+/** Calls a mark whose ink spans at most `narrow` columns of the 28×28 "not a digit", any other a `digit` at `p`. */
+function narrowIsNone(digit: number, p: number, narrow = 6): DigitClassifier & { classes: string[] } {
+  return {
+    name: 'fake-11-narrow',
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'none'],
+    predictProbs(images: Float32Array, n: number): Float32Array {
+      const out = new Float32Array(n * 11);
+      for (let i = 0; i < n; i++) {
+        let columns = 0;
+        for (let x = 0; x < 28; x++) {
+          let ink = false;
+          for (let y = 0; y < 28; y++) ink ||= images[i * 784 + y * 28 + x] > 0.5;
+          if (ink) columns++;
+        }
+        out.fill((1 - p) / 10, i * 11, i * 11 + 11);
+        out[i * 11 + (columns <= narrow ? 10 : digit)] = p;
+      }
+      return out;
+    },
+  };
+}
+
 describe('an 11-class model decides per mark', () => {
+  it('a look again that is not sure answers "not sure" and keeps its marks, not the first look\'s', async () => {
+    // first look: the margin line and the 0 are one tall mark, "not a digit"; with every line out
+    // the 0 alone is a 7 at 60 %: below the look again's 0.8, so a refusal — but one that asks
+    const r = await readDigits(await marginLineJpeg('0'), narrowIsNone(7, 0.6));
+    expect(r.noDigit).toBe(true);
+    expect(r.reason).toBe('not sure it is a digit (best guess 7 at 60%)');
+    expect(r.marks?.length).toBeGreaterThan(0);
+    expect(r.marks!.every((m) => m.box.height < 300)).toBe(true);
+  });
+
   it('drops the marks it calls "not a digit" and reads the rest left to right', async () => {
     const r = await readDigits(await picture(stroke(100) + bar(200) + stroke(450)), elevenClass());
     expect(r.noDigit).toBe(false);
