@@ -9,6 +9,7 @@ import { createBot } from './bot/client.ts';
 import { explainStartFailure } from './bot/startErrors.ts';
 import { ModelHolder } from './bot/modelHolder.ts';
 import { loadActiveModel, modelInfo } from './model/registry.ts';
+import { served } from './model/shifts.ts';
 import { defaultNoveltyIndex } from './vision/novelty.ts';
 import { createRetrainer } from './retrain/index.ts';
 import { watchActiveModel } from './retrain/hotSwap.ts';
@@ -54,7 +55,7 @@ const retrainer = createRetrainer({
   modelsDir: config.modelsDir,
   store,
   log,
-  onPromoted: (model) => void models.swap({ classifier: model, info: modelInfo(model.manifest) }),
+  onPromoted: (model) => void models.swap({ classifier: served(model), info: modelInfo(model.manifest) }),
 });
 
 const readOptions = { maxBytes: config.limits.imageBytes, maxPixels: config.limits.imagePixels };

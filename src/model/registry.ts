@@ -1,6 +1,7 @@
 import { readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DigitClassifier } from './classifier.ts';
+import { served } from './shifts.ts';
 import { loadModel, readManifest, type LoadOptions } from './format.ts';
 import { ModelFormatError, type ModelManifest } from './manifest.ts';
 import { describeSpec } from '../nn/spec.ts';
@@ -57,11 +58,11 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await rename(tmp, path);
 }
 
-/** Loads the active model. */
+/** Loads the active model, as it is served (an 11-class model averaged over shifts, shifts.ts). */
 export async function loadActiveModel(modelsDir: string, options: LoadOptions = {}): Promise<{ classifier: DigitClassifier; info: ModelInfo }> {
   const name = await activeModelName(modelsDir);
   const model = await loadModel(join(modelsDir, name), options);
-  return { classifier: model, info: modelInfo(model.manifest) };
+  return { classifier: served(model), info: modelInfo(model.manifest) };
 }
 
 /** The manifest of every model folder that has a readable one, newest first. */
