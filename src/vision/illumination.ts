@@ -7,6 +7,7 @@
  * whatever the luminance says (yellow on white is nearly invisible in grey).
  */
 import { boxBlur, closing, opening } from './morphology.ts';
+import { inkMapSimd, type Paper } from './morphologyWasm.ts';
 import type { FloatImage } from './raster.ts';
 import type { FlatImage } from './flatten.ts';
 import type { Polarity } from './polarity.ts';
@@ -14,12 +15,18 @@ import type { Polarity } from './polarity.ts';
 /** Paper darker than this (0..255) is treated as this: grain on a dark desk or in deep shadow is not ink. */
 const MIN_RANGE = 64;
 
+/** The paper estimate on a grid of f×f blocks (f = 1: the picture's own pixels), block centres at ((x + 0.5)·f − 0.5, …). */
+interface Background {
+  grid: FloatImage;
+  f: number;
+}
+
 /**
  * The paper under the strokes. Lighting varies slowly, so the estimate is made on a grid reduced
  * by about window/8 (block max for dark ink, block min for light ink — itself the first step of
- * the closing/opening), then interpolated back: the same picture for a fraction of the cost.
+ * the closing/opening), then interpolated back (`inkMap`): the same picture for a fraction of the cost.
  */
-export function estimateBackground(plane: FloatImage, polarity: Polarity, size: number): FloatImage {
+function estimateBackground(plane: FloatImage, polarity: Polarity, size: number): Background {
   const dark = polarity === 'dark-on-light';
   const f = Math.max(1, Math.floor(size / 8));
   const small = f > 1 ? pool(plane, f, dark) : plane;
@@ -33,107 +40,119 @@ export function estimateBackground(plane: FloatImage, polarity: Polarity, size: 
   for (let i = 0; i < smooth.data.length; i++) {
     smooth.data[i] = dark ? Math.min(smooth.data[i], bg.data[i]) : Math.max(smooth.data[i], bg.data[i]);
   }
-  return f > 1 ? upsample(smooth, f, plane.width, plane.height) : smooth;
+  return { grid: smooth, f };
 }
 
-/** Block extremum over f×f blocks (partial blocks at the edges included). */
+/**
+ * Block extremum over f×f blocks (partial blocks at the edges included): down each block's rows
+ * first (a whole row at a time), then across each block's columns; the extremum of the same values.
+ */
 function pool(img: FloatImage, f: number, isMax: boolean): FloatImage {
   const w = Math.ceil(img.width / f);
   const h = Math.ceil(img.height / f);
-  const out = new Float32Array(w * h).fill(isMax ? -Infinity : Infinity);
-  const block = Int32Array.from({ length: img.width }, (_, x) => Math.floor(x / f));
+  const out = new Float32Array(w * h);
+  const fill = isMax ? -Infinity : Infinity;
+  const acc = new Float32Array(img.width);
   const src = img.data;
-  for (let y = 0; y < img.height; y++) {
-    const row = Math.floor(y / f) * w;
-    const o = y * img.width;
-    if (isMax) {
-      for (let x = 0; x < img.width; x++) {
-        const v = src[o + x];
-        const j = row + block[x];
-        if (v > out[j]) out[j] = v;
-      }
-    } else {
-      for (let x = 0; x < img.width; x++) {
-        const v = src[o + x];
-        const j = row + block[x];
-        if (v < out[j]) out[j] = v;
-      }
+  const iw = img.width;
+  for (let by = 0; by < h; by++) {
+    acc.fill(fill);
+    for (let y = by * f; y < Math.min(img.height, (by + 1) * f); y++) {
+      const o = y * iw;
+      if (isMax) for (let x = 0; x < iw; x++) acc[x] = src[o + x] > acc[x] ? src[o + x] : acc[x];
+      else for (let x = 0; x < iw; x++) acc[x] = src[o + x] < acc[x] ? src[o + x] : acc[x];
+    }
+    for (let bx = 0; bx < w; bx++) {
+      let m = fill;
+      const end = Math.min(iw, (bx + 1) * f);
+      if (isMax) for (let x = bx * f; x < end; x++) m = acc[x] > m ? acc[x] : m;
+      else for (let x = bx * f; x < end; x++) m = acc[x] < m ? acc[x] : m;
+      out[by * w + bx] = m;
     }
   }
   return { width: w, height: h, data: out };
 }
 
 /**
- * Bilinear interpolation of a grid of block values (block centres) back to full size. The taps of
- * each column and the horizontally interpolated grid rows are computed once (in doubles, the same
- * arithmetic as per pixel), not again for every output pixel.
+ * Bilinear interpolation of the grid of block values (block centres) back to full size, as the
+ * ink loop needs it: each grid row interpolated across to full width once (in doubles), and per
+ * output row the two grid rows and the weight between them (the same arithmetic as per pixel).
  */
-function upsample(small: FloatImage, f: number, width: number, height: number): FloatImage {
-  const out = new Float32Array(width * height);
+function paperOf(bg: Background, width: number, height: number): Paper {
+  const { grid: small, f } = bg;
+  if (f === 1) return { kind: 'plane', grid: small.data };
   const sw = small.width;
   const sh = small.height;
   const s = small.data;
-  const x0s = new Int32Array(width);
-  const x1s = new Int32Array(width);
-  const fxs = new Float64Array(width);
+  const rows = new Float64Array(sh * width);
   for (let x = 0; x < width; x++) {
     const gx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5));
-    x0s[x] = Math.floor(gx);
-    x1s[x] = Math.min(sw - 1, x0s[x] + 1);
-    fxs[x] = gx - x0s[x];
+    const x0 = Math.floor(gx);
+    const x1 = Math.min(sw - 1, x0 + 1);
+    const fx = gx - x0;
+    for (let gy = 0; gy < sh; gy++) rows[gy * width + x] = s[gy * sw + x0] * (1 - fx) + s[gy * sw + x1] * fx;
   }
-  /** grid row gy interpolated across to full width */
-  const across = (gy: number, dst: Float64Array): void => {
-    const o = gy * sw;
-    for (let x = 0; x < width; x++) dst[x] = s[o + x0s[x]] * (1 - fxs[x]) + s[o + x1s[x]] * fxs[x];
-  };
-  const a = new Float64Array(width);
-  const b = new Float64Array(width);
-  let rowA = -1;
-  let rowB = -1;
+  const y0 = new Int32Array(height);
+  const y1 = new Int32Array(height);
+  const fy = new Float64Array(height);
   for (let y = 0; y < height; y++) {
     const gy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5));
-    const y0 = Math.floor(gy);
-    const y1 = Math.min(sh - 1, y0 + 1);
-    const fy = gy - y0;
-    if (rowA !== y0) {
-      across(y0, a);
-      rowA = y0;
-    }
-    if (rowB !== y1) {
-      across(y1, b);
-      rowB = y1;
-    }
-    const o = y * width;
-    for (let x = 0; x < width; x++) out[o + x] = a[x] * (1 - fy) + b[x] * fy;
+    y0[y] = Math.floor(gy);
+    y1[y] = Math.min(sh - 1, y0[y] + 1);
+    fy[y] = gy - y0[y];
   }
-  return { width, height, data: out };
+  return { kind: 'rows', rows, y0, y1, fy };
 }
 
+/**
+ * Ink 0..1 per pixel: per colour plane, the departure from the paper estimate relative to the
+ * paper's brightness, the strongest plane kept. In the SIMD module when it is loaded, else
+ * `inkMapJs`; the same floats.
+ */
 export function inkMap(flat: FlatImage, polarity: Polarity, size: number): FloatImage {
   const { width: w, height: h } = flat;
-  const n = w * h;
-  const ink = new Float32Array(n);
   const grey = flat.planes[0] === flat.planes[1] || isGrey(flat);
-  const planes = grey ? [flat.planes[0]] : flat.planes;
-  for (const p of planes) {
-    const img: FloatImage = { width: w, height: h, data: p };
-    const bg = estimateBackground(img, polarity, size).data;
-    if (polarity === 'dark-on-light') {
-      for (let i = 0; i < n; i++) {
-        const b = bg[i];
-        const v = (b - p[i]) / (b > MIN_RANGE ? b : MIN_RANGE);
-        if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+  const planes = (grey ? [flat.planes[0]] : flat.planes).map((plane) => ({
+    plane,
+    paper: paperOf(estimateBackground({ width: w, height: h, data: plane }, polarity, size), w, h),
+  }));
+  const dark = polarity === 'dark-on-light';
+  return { width: w, height: h, data: inkMapSimd(w, h, dark, planes) ?? inkMapJs(w, h, dark, planes) };
+}
+
+/** The ink loop in TypeScript (exported for the tests that hold the SIMD one to it): the paper a row at a time, as float32. */
+export function inkMapJs(w: number, h: number, dark: boolean, planes: readonly { plane: Float32Array; paper: Paper }[]): Float32Array {
+  const ink = new Float32Array(w * h);
+  const row = new Float32Array(w);
+  for (const { plane: p, paper } of planes) {
+    for (let y = 0; y < h; y++) {
+      const o = y * w;
+      let bgRow: Float32Array;
+      if (paper.kind === 'plane') {
+        bgRow = paper.grid.subarray(o, o + w);
+      } else {
+        const a = paper.y0[y] * w;
+        const b = paper.y1[y] * w;
+        const fy = paper.fy[y];
+        for (let x = 0; x < w; x++) row[x] = paper.rows[a + x] * (1 - fy) + paper.rows[b + x] * fy;
+        bgRow = row;
       }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const b = 255 - bg[i];
-        const v = (p[i] - bg[i]) / (b > MIN_RANGE ? b : MIN_RANGE);
-        if (v > ink[i]) ink[i] = v > 1 ? 1 : v;
+      if (dark) {
+        for (let x = 0; x < w; x++) {
+          const b = bgRow[x];
+          const v = (b - p[o + x]) / (b > MIN_RANGE ? b : MIN_RANGE);
+          if (v > ink[o + x]) ink[o + x] = v > 1 ? 1 : v;
+        }
+      } else {
+        for (let x = 0; x < w; x++) {
+          const b = 255 - bgRow[x];
+          const v = (p[o + x] - bgRow[x]) / (b > MIN_RANGE ? b : MIN_RANGE);
+          if (v > ink[o + x]) ink[o + x] = v > 1 ? 1 : v;
+        }
       }
     }
   }
-  return { width: w, height: h, data: ink };
+  return ink;
 }
 
 /** All three planes equal (grey picture, or alpha-as-ink): one channel is enough. */

@@ -168,11 +168,24 @@
         (local.set $y (i32.add (local.get $y) (i32.const 4)))
         (br $yl))))
 
-  ;; hist[i32] += 1 at clampByte(a - b) for the w×h picture in planes a and b (rows `stride` floats
-  ;; apart): the difference in f64 (exact for two float32s), then 0 below 0, 255 from 255 up, else
-  ;; trunc(d + 0.5), which is Math.floor(d + 0.5) for 0 < d < 255: the top-hat histograms of polarity.ts.
-  (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32)
-    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $d f64) (local $i i32) (local $slot i32)
+;; hist[i32] += 1 at clampByte(a - b) for the w×h picture in planes a and b (rows `stride` floats
+  ;; apart, stride a multiple of 4; the pad columns are not counted): the difference in f64 (exact
+  ;; for two float32s), then 0 below 0, 255 from 255 up, else trunc(d + 0.5), which is
+  ;; Math.floor(d + 0.5) for 0 < d < 255 — done as trunc(min(max(d + 0.5, 0), 255)), the same bin
+  ;; for every d: the top-hat histograms of polarity.ts. Four pixels at a time, each of the four
+  ;; lanes counted in its own histogram of `scratch` (4 × 256 i32; a run of equal bins no longer
+  ;; waits on its own previous increment), added into `hist` at the end.
+  (func $count (param $slot i32)
+    (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1))))
+  (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32) (param $scratch i32)
+    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $va v128) (local $vb v128)
+    (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
+    (local $bins v128) (local $d v128)
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $top (f64x2.splat (f64.const 255)))
+    (local.set $zero (f64x2.splat (f64.const 0)))
+    (memory.fill (local.get $scratch) (i32.const 0) (i32.const 4096))
+    (local.set $w4 (i32.and (local.get $w) (i32.const -4)))
     (local.set $y (i32.const 0))
     (block $ydone
       (loop $yl
@@ -183,22 +196,49 @@
         (block $xdone
           (loop $xl
             (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
-            (local.set $d (f64.sub
-              (f64.promote_f32 (f32.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 2)))))
-              (f64.promote_f32 (f32.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 2)))))))
-            (local.set $i
-              (if (result i32) (f64.le (local.get $d) (f64.const 0))
-                (then (i32.const 0))
-                (else
-                  (if (result i32) (f64.ge (local.get $d) (f64.const 255))
-                    (then (i32.const 255))
-                    (else (i32.trunc_sat_f64_s (f64.add (local.get $d) (f64.const 0.5))))))))
-            (local.set $slot (i32.add (local.get $hist) (i32.shl (local.get $i) (i32.const 2))))
-            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
-            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (local.set $va (v128.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $vb (v128.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $lo (f64x2.sub (f64x2.promote_low_f32x4 (local.get $va)) (f64x2.promote_low_f32x4 (local.get $vb))))
+            (local.set $hi (f64x2.sub
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb)))))
+            (local.set $lo (i32x4.trunc_sat_f64x2_s_zero
+              (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $lo) (local.get $half))))))
+            (local.set $hi (i32x4.trunc_sat_f64x2_s_zero
+              (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $hi) (local.get $half))))))
+            ;; bins of the four lanes, ×4 bytes, each in its own histogram
+            (local.set $bins (i32x4.add
+              (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)) (i32.const 2))
+              (v128.const i32x4 0 1024 2048 3072)))
+            (local.set $bins (i32x4.add (local.get $bins) (i32x4.splat (local.get $scratch))))
+            (if (i32.lt_s (local.get $x) (local.get $w4))
+              (then
+                (call $count (i32x4.extract_lane 0 (local.get $bins)))
+                (call $count (i32x4.extract_lane 1 (local.get $bins)))
+                (call $count (i32x4.extract_lane 2 (local.get $bins)))
+                (call $count (i32x4.extract_lane 3 (local.get $bins))))
+              (else
+                ;; the last, partial group of the row: its first w - x lanes only
+                (call $count (i32x4.extract_lane 0 (local.get $bins)))
+                (if (i32.gt_s (i32.sub (local.get $w) (local.get $x)) (i32.const 1))
+                  (then (call $count (i32x4.extract_lane 1 (local.get $bins)))))
+                (if (i32.gt_s (i32.sub (local.get $w) (local.get $x)) (i32.const 2))
+                  (then (call $count (i32x4.extract_lane 2 (local.get $bins)))))))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
             (br $xl)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $yl))))
+        (br $yl)))
+    (local.set $i (i32.const 0))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.ge_u (local.get $i) (i32.const 1024)))
+        (i32.store (i32.add (local.get $hist) (local.get $i))
+          (i32.add (i32.load (i32.add (local.get $hist) (local.get $i)))
+            (i32.add
+              (i32.add (i32.load (i32.add (local.get $scratch) (local.get $i))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 1024)))))
+              (i32.add (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 2048)))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 3072))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sl))))
 
   ;; Box blur, the mean over a window of 2r+1 clamped at the borders, as box_blur in morphology.ts:
   ;; prefix sums in f64, (sum[b] - sum[a]) / (b - a), stored as f32 (the same operations in the
@@ -319,4 +359,77 @@
             (br $kl)))
         (local.set $a (i32.add (local.get $a) (i32.const 1)))
         (br $al))))
+;; The ink map of illumination.ts. lerp_rows: each output row y (w floats, rows dense) is
+  ;; f32(a[x] * (1 - fy) + b[x] * fy) in f64, a and b the rows y0s[y] and y1s[y] of `rows` (f64,
+  ;; `stride` bytes apart, room for w rounded up to even), fy = fys[y]: upsample's arithmetic,
+  ;; two at a time (an odd w writes one float past the row, which the next row overwrites).
+  (func (export "lerp_rows") (param $rows i32) (param $stride i32) (param $y0s i32) (param $y1s i32) (param $fys i32)
+        (param $out i32) (param $w i32) (param $h i32)
+    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $o i32) (local $fy f64)
+    (local $vfy v128) (local $vfy1 v128)
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $ra (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $y0s) (i32.shl (local.get $y) (i32.const 2)))) (local.get $stride))))
+        (local.set $rb (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $y1s) (i32.shl (local.get $y) (i32.const 2)))) (local.get $stride))))
+        (local.set $fy (f64.load (i32.add (local.get $fys) (i32.shl (local.get $y) (i32.const 3)))))
+        (local.set $vfy (f64x2.splat (local.get $fy)))
+        (local.set $vfy1 (f64x2.splat (f64.sub (f64.const 1) (local.get $fy))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (v128.store64_lane 0 (i32.add (local.get $o) (i32.shl (local.get $x) (i32.const 2)))
+              (f32x4.demote_f64x2_zero
+                (f64x2.add
+                  (f64x2.mul (v128.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 3)))) (local.get $vfy1))
+                  (f64x2.mul (v128.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 3)))) (local.get $vfy)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  ;; two f32 lanes of (b, q, cur) promoted: the new ink of inkMap's loop for them, in f64:
+  ;; v = (b - q) / max(b, 64) for dark ink, (q - b) / max(255 - b, 64) for light ink;
+  ;; v > cur ? min(v, 1) : cur (the caller keeps cur where v is not above it).
+  (func $ink2 (param $b v128) (param $q v128) (param $dark i32) (result v128)
+    (if (result v128) (local.get $dark)
+      (then (f64x2.div (f64x2.sub (local.get $b) (local.get $q)) (f64x2.pmax (f64x2.splat (f64.const 64)) (local.get $b))))
+      (else (f64x2.div (f64x2.sub (local.get $q) (local.get $b))
+                       (f64x2.pmax (f64x2.splat (f64.const 64)) (f64x2.sub (f64x2.splat (f64.const 255)) (local.get $b)))))))
+
+  ;; ink[i] = max(ink[i], v clamped to 1) as inkMap's loop does, for i < n (n a multiple of 4):
+  ;; bg the paper, p the plane, all f32; compared in f64 with the stored float, stored as f32.
+  (func (export "ink_update") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32) (param $dark i32)
+    (local $i i32) (local $end i32) (local $vb v128) (local $vp v128) (local $vi v128)
+    (local $v0 v128) (local $v1 v128) (local $c0 v128) (local $c1 v128) (local $one v128)
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $vb (v128.load (i32.add (local.get $bg) (local.get $i))))
+        (local.set $vp (v128.load (i32.add (local.get $p) (local.get $i))))
+        (local.set $vi (v128.load (i32.add (local.get $ink) (local.get $i))))
+        (local.set $c0 (f64x2.promote_low_f32x4 (local.get $vi)))
+        (local.set $c1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vi) (local.get $vi))))
+        (local.set $v0 (call $ink2 (f64x2.promote_low_f32x4 (local.get $vb)) (f64x2.promote_low_f32x4 (local.get $vp)) (local.get $dark)))
+        (local.set $v1 (call $ink2
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb)))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vp) (local.get $vp)))
+          (local.get $dark)))
+        (v128.store (i32.add (local.get $ink) (local.get $i))
+          (v128.bitselect
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.pmin (local.get $one) (local.get $v0)))
+              (f32x4.demote_f64x2_zero (f64x2.pmin (local.get $one) (local.get $v1))))
+            (local.get $vi)
+            (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+              (f64x2.gt (local.get $v0) (local.get $c0))
+              (f64x2.gt (local.get $v1) (local.get $c1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l))))
 )

@@ -12,11 +12,22 @@ import type { FloatImage } from './raster.ts';
 interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
   transpose(src: number, dst: number, w: number, h: number, sstride: number, dstride: number): void;
-  diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number): void;
+  diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number, scratch: number): void;
   box_rows(src: number, dst: number, w: number, h: number, r: number, line: number): void;
   box_cols(src: number, dst: number, w: number, h: number, r: number, prefix: number): void;
   hough_add(xs: number, ys: number, list: number, n: number, cos: number, sin: number, angles: number, hist: number, size: number, reach: number, delta: number): void;
+  lerp_rows(rows: number, stride: number, y0s: number, y1s: number, fys: number, out: number, w: number, h: number): void;
+  ink_update(bg: number, p: number, ink: number, n: number, dark: number): void;
 }
+
+/**
+ * The paper under one colour plane (illumination.ts), w×h: the plane itself when f = 1 (`grid`),
+ * else grid rows interpolated across to full width (`rows`, w floats each) and, per output row,
+ * the two grid rows and the weight of the second.
+ */
+export type Paper =
+  | { kind: 'plane'; grid: Float32Array }
+  | { kind: 'rows'; rows: Float64Array; y0: Int32Array; y1: Int32Array; fy: Float64Array };
 
 /** Strip counts of lines.ts's Hough transform: angles × size, flat, and how to take pixels out. */
 export interface HoughCounts {
@@ -32,14 +43,18 @@ export interface ExtremumStep {
 }
 
 const PAGE_BYTES = 65536;
-let kernels: { exports: MorphExports; memory: WebAssembly.Memory } | undefined;
+type Kernels = { exports: MorphExports; memory: WebAssembly.Memory };
+let kernels: Kernels | undefined;
+/** A second instance with its own memory: the ink map accumulates there while the filters use the first. */
+let inkKernels: Kernels | undefined;
 let loading: Promise<boolean> | undefined;
 
 /** Compiles morphology.wat once per process; true when the SIMD filters are in use. Never rejects. */
 export function loadMorphologyKernels(): Promise<boolean> {
   loading ??= compile().then(
-    (k) => {
+    ([k, ink]) => {
       kernels = k;
+      inkKernels = ink;
       return true;
     },
     () => false, // no SIMD (or no wabt): the TypeScript filters stay in use
@@ -47,16 +62,18 @@ export function loadMorphologyKernels(): Promise<boolean> {
   return loading;
 }
 
-async function compile(): Promise<{ exports: MorphExports; memory: WebAssembly.Memory }> {
+async function compile(): Promise<[Kernels, Kernels]> {
   const wabt = await (await import('wabt')).default();
   const parsed = wabt.parseWat('morphology.wat', await readFile(new URL('./morphology.wat', import.meta.url), 'utf8'), { simd: true, bulk_memory: true });
   try {
     parsed.resolveNames();
     parsed.validate();
     const module = await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer));
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return { exports: instance.exports as unknown as MorphExports, memory };
+    const instance = (): Kernels => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+      return { exports: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MorphExports, memory };
+    };
+    return [instance(), instance()];
   } finally {
     parsed.destroy();
   }
@@ -74,7 +91,7 @@ interface Layout {
   planes: [number, number, number];
   g: number;
   hh: number;
-  /** 2 × 256 histogram counts */
+  /** 2 × 256 histogram counts, then 4 × 256 of scratch */
   hist: number;
 }
 
@@ -90,7 +107,7 @@ function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory): 
   const g = input + 4 * plane;
   const hh = g + padded;
   const hist = hh + padded;
-  const bytes = (hist + 512) * 4;
+  const bytes = (hist + 512 + 1024) * 4;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const f32 = new Float32Array(memory.buffer);
   for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), input + y * w4);
@@ -141,9 +158,9 @@ export function topHatHistogramsSimd(img: FloatImage, size: number): { dark: Uin
   const l = prepare(img, Math.max(1, size | 1), memory);
   new Uint32Array(memory.buffer, l.hist * 4, 512).fill(0);
   const closed = run(k, l, l.input, [{ size, isMax: true }, { size, isMax: false }]);
-  k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4);
+  k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
   const opened = run(k, l, l.input, [{ size, isMax: false }, { size, isMax: true }]);
-  k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4);
+  k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4, (l.hist + 512) * 4);
   const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
   return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
 }
@@ -203,4 +220,45 @@ export function houghCountsSimd(xs: Int32Array, ys: Int32Array, cos: Float64Arra
       k.hough_add(px, py, list, count, pc, ps, angles, hist, size, reach, -1);
     },
   };
+}
+
+/**
+ * The ink map of illumination.ts (inkMapJs there) in the module: per colour plane its paper
+ * (interpolated back to full size there), then the ink loop, four pixels at a time in f64, the
+ * same arithmetic; or null when the module is not loaded.
+ */
+export function inkMapSimd(w: number, h: number, dark: boolean, planes: readonly { plane: Float32Array; paper: Paper }[]): Float32Array | null {
+  if (!inkKernels) return null;
+  const { exports: k, memory } = inkKernels;
+  const n = w * h;
+  const n4 = (n + 3) & ~3;
+  const w2 = (w + 1) & ~1;
+  const gridRows = planes.reduce((m, { paper }) => (paper.kind === 'rows' ? Math.max(m, paper.rows.length / w) : m), 0);
+  // byte offsets, f64 areas on 8 bytes
+  const pl = 16;
+  const ink = pl + 4 * n4;
+  const bg = ink + 4 * n4;
+  const rows = bg + 4 * (n4 + 4);
+  const y0s = rows + 8 * w2 * gridRows;
+  const y1s = y0s + 4 * h;
+  const fys = (y1s + 4 * h + 7) & ~7;
+  const bytes = fys + 8 * h;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const buf = memory.buffer;
+  new Float32Array(buf, ink, n4).fill(0);
+  for (const { plane, paper } of planes) {
+    new Float32Array(buf, pl, n).set(plane);
+    if (paper.kind === 'plane') {
+      new Float32Array(buf, bg, n).set(paper.grid);
+    } else {
+      const r = new Float64Array(buf, rows, w2 * gridRows);
+      for (let gy = 0; gy < paper.rows.length / w; gy++) r.set(paper.rows.subarray(gy * w, gy * w + w), gy * w2);
+      new Int32Array(buf, y0s, h).set(paper.y0);
+      new Int32Array(buf, y1s, h).set(paper.y1);
+      new Float64Array(buf, fys, h).set(paper.fy);
+      k.lerp_rows(rows, 8 * w2, y0s, y1s, fys, bg, w, h);
+    }
+    k.ink_update(bg, pl, ink, n4, dark ? 1 : 0);
+  }
+  return new Float32Array(buf, ink, n).slice();
 }

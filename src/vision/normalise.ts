@@ -2,7 +2,7 @@
  * Step 2: RGBA at working size → soft ink map + binary ink mask + its connected components.
  * Composes flatten → polarity → illumination → threshold → lines → labelling; each is tested alone.
  */
-import { flattenAlpha, luminance } from './flatten.ts';
+import { flattenAlpha, luminance, type FlatImage } from './flatten.ts';
 import { detectPolarity, type PolarityDecision } from './polarity.ts';
 import { inkMap } from './illumination.ts';
 import { dilateMask } from './morphology.ts';
@@ -32,6 +32,37 @@ export interface Normalised {
   backgroundWindow: number;
   /** Fraction of the picture that is ink. */
   inkFraction: number;
+  /** What does not depend on the threshold, for a second look at the same picture (`normalise`'s `base`). */
+  base: LookBase;
+}
+
+/**
+ * The threshold-free part of a look: the flattened picture, its luminance and polarity, and the
+ * ink maps made so far (by background window). A second look with a lower threshold reuses them.
+ */
+export interface LookBase {
+  flat: FlatImage;
+  lum: FloatImage;
+  polarity: PolarityDecision;
+  inkMaps: Map<number, FloatImage>;
+}
+
+function lookBase(img: RgbaImage, lap?: StepTimer): LookBase {
+  const flat = flattenAlpha(img);
+  const lum = luminance(flat);
+  lap?.('flatten');
+  const polarity: PolarityDecision = flat.alphaIsInk
+    ? { polarity: 'dark-on-light', skew: 0, by: 'skew' }
+    : detectPolarity(lum);
+  lap?.('polarity');
+  return { flat, lum, polarity, inkMaps: new Map() };
+}
+
+/** The ink map of window `size`, made once per picture. */
+function inkMapOf(base: LookBase, size: number): FloatImage {
+  let ink = base.inkMaps.get(size);
+  if (!ink) base.inkMaps.set(size, (ink = inkMap(base.flat, base.polarity.polarity, size)));
+  return ink;
 }
 
 export interface NormaliseOptions {
@@ -49,19 +80,14 @@ export interface NormaliseOptions {
  */
 export type StepTimer = (step: string) => void;
 
-export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTimer): Normalised {
-  const flat = flattenAlpha(img);
-  const lum = luminance(flat);
-  lap?.('flatten');
-  const polarity: PolarityDecision = flat.alphaIsInk
-    ? { polarity: 'dark-on-light', skew: 0, by: 'skew' }
-    : detectPolarity(lum);
-  lap?.('polarity');
+/** `base`: from an earlier look at the same picture (its `Normalised.base`), reused as it is. */
+export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTimer, base = lookBase(img, lap)): Normalised {
+  const { flat, lum, polarity } = base;
   const { width: w, height: h } = img;
   // First pass with a wide window (safe for any stroke), then a window fitted to the strokes so
   // that shadow edges leave only a thin band behind.
   const wide = odd(Math.max(15, Math.min(w, h) / 5));
-  let ink = inkMap(flat, polarity.polarity, wide);
+  let ink = inkMapOf(base, wide);
   let threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
   let mask = binarize(ink, threshold);
   lap?.('ink map (wide)');
@@ -69,7 +95,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
   const fitted = odd(Math.min(wide, Math.max(7, 4 * sw + 3)));
   let window = wide;
   if (fitted < wide) {
-    ink = inkMap(flat, polarity.polarity, fitted);
+    ink = inkMapOf(base, fitted);
     threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
     mask = binarize(ink, threshold);
     window = fitted;
@@ -98,6 +124,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
     strokeWidth: strokes,
     backgroundWindow: window,
     inkFraction: inkCount / mask.data.length,
+    base,
   };
 }
 

@@ -45,7 +45,7 @@ export async function readDigits(
       const first = decideByMarks(analysis, readings, opts);
       if (!first.noDigit || !worthASecondLook(analysis, readings, opts)) return first;
       // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
-      const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned);
+      const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned, undefined, analysis.norm.base);
       if (again.norm.threshold > analysis.norm.threshold - SECOND_LOOK_MIN_DROP) return first;
       checkBudget();
       const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);

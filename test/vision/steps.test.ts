@@ -1,7 +1,8 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
 import { boxBlur, boxBlurJs, closing, dilateMask, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
-import { boxBlurSimd, extremaSimd, loadMorphologyKernels, topHatHistogramsSimd } from '../../src/vision/morphologyWasm.ts';
+import { boxBlurSimd, extremaSimd, inkMapSimd, loadMorphologyKernels, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
+import { inkMapJs } from '../../src/vision/illumination.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { otsuThreshold, quantile, quantilesOf } from '../../src/vision/threshold.ts';
 import { chooseThreshold } from '../../src/vision/normalise.ts';
@@ -74,7 +75,7 @@ describe('morphology', () => {
     expect(Array.from(closing(im, size).data)).toEqual(Array.from(twice));
   });
 
-  it.each([[1, 1, 5], [13, 9, 5], [64, 48, 11], [37, 61, 23]])('top-hat histograms on %i×%i, size %i: SIMD = TypeScript = rounded brute force', async (w2, h2, size) => {
+  it.each([[1, 1, 5], [13, 9, 5], [14, 9, 5], [15, 10, 11], [64, 48, 11], [37, 61, 23]])('top-hat histograms on %i×%i, size %i: SIMD = TypeScript = rounded brute force', async (w2, h2, size) => {
     expect(await loadMorphologyKernels()).toBe(true);
     // halves (x.5 differences) and values near 0 and 255 included: the rounding and clamping show
     const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => Math.round(rnd() * 510) / 2) };
@@ -91,6 +92,36 @@ describe('morphology', () => {
     const simd = topHatHistogramsSimd(im, size)!;
     expect([Array.from(js.dark), Array.from(js.light)]).toEqual([dark, light]);
     expect([Array.from(simd.dark), Array.from(simd.light)]).toEqual([dark, light]);
+  });
+
+  it.each([[1, 1], [7, 5], [33, 20], [64, 3]])('the SIMD ink map on %i×%i gives the TypeScript loop\'s floats, both polarities, both kinds of paper', async (w2, h2) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const n = w2 * h2;
+    // paper values on both sides of the 64 floor (and of 255 − 64), planes darker and lighter than it
+    const plane = (): Float32Array => Float32Array.from({ length: n }, () => Math.round(rnd() * 255) + (rnd() < 0.5 ? 0 : rnd()));
+    const rowsPaper = (): Paper => {
+      const gh = 1 + Math.floor(rnd() * 4);
+      const y0 = Int32Array.from({ length: h2 }, () => Math.floor(rnd() * gh));
+      return {
+        kind: 'rows',
+        rows: Float64Array.from({ length: gh * w2 }, () => rnd() * 255),
+        y0,
+        y1: y0.map((y) => Math.min(gh - 1, y + 1)),
+        fy: Float64Array.from({ length: h2 }, () => rnd()),
+      };
+    };
+    for (const dark of [true, false]) {
+      const planes = [
+        { plane: plane(), paper: { kind: 'plane', grid: plane() } as Paper },
+        { plane: plane(), paper: rowsPaper() },
+        { plane: plane(), paper: rowsPaper() },
+      ];
+      for (const some of [planes.slice(0, 1), planes.slice(1, 2), planes]) {
+        const js = inkMapJs(w2, h2, dark, some);
+        if (n > 1) expect(js.some((v) => v > 0 && v < 1)).toBe(true);
+        expect(Array.from(inkMapSimd(w2, h2, dark, some)!)).toEqual(Array.from(js));
+      }
+    }
   });
 
   it.each([
