@@ -7,7 +7,7 @@
  * whatever the luminance says (yellow on white is nearly invisible in grey).
  */
 import { boxBlur, closing, opening } from './morphology.ts';
-import { inkMapSimd, type Paper } from './morphologyWasm.ts';
+import { inkMapSimd, poolSimd, type Paper } from './morphologyWasm.ts';
 import type { FloatImage } from './raster.ts';
 import type { FlatImage } from './flatten.ts';
 import type { Polarity } from './polarity.ts';
@@ -29,7 +29,7 @@ interface Background {
 function estimateBackground(plane: FloatImage, polarity: Polarity, size: number): Background {
   const dark = polarity === 'dark-on-light';
   const f = Math.max(1, Math.floor(size / 8));
-  const small = f > 1 ? pool(plane, f, dark) : plane;
+  const small = f > 1 ? (poolSimd(plane, f, dark) ?? poolJs(plane, f, dark)) : plane;
   const k = Math.max(3, Math.round(size / f) | 1);
   const bg = dark ? closing(small, k) : opening(small, k);
   // Smoothing must not carry the paper's level across a hard shadow edge: blurred, the lit side
@@ -45,9 +45,10 @@ function estimateBackground(plane: FloatImage, polarity: Polarity, size: number)
 
 /**
  * Block extremum over f×f blocks (partial blocks at the edges included): down each block's rows
- * first (a whole row at a time), then across each block's columns; the extremum of the same values.
+ * first (a whole row at a time), then across each block's columns; the extremum of the same
+ * values. The SIMD module's twin (poolSimd) runs when loaded; exported for the tests holding the two together.
  */
-function pool(img: FloatImage, f: number, isMax: boolean): FloatImage {
+export function poolJs(img: FloatImage, f: number, isMax: boolean): FloatImage {
   const w = Math.ceil(img.width / f);
   const h = Math.ceil(img.height / f);
   const out = new Float32Array(w * h);

@@ -326,40 +326,48 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $y2l))))
 
-  ;; The Hough counts of lines.ts: for each angle a < angles and each listed pixel k (indices in
-  ;; `list`, or 0..n-1 when list is 0), hist[a * size + floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach]
-  ;; += delta. f64 arithmetic in the same order as the TypeScript (the same bins). xs, ys, list are
-  ;; i32 arrays, cos, sin f64 arrays, hist i32.
+  ;; The Hough counts of lines.ts: for each listed pixel k (indices in `list`, or 0..n-1 when list
+  ;; is 0) and each angle a < angles (an even count: the caller pads with an angle whose bins land
+  ;; in a row of its own), hist[a * size + floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach] += delta.
+  ;; f64 arithmetic in the same order as the TypeScript (the same bins), two angles at a time;
+  ;; pixel by pixel, so consecutive increments fall in different rows and never wait on each other.
+  ;; xs, ys, list are i32 arrays, cos, sin f64 arrays, hist i32.
+  (func $bump (param $slot i32) (param $delta i32)
+    (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (local.get $delta))))
   (func (export "hough_add") (param $xs i32) (param $ys i32) (param $list i32) (param $n i32) (param $cos i32) (param $sin i32)
         (param $angles i32) (param $hist i32) (param $size i32) (param $reach i32) (param $delta i32)
-    (local $a i32) (local $t i32) (local $k i32) (local $ca f64) (local $sa f64) (local $row i32) (local $slot i32)
-    (local.set $a (i32.const 0))
-    (block $adone
-      (loop $al
-        (br_if $adone (i32.ge_s (local.get $a) (local.get $angles)))
-        (local.set $ca (f64.load (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
-        (local.set $sa (f64.load (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
-        (local.set $row (i32.add (local.get $hist) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $size)) (local.get $reach)) (i32.const 2))))
-        (local.set $t (i32.const 0))
-        (block $kdone
-          (loop $kl
-            (br_if $kdone (i32.ge_s (local.get $t) (local.get $n)))
-            (local.set $k (if (result i32) (local.get $list)
-              (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
-              (else (local.get $t))))
-            (local.set $slot (i32.add (local.get $row) (i32.shl
-              (i32.trunc_sat_f64_s (f64.floor (f64.add
-                (f64.sub
-                  (f64.mul (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2))))) (local.get $ca))
-                  (f64.mul (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))) (local.get $sa)))
-                (f64.const 0.5))))
-              (i32.const 2))))
-            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (local.get $delta)))
-            (local.set $t (i32.add (local.get $t) (i32.const 1)))
-            (br $kl)))
-        (local.set $a (i32.add (local.get $a) (i32.const 1)))
-        (br $al))))
-;; The ink map of illumination.ts. lerp_rows: each output row y (w floats, rows dense) is
+    (local $a i32) (local $t i32) (local $k i32) (local $row i32) (local $rowBytes i32)
+    (local $vy v128) (local $vx v128) (local $half v128) (local $r v128)
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $rowBytes (i32.shl (local.get $size) (i32.const 2)))
+    (local.set $t (i32.const 0))
+    (block $kdone
+      (loop $kl
+        (br_if $kdone (i32.ge_s (local.get $t) (local.get $n)))
+        (local.set $k (if (result i32) (local.get $list)
+          (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
+          (else (local.get $t))))
+        (local.set $vy (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2)))))))
+        (local.set $vx (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2)))))))
+        (local.set $row (i32.add (local.get $hist) (i32.shl (local.get $reach) (i32.const 2))))
+        (local.set $a (i32.const 0))
+        (block $adone
+          (loop $al
+            (br_if $adone (i32.ge_s (local.get $a) (local.get $angles)))
+            (local.set $r (i32x4.shl (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+              (f64x2.sub
+                (f64x2.mul (local.get $vy) (v128.load (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+                (f64x2.mul (local.get $vx) (v128.load (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3))))))
+              (local.get $half)))) (i32.const 2)))
+            (call $bump (i32.add (local.get $row) (i32x4.extract_lane 0 (local.get $r))) (local.get $delta))
+            (call $bump (i32.add (i32.add (local.get $row) (local.get $rowBytes)) (i32x4.extract_lane 1 (local.get $r))) (local.get $delta))
+            (local.set $row (i32.add (local.get $row) (i32.shl (local.get $rowBytes) (i32.const 1))))
+            (local.set $a (i32.add (local.get $a) (i32.const 2)))
+            (br $al)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $kl))))
+
+  ;; The ink map of illumination.ts. lerp_rows: each output row y (w floats, rows dense) is
   ;; f32(a[x] * (1 - fy) + b[x] * fy) in f64, a and b the rows y0s[y] and y1s[y] of `rows` (f64,
   ;; `stride` bytes apart, room for w rounded up to even), fy = fys[y]: upsample's arithmetic,
   ;; two at a time (an odd w writes one float past the row, which the next row overwrites).
@@ -432,4 +440,111 @@
               (f64x2.gt (local.get $v1) (local.get $c1)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $l))))
+;; Block extremum over f×f blocks (illumination.ts pool): out (ow × ceil(h / f), dense) from the
+  ;; w×h plane at src (rows `stride` floats apart, a multiple of 4), partial blocks included; down
+  ;; each block's rows four columns at a time into `acc` (stride floats), then across its columns.
+  ;; The extremum of the same values (no NaN, no -0 in a picture), so the same floats.
+  (func (export "pool") (param $src i32) (param $stride i32) (param $w i32) (param $h i32) (param $f i32)
+        (param $isMax i32) (param $acc i32) (param $out i32) (param $ow i32)
+    (local $by i32) (local $y i32) (local $yend i32) (local $bx i32) (local $x i32) (local $xend i32)
+    (local $bytes i32) (local $m f32) (local $v f32) (local $o i32)
+    (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $o (local.get $out))
+    (local.set $by (i32.const 0))
+    (block $bydone
+      (loop $byl
+        (local.set $y (i32.mul (local.get $by) (local.get $f)))
+        (br_if $bydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $yend (select (i32.add (local.get $y) (local.get $f)) (local.get $h)
+                                 (i32.lt_s (i32.add (local.get $y) (local.get $f)) (local.get $h))))
+        (call $copy_row (local.get $acc) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (block $ydone
+          (loop $yl
+            (br_if $ydone (i32.ge_s (local.get $y) (local.get $yend)))
+            (call $ext_row (local.get $acc) (local.get $acc) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes)))
+                  (local.get $bytes) (local.get $isMax))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $yl)))
+        (local.set $bx (i32.const 0))
+        (block $bxdone
+          (loop $bxl
+            (br_if $bxdone (i32.ge_s (local.get $bx) (local.get $ow)))
+            (local.set $x (i32.mul (local.get $bx) (local.get $f)))
+            (local.set $xend (select (i32.add (local.get $x) (local.get $f)) (local.get $w)
+                                     (i32.lt_s (i32.add (local.get $x) (local.get $f)) (local.get $w))))
+            (local.set $m (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (block $xdone
+              (loop $xl
+                (br_if $xdone (i32.ge_s (local.get $x) (local.get $xend)))
+                (local.set $v (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2)))))
+                (local.set $m (if (result f32) (local.get $isMax)
+                  (then (f32.max (local.get $m) (local.get $v)))
+                  (else (f32.min (local.get $m) (local.get $v)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                (br $xl)))
+            (f32.store (local.get $o) (local.get $m))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (local.set $bx (i32.add (local.get $bx) (i32.const 1)))
+            (br $bxl)))
+        (local.set $by (i32.add (local.get $by) (i32.const 1)))
+        (br $byl))))
+;; Binary dilation of a 0/1 byte mask over a (2r+1)² square, window clamped at the borders
+  ;; (morphology.ts dilateMask): planes of rows `stride` bytes apart (a multiple of 16), `src` with
+  ;; r zero bytes left of each row and r zero rows above and below (more zeros to the right), so
+  ;; the OR of the window's bytes is the dilation. Rows first into `tmp` (laid out as src), then
+  ;; down the columns into `dst` (h rows), sixteen pixels at a time.
+  (func (export "dilate_mask") (param $src i32) (param $tmp i32) (param $dst i32) (param $w i32) (param $h i32)
+        (param $r i32) (param $stride i32)
+    (local $y i32) (local $x i32) (local $d i32) (local $v v128) (local $row i32) (local $out i32) (local $span i32)
+    (local.set $span (i32.add (i32.shl (local.get $r) (i32.const 1)) (i32.const 1)))
+    (memory.fill (local.get $tmp) (i32.const 0) (i32.mul (i32.add (local.get $h) (i32.shl (local.get $r) (i32.const 1))) (local.get $stride)))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.add (local.get $src) (i32.mul (i32.add (local.get $y) (local.get $r)) (local.get $stride))))
+        (local.set $out (i32.add (i32.add (local.get $tmp) (i32.mul (i32.add (local.get $y) (local.get $r)) (local.get $stride))) (local.get $r)))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $v (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.const 0))
+            (block $ddone
+              (loop $dl
+                (br_if $ddone (i32.ge_s (local.get $d) (local.get $span)))
+                (local.set $v (v128.or (local.get $v) (v128.load (i32.add (i32.add (local.get $row) (local.get $x)) (local.get $d)))))
+                (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                (br $dl)))
+            (v128.store (i32.add (local.get $out) (local.get $x)) (local.get $v))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (local.set $y (i32.const 0))
+    (block $y2done
+      (loop $y2l
+        (br_if $y2done (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.add (i32.add (local.get $tmp) (i32.mul (local.get $y) (local.get $stride))) (local.get $r)))
+        (local.set $out (i32.add (local.get $dst) (i32.mul (local.get $y) (local.get $stride))))
+        (local.set $x (i32.const 0))
+        (block $x2done
+          (loop $x2l
+            (br_if $x2done (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $v (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.const 0))
+            (block $d2done
+              (loop $d2l
+                (br_if $d2done (i32.ge_s (local.get $d) (local.get $span)))
+                (local.set $v (v128.or (local.get $v)
+                  (v128.load (i32.add (i32.add (local.get $row) (local.get $x)) (i32.mul (local.get $d) (local.get $stride))))))
+                (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                (br $d2l)))
+            (v128.store (i32.add (local.get $out) (local.get $x)) (local.get $v))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $x2l)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $y2l))))
 )

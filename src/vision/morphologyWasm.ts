@@ -7,7 +7,7 @@
  * on which ran. Own memory, reused from call to call (the pipeline is synchronous).
  */
 import { readFile } from 'node:fs/promises';
-import type { FloatImage } from './raster.ts';
+import type { FloatImage, MaskImage } from './raster.ts';
 
 interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
@@ -18,6 +18,8 @@ interface MorphExports {
   hough_add(xs: number, ys: number, list: number, n: number, cos: number, sin: number, angles: number, hist: number, size: number, reach: number, delta: number): void;
   lerp_rows(rows: number, stride: number, y0s: number, y1s: number, fys: number, out: number, w: number, h: number): void;
   ink_update(bg: number, p: number, ink: number, n: number, dark: number): void;
+  pool(src: number, stride: number, w: number, h: number, f: number, isMax: number, acc: number, out: number, ow: number): void;
+  dilate_mask(src: number, tmp: number, dst: number, w: number, h: number, r: number, stride: number): void;
 }
 
 /**
@@ -195,29 +197,31 @@ export function houghCountsSimd(xs: Int32Array, ys: Int32Array, cos: Float64Arra
   const { exports: k, memory } = kernels;
   const n = xs.length;
   const angles = cos.length;
+  // an even number of angles for the kernel (two at a time): a last one of cos = sin = 0 whose counts go to a row past the real ones
+  const even = (angles + 1) & ~1;
   // byte offsets
   const px = 16;
   const py = px + 4 * n;
   const list = py + 4 * n;
   const pc = (list + 4 * n + 7) & ~7;
-  const ps = pc + 8 * angles;
-  const hist = ps + 8 * angles;
-  const bytes = hist + 4 * angles * size;
+  const ps = pc + 8 * even;
+  const hist = ps + 8 * even;
+  const bytes = hist + 4 * even * size;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const buf = memory.buffer;
   new Int32Array(buf, px, n).set(xs);
   new Int32Array(buf, py, n).set(ys);
-  new Float64Array(buf, pc, angles).set(cos);
-  new Float64Array(buf, ps, angles).set(sin);
+  new Float64Array(buf, pc, even).fill(0).set(cos);
+  new Float64Array(buf, ps, even).fill(0).set(sin);
+  new Int32Array(buf, hist, even * size).fill(0);
   const counts = new Int32Array(buf, hist, angles * size);
-  counts.fill(0);
-  k.hough_add(px, py, 0, n, pc, ps, angles, hist, size, reach, 1);
+  k.hough_add(px, py, 0, n, pc, ps, even, hist, size, reach, 1);
   const strip = new Int32Array(buf, list, n);
   return {
     hist: counts,
     subtract(taken: Int32Array, count: number) {
       strip.set(taken.subarray(0, count));
-      k.hough_add(px, py, list, count, pc, ps, angles, hist, size, reach, -1);
+      k.hough_add(px, py, list, count, pc, ps, even, hist, size, reach, -1);
     },
   };
 }
@@ -261,4 +265,48 @@ export function inkMapSimd(w: number, h: number, dark: boolean, planes: readonly
     k.ink_update(bg, pl, ink, n4, dark ? 1 : 0);
   }
   return new Float32Array(buf, ink, n).slice();
+}
+
+/** illumination.ts's block extremum over f×f blocks (poolJs there) in the module, or null when it is not loaded. */
+export function poolSimd(img: FloatImage, f: number, isMax: boolean): FloatImage | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = img;
+  const w4 = (w + 3) & ~3;
+  const ow = Math.ceil(w / f);
+  const oh = Math.ceil(h / f);
+  // float offsets
+  const src = 4;
+  const acc = src + w4 * h;
+  const out = acc + w4;
+  const bytes = (out + ow * oh) * 4;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const f32 = new Float32Array(memory.buffer);
+  if (w4 === w) f32.set(img.data, src);
+  else for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), src + y * w4);
+  k.pool(src * 4, w4, w, h, f, isMax ? 1 : 0, acc * 4, out * 4, ow);
+  return { width: ow, height: oh, data: f32.slice(out, out + ow * oh) };
+}
+
+/** morphology.ts's dilateMask (a 0/1 mask over a size×size square) in the module, or null when it is not loaded. */
+export function dilateMaskSimd(mask: MaskImage, size: number): MaskImage | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h, data } = mask;
+  const r = Math.max(1, size | 1) >> 1;
+  const stride = (((w + 15) & ~15) + 2 * r + 15) & ~15;
+  const padded = (h + 2 * r) * stride;
+  // byte offsets
+  const src = 16;
+  const tmp = src + padded;
+  const dst = tmp + padded;
+  const bytes = dst + h * stride;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const u8 = new Uint8Array(memory.buffer);
+  u8.fill(0, src, tmp);
+  for (let y = 0; y < h; y++) u8.set(data.subarray(y * w, y * w + w), src + (y + r) * stride + r);
+  k.dilate_mask(src, tmp, dst, w, h, r, stride);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) out.set(u8.subarray(dst + y * stride, dst + y * stride + w), y * w);
+  return { width: w, height: h, data: out };
 }

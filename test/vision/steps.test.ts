@@ -1,8 +1,8 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
-import { boxBlur, boxBlurJs, closing, dilateMask, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
-import { boxBlurSimd, extremaSimd, inkMapSimd, loadMorphologyKernels, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
-import { inkMapJs } from '../../src/vision/illumination.ts';
+import { boxBlur, boxBlurJs, closing, dilateMask, dilateMaskJs, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
+import { boxBlurSimd, extremaSimd, inkMapSimd, loadMorphologyKernels, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
+import { inkMapJs, poolJs } from '../../src/vision/illumination.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { otsuThreshold, quantile, quantilesOf } from '../../src/vision/threshold.ts';
 import { chooseThreshold } from '../../src/vision/normalise.ts';
@@ -94,6 +94,23 @@ describe('morphology', () => {
     expect([Array.from(simd.dark), Array.from(simd.light)]).toEqual([dark, light]);
   });
 
+  it.each([[1, 1, 2], [7, 5, 2], [33, 20, 3], [64, 3, 4], [41, 29, 15], [10, 10, 20]])('block pooling on %i×%i by %i: SIMD = TypeScript = brute force', async (w2, h2, f) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => rnd() * 255) };
+    for (const isMax of [true, false]) {
+      const ow = Math.ceil(w2 / f);
+      const want = Array.from({ length: ow * Math.ceil(h2 / f) }, (_, j) => {
+        let m = isMax ? -Infinity : Infinity;
+        for (let y = Math.floor(j / ow) * f; y < Math.min(h2, (Math.floor(j / ow) + 1) * f); y++) {
+          for (let x = (j % ow) * f; x < Math.min(w2, ((j % ow) + 1) * f); x++) m = isMax ? Math.max(m, im.data[y * w2 + x]) : Math.min(m, im.data[y * w2 + x]);
+        }
+        return m;
+      });
+      expect(Array.from(poolJs(im, f, isMax).data)).toEqual(want);
+      expect(Array.from(poolSimd(im, f, isMax)!.data)).toEqual(want);
+    }
+  });
+
   it.each([[1, 1], [7, 5], [33, 20], [64, 3]])('the SIMD ink map on %i×%i gives the TypeScript loop\'s floats, both polarities, both kinds of paper', async (w2, h2) => {
     expect(await loadMorphologyKernels()).toBe(true);
     const n = w2 * h2;
@@ -126,11 +143,14 @@ describe('morphology', () => {
 
   it.each([
     [23, 17, 7], [1, 12, 3], [12, 1, 5], [30, 20, 1], [8, 8, 31], [50, 40, 9],
-  ])('dilateMask on %i×%i, size %i, equals the max filter of the mask', (w2, h2, size) => {
+    [33, 17, 7], [16, 3, 15], [47, 20, 3],
+  ])('dilateMask on %i×%i, size %i, equals the max filter of the mask (SIMD and TypeScript)', async (w2, h2, size) => {
+    expect(await loadMorphologyKernels()).toBe(true);
     for (const density of [0.01, 0.2, 0.7]) {
       const data = Uint8Array.from({ length: w2 * h2 }, () => (rnd() < density ? 1 : 0));
       const want = brute(Float32Array.from(data), w2, h2, size, true);
       expect(Array.from(dilateMask({ width: w2, height: h2, data }, size).data)).toEqual(Array.from(want));
+      expect(Array.from(dilateMaskJs({ width: w2, height: h2, data }, size).data)).toEqual(Array.from(want));
     }
   });
 
