@@ -175,8 +175,6 @@
   ;; for every d: the top-hat histograms of polarity.ts. Four pixels at a time, each of the four
   ;; lanes counted in its own histogram of `scratch` (4 × 256 i32; a run of equal bins no longer
   ;; waits on its own previous increment), added into `hist` at the end.
-  (func $count (param $slot i32)
-    (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1))))
   (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32) (param $scratch i32)
     (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $va v128) (local $vb v128)
     (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
@@ -213,17 +211,17 @@
             (local.set $bins (i32x4.add (local.get $bins) (i32x4.splat (local.get $scratch))))
             (if (i32.lt_s (local.get $x) (local.get $w4))
               (then
-                (call $count (i32x4.extract_lane 0 (local.get $bins)))
-                (call $count (i32x4.extract_lane 1 (local.get $bins)))
-                (call $count (i32x4.extract_lane 2 (local.get $bins)))
-                (call $count (i32x4.extract_lane 3 (local.get $bins))))
+                (local.set $i (i32x4.extract_lane 0 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
+                (local.set $i (i32x4.extract_lane 1 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
+                (local.set $i (i32x4.extract_lane 2 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
+                (local.set $i (i32x4.extract_lane 3 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1))))
               (else
                 ;; the last, partial group of the row: its first w - x lanes only
-                (call $count (i32x4.extract_lane 0 (local.get $bins)))
+                (local.set $i (i32x4.extract_lane 0 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
                 (if (i32.gt_s (i32.sub (local.get $w) (local.get $x)) (i32.const 1))
-                  (then (call $count (i32x4.extract_lane 1 (local.get $bins)))))
+                  (then (local.set $i (i32x4.extract_lane 1 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))
                 (if (i32.gt_s (i32.sub (local.get $w) (local.get $x)) (i32.const 2))
-                  (then (call $count (i32x4.extract_lane 2 (local.get $bins)))))))
+                  (then (local.set $i (i32x4.extract_lane 2 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))))
             (local.set $x (i32.add (local.get $x) (i32.const 4)))
             (br $xl)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
@@ -327,45 +325,54 @@
         (br $y2l))))
 
   ;; The Hough counts of lines.ts: for each listed pixel k (indices in `list`, or 0..n-1 when list
-  ;; is 0) and each angle a < angles (an even count: the caller pads with an angle whose bins land
-  ;; in a row of its own), hist[a * size + floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach] += delta.
-  ;; f64 arithmetic in the same order as the TypeScript (the same bins), two angles at a time;
-  ;; pixel by pixel, so consecutive increments fall in different rows and never wait on each other.
+  ;; is 0) and each angle a < angles (a multiple of 4: the caller pads with angles whose bins land
+  ;; in rows of their own), hist[a * size + floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach] += delta.
+  ;; f64 arithmetic in the same order as the TypeScript (the same bins), four angles at a time
+  ;; (so consecutive increments fall in four rows, which stay in the cache).
   ;; xs, ys, list are i32 arrays, cos, sin f64 arrays, hist i32.
-  (func $bump (param $slot i32) (param $delta i32)
-    (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (local.get $delta))))
   (func (export "hough_add") (param $xs i32) (param $ys i32) (param $list i32) (param $n i32) (param $cos i32) (param $sin i32)
         (param $angles i32) (param $hist i32) (param $size i32) (param $reach i32) (param $delta i32)
-    (local $a i32) (local $t i32) (local $k i32) (local $row i32) (local $rowBytes i32)
-    (local $vy v128) (local $vx v128) (local $half v128) (local $r v128)
+    (local $a i32) (local $t i32) (local $k i32) (local $row i32) (local $rb i32) (local $s i32)
+    (local $c0 v128) (local $s0 v128) (local $c1 v128) (local $s1 v128) (local $half v128) (local $r v128) (local $vy v128) (local $vx v128)
     (local.set $half (f64x2.splat (f64.const 0.5)))
-    (local.set $rowBytes (i32.shl (local.get $size) (i32.const 2)))
-    (local.set $t (i32.const 0))
-    (block $kdone
-      (loop $kl
-        (br_if $kdone (i32.ge_s (local.get $t) (local.get $n)))
-        (local.set $k (if (result i32) (local.get $list)
-          (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
-          (else (local.get $t))))
-        (local.set $vy (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2)))))))
-        (local.set $vx (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2)))))))
-        (local.set $row (i32.add (local.get $hist) (i32.shl (local.get $reach) (i32.const 2))))
-        (local.set $a (i32.const 0))
-        (block $adone
-          (loop $al
-            (br_if $adone (i32.ge_s (local.get $a) (local.get $angles)))
-            (local.set $r (i32x4.shl (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
-              (f64x2.sub
-                (f64x2.mul (local.get $vy) (v128.load (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
-                (f64x2.mul (local.get $vx) (v128.load (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3))))))
-              (local.get $half)))) (i32.const 2)))
-            (call $bump (i32.add (local.get $row) (i32x4.extract_lane 0 (local.get $r))) (local.get $delta))
-            (call $bump (i32.add (i32.add (local.get $row) (local.get $rowBytes)) (i32x4.extract_lane 1 (local.get $r))) (local.get $delta))
-            (local.set $row (i32.add (local.get $row) (i32.shl (local.get $rowBytes) (i32.const 1))))
-            (local.set $a (i32.add (local.get $a) (i32.const 2)))
-            (br $al)))
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-        (br $kl))))
+    (local.set $rb (i32.shl (local.get $size) (i32.const 2)))
+    (local.set $a (i32.const 0))
+    (block $adone
+      (loop $al
+        (br_if $adone (i32.ge_s (local.get $a) (local.get $angles)))
+        (local.set $c0 (v128.load (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $s0 (v128.load (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $c1 (v128.load offset=16 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $s1 (v128.load offset=16 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $row (i32.add (local.get $hist) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $size)) (local.get $reach)) (i32.const 2))))
+        (local.set $t (i32.const 0))
+        (block $kdone
+          (loop $kl
+            (br_if $kdone (i32.ge_s (local.get $t) (local.get $n)))
+            (local.set $k (if (result i32) (local.get $list)
+              (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
+              (else (local.get $t))))
+            (local.set $vy (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2)))))))
+            (local.set $vx (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2)))))))
+            ;; the bins of angles a..a+3 (byte offsets in their rows)
+            (local.set $r (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+                (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c0)) (f64x2.mul (local.get $vx) (local.get $s0))) (local.get $half))))
+              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+                (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c1)) (f64x2.mul (local.get $vx) (local.get $s1))) (local.get $half)))))
+              (i32.const 2)))
+            (local.set $s (i32.add (local.get $row) (i32x4.extract_lane 0 (local.get $r))))
+            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+            (local.set $s (i32.add (i32.add (local.get $row) (local.get $rb)) (i32x4.extract_lane 1 (local.get $r))))
+            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+            (local.set $s (i32.add (i32.add (local.get $row) (i32.shl (local.get $rb) (i32.const 1))) (i32x4.extract_lane 2 (local.get $r))))
+            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+            (local.set $s (i32.add (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 3))) (i32x4.extract_lane 3 (local.get $r))))
+            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $kl)))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (br $al))))
 
   ;; The ink map of illumination.ts. lerp_rows: each output row y (w floats, rows dense) is
   ;; f32(a[x] * (1 - fy) + b[x] * fy) in f64, a and b the rows y0s[y] and y1s[y] of `rows` (f64,
@@ -547,4 +554,137 @@
             (br $x2l)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $y2l))))
+;; The two histograms of normalise.ts's chooseThreshold over an ink map (n f32 in 0..1 or so):
+  ;; `out` gets 256 i32 of Otsu's bins (threshold.ts otsuThreshold: 0 at or below 0, 255 at or
+  ;; above 1, else floor(v * 255 + 0.5)), counting only v < below, then 1001 i32 of the quantile
+  ;; bins (quantilesOf: the same with 1000) over every value. In f64 as the TypeScript; the bin is
+  ;; trunc(min(max(v * k + 0.5, 0), k)), the same integer for every v. Four values at a time, each
+  ;; lane into its own copy of the histograms in `scratch` (4 × 1257 i32), summed at the end.
+  ;; (Written out, not as calls: V8 does not inline wasm calls, and a call per bin costs more than the bin.)
+  (func (export "ink_hist") (param $ink i32) (param $n i32) (param $below f64) (param $scratch i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $vv v128) (local $lo v128) (local $hi v128) (local $ob v128) (local $qb v128)
+    (local $keep v128) (local $lane i32) (local $j i32) (local $v f64) (local $b i32)
+    (memory.fill (local.get $scratch) (i32.const 0) (i32.const 20112))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $vv (v128.load (i32.add (local.get $ink) (local.get $i))))
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $vv)))
+        (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv))))
+        ;; byte offsets of the bins, lane j's histograms 5028 bytes after lane j-1's
+        (local.set $ob (i32x4.add (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 255)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $lo) (f64x2.splat (f64.const 255))) (f64x2.splat (f64.const 0.5)))))) (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 255)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $hi) (f64x2.splat (f64.const 255))) (f64x2.splat (f64.const 0.5))))))) (i32.const 2))
+          (v128.const i32x4 0 5028 10056 15084)))
+        (local.set $qb (i32x4.add (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 1000)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $lo) (f64x2.splat (f64.const 1000))) (f64x2.splat (f64.const 0.5)))))) (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 1000)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $hi) (f64x2.splat (f64.const 1000))) (f64x2.splat (f64.const 0.5))))))) (i32.const 2))
+          (v128.const i32x4 1024 6052 11080 16108)))
+        (local.set $keep (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (f64x2.lt (local.get $lo) (f64x2.splat (local.get $below))) (f64x2.lt (local.get $hi) (f64x2.splat (local.get $below)))))
+        (local.set $ob (i32x4.add (i32x4.splat (local.get $scratch)) (local.get $ob)))
+        (local.set $qb (i32x4.add (i32x4.splat (local.get $scratch)) (local.get $qb)))
+        ;; keep lanes are all ones (-1): subtracting adds one
+        (local.set $j (i32x4.extract_lane 0 (local.get $ob)))
+        (i32.store (local.get $j) (i32.sub (i32.load (local.get $j)) (i32x4.extract_lane 0 (local.get $keep))))
+        (local.set $j (i32x4.extract_lane 1 (local.get $ob)))
+        (i32.store (local.get $j) (i32.sub (i32.load (local.get $j)) (i32x4.extract_lane 1 (local.get $keep))))
+        (local.set $j (i32x4.extract_lane 2 (local.get $ob)))
+        (i32.store (local.get $j) (i32.sub (i32.load (local.get $j)) (i32x4.extract_lane 2 (local.get $keep))))
+        (local.set $j (i32x4.extract_lane 3 (local.get $ob)))
+        (i32.store (local.get $j) (i32.sub (i32.load (local.get $j)) (i32x4.extract_lane 3 (local.get $keep))))
+        (local.set $j (i32x4.extract_lane 0 (local.get $qb)))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $j (i32x4.extract_lane 1 (local.get $qb)))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $j (i32x4.extract_lane 2 (local.get $qb)))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $j (i32x4.extract_lane 3 (local.get $qb)))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    ;; the last n mod 4 values, one at a time, into lane 0's histograms
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $tdone
+      (loop $tl
+        (br_if $tdone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $vv (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $ink) (local.get $i))))))
+        (local.set $v (f64x2.extract_lane 0 (local.get $vv)))
+        (if (f64.lt (local.get $v) (local.get $below))
+          (then
+            (local.set $j (i32.add (local.get $scratch) (i32.shl (i32x4.extract_lane 0 (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 255)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $vv) (f64x2.splat (f64.const 255))) (f64x2.splat (f64.const 0.5))))))) (i32.const 2))))
+            (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))))
+        (local.set $j (i32.add (i32.add (local.get $scratch) (i32.const 1024)) (i32.shl (i32x4.extract_lane 0 (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 1000)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $vv) (f64x2.splat (f64.const 1000))) (f64x2.splat (f64.const 0.5))))))) (i32.const 2))))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tl)))
+    (local.set $b (i32.const 0))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.ge_u (local.get $b) (i32.const 5028)))
+        (i32.store (i32.add (local.get $out) (local.get $b))
+          (i32.add
+            (i32.add (i32.load (i32.add (local.get $scratch) (local.get $b))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 5028)))))
+            (i32.add (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 10056)))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 15084)))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $sl))))
+
+  ;; The ink mask of normalise.ts and its stroke statistics. binarize: mask byte (x, y) at
+  ;; mask + (y + 1) * stride + 1 + x is ink[y * w + x] > threshold (compared in f64, as threshold.ts
+  ;; binarize), in a plane zeroed first: a border of zeros all round. stroke_stats: out[0] = ink
+  ;; pixels, out[1] = those with a 4-neighbour outside the ink or the picture (maskStrokeWidth's
+  ;; area and perimeter), sixteen pixels at a time (stride a multiple of 16, at least w + 18).
+  (func (export "binarize") (param $ink i32) (param $w i32) (param $h i32) (param $threshold f64) (param $mask i32) (param $stride i32)
+    (local $y i32) (local $x i32) (local $src i32) (local $dst i32)
+    (memory.fill (local.get $mask) (i32.const 0) (i32.mul (i32.add (local.get $h) (i32.const 2)) (local.get $stride)))
+    (local.set $src (local.get $ink))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $dst (i32.add (i32.add (local.get $mask) (i32.mul (i32.add (local.get $y) (i32.const 1)) (local.get $stride))) (i32.const 1)))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (i32.store8 (i32.add (local.get $dst) (local.get $x))
+              (f64.gt (f64.promote_f32 (f32.load (local.get $src))) (local.get $threshold)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  (func (export "stroke_stats") (param $mask i32) (param $w i32) (param $h i32) (param $stride i32) (param $out i32)
+    (local $y i32) (local $x i32) (local $row i32) (local $c v128) (local $edge v128) (local $area v128) (local $per v128)
+    (local.set $area (v128.const i32x4 0 0 0 0))
+    (local.set $per (v128.const i32x4 0 0 0 0))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.add (i32.add (local.get $mask) (i32.mul (i32.add (local.get $y) (i32.const 1)) (local.get $stride))) (i32.const 1)))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $c (v128.load (i32.add (local.get $row) (local.get $x))))
+            (local.set $edge (v128.andnot (local.get $c)
+              (v128.and
+                (v128.and (v128.load (i32.sub (i32.add (local.get $row) (local.get $x)) (i32.const 1)))
+                          (v128.load (i32.add (i32.add (local.get $row) (local.get $x)) (i32.const 1))))
+                (v128.and (v128.load (i32.sub (i32.add (local.get $row) (local.get $x)) (local.get $stride)))
+                          (v128.load (i32.add (i32.add (local.get $row) (local.get $x)) (local.get $stride)))))))
+            (local.set $area (i32x4.add (local.get $area) (i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (local.get $c)))))
+            (local.set $per (i32x4.add (local.get $per) (i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (local.get $edge)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (i32.store (local.get $out) (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $area)) (i32x4.extract_lane 1 (local.get $area)))
+      (i32.add (i32x4.extract_lane 2 (local.get $area)) (i32x4.extract_lane 3 (local.get $area)))))
+    (i32.store offset=4 (local.get $out) (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $per)) (i32x4.extract_lane 1 (local.get $per)))
+      (i32.add (i32x4.extract_lane 2 (local.get $per)) (i32x4.extract_lane 3 (local.get $per))))))
 )

@@ -20,6 +20,9 @@ interface MorphExports {
   ink_update(bg: number, p: number, ink: number, n: number, dark: number): void;
   pool(src: number, stride: number, w: number, h: number, f: number, isMax: number, acc: number, out: number, ow: number): void;
   dilate_mask(src: number, tmp: number, dst: number, w: number, h: number, r: number, stride: number): void;
+  ink_hist(ink: number, n: number, below: number, scratch: number, out: number): void;
+  binarize(ink: number, w: number, h: number, threshold: number, mask: number, stride: number): void;
+  stroke_stats(mask: number, w: number, h: number, stride: number, out: number): void;
 }
 
 /**
@@ -197,8 +200,8 @@ export function houghCountsSimd(xs: Int32Array, ys: Int32Array, cos: Float64Arra
   const { exports: k, memory } = kernels;
   const n = xs.length;
   const angles = cos.length;
-  // an even number of angles for the kernel (two at a time): a last one of cos = sin = 0 whose counts go to a row past the real ones
-  const even = (angles + 1) & ~1;
+  // a multiple of 4 angles for the kernel (four at a time): the last ones cos = sin = 0, their counts in rows past the real ones
+  const even = (angles + 3) & ~3;
   // byte offsets
   const px = 16;
   const py = px + 4 * n;
@@ -309,4 +312,51 @@ export function dilateMaskSimd(mask: MaskImage, size: number): MaskImage | null 
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) out.set(u8.subarray(dst + y * stride, dst + y * stride + w), y * w);
   return { width: w, height: h, data: out };
+}
+
+/**
+ * The histograms of normalise.ts's chooseThreshold in the module, or null when it is not loaded:
+ * Otsu's 256 bins (threshold.ts otsuHistogram) of the values below `below`, and the 1001
+ * quantile bins (quantileHistogram) of all values.
+ */
+export function inkHistogramsSimd(ink: Float32Array, below: number): { otsu: Float64Array; quantiles: Uint32Array } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const n = ink.length;
+  // byte offsets
+  const src = 16;
+  const scratch = src + 4 * n;
+  const out = scratch + 4 * 4 * 1257;
+  const bytes = out + 4 * 1257;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Float32Array(memory.buffer, src, n).set(ink);
+  k.ink_hist(src, n, below, scratch, out);
+  const counts = new Uint32Array(memory.buffer, out, 1257);
+  return { otsu: Float64Array.from(counts.subarray(0, 256)), quantiles: counts.slice(256) };
+}
+
+/**
+ * The ink mask (`ink > threshold`) and its stroke statistics (ink pixels; those with a
+ * 4-neighbour outside the ink or the picture) in the module, or null when it is not loaded.
+ */
+export function binarizeSimd(ink: FloatImage, threshold: number): { mask: MaskImage; area: number; perimeter: number } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = ink;
+  const n = w * h;
+  const stride = (w + 18 + 15) & ~15;
+  // byte offsets
+  const src = 16;
+  const mask = src + 4 * n;
+  const out = (mask + (h + 2) * stride + 16) & ~7;
+  const bytes = out + 16;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Float32Array(memory.buffer, src, n).set(ink.data);
+  k.binarize(src, w, h, threshold, mask, stride);
+  k.stroke_stats(mask, w, h, stride, out);
+  const u8 = new Uint8Array(memory.buffer);
+  const data = new Uint8Array(n);
+  for (let y = 0; y < h; y++) data.set(u8.subarray(mask + (y + 1) * stride + 1, mask + (y + 1) * stride + 1 + w), y * w);
+  const [area, perimeter] = new Int32Array(memory.buffer, out, 2);
+  return { mask: { width: w, height: h, data }, area, perimeter };
 }

@@ -6,7 +6,8 @@ import { flattenAlpha, luminance, type FlatImage } from './flatten.ts';
 import { detectPolarity, type PolarityDecision } from './polarity.ts';
 import { inkMap } from './illumination.ts';
 import { dilateMask } from './morphology.ts';
-import { binarize, otsuThreshold, quantilesOf } from './threshold.ts';
+import { binarize, otsuHistogram, otsuOfHistogram, quantileHistogram, quantilesOfHistogram } from './threshold.ts';
+import { binarizeSimd, inkHistogramsSimd } from './morphologyWasm.ts';
 import { labelComponents, strokeWidth, type Labelling } from './components.ts';
 import { removeLines, type Line } from './lines.ts';
 import type { FloatImage, MaskImage, RgbaImage } from './raster.ts';
@@ -89,21 +90,20 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
   const wide = odd(Math.max(15, Math.min(w, h) / 5));
   let ink = inkMapOf(base, wide);
   let threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
-  let mask = binarize(ink, threshold);
+  let { mask, strokeWidth: sw } = inkMask(ink, threshold);
   lap?.('ink map (wide)');
-  const sw = maskStrokeWidth(mask);
   const fitted = odd(Math.min(wide, Math.max(7, 4 * sw + 3)));
   let window = wide;
   if (fitted < wide) {
     ink = inkMapOf(base, fitted);
     threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
-    mask = binarize(ink, threshold);
+    ({ mask, strokeWidth: sw } = inkMask(ink, threshold));
     window = fitted;
   }
   lap?.('ink map (fitted)');
   // The paper noise is measured away from all ink, lines included.
   const floor = noiseFloor(ink, mask, threshold);
-  const strokes = maskStrokeWidth(mask);
+  const strokes = sw;
   lap?.('noise floor');
   const { mask: clean, lines } = removeLines(mask);
   lap?.('lines');
@@ -144,17 +144,34 @@ const NOISE_SIGMAS = 3;
  * leave Otsu splitting the grain, hundreds of grain blobs as marks, and the digit glued to them.
  */
 export function chooseThreshold(ink: FloatImage, minInkContrast: number, below = Infinity): number {
-  const [q25, q50] = quantilesOf(ink.data, [0.25, 0.5]);
+  const hist = thresholdHistograms(ink.data, below);
+  const [q25, q50] = quantilesOfHistogram(hist.quantiles, ink.data.length, [0.25, 0.5]);
   const grain = q50 + (NOISE_SIGMAS * (q50 - q25)) / NORMAL_Q75;
-  const values = Number.isFinite(below) ? ink.data.filter((v) => v < below) : ink.data;
-  const otsu = values.length > 0 ? otsuThreshold(values) : below;
+  const otsu = hist.otsuCount > 0 ? otsuOfHistogram(hist.otsu, hist.otsuCount) : below;
   return Math.max(minInkContrast, Math.min(0.5, below, Math.max(otsu, grain)));
+}
+
+/** The quantile histogram of every ink value and Otsu's of those below `below`: in one pass in the SIMD module when loaded. */
+function thresholdHistograms(data: Float32Array, below: number): { quantiles: Uint32Array; otsu: Float64Array; otsuCount: number } {
+  const simd = inkHistogramsSimd(data, below);
+  if (simd) return { ...simd, otsuCount: simd.otsu.reduce((a, b) => a + b, 0) };
+  const values = Number.isFinite(below) ? data.filter((v) => v < below) : data;
+  return { quantiles: quantileHistogram(data), otsu: otsuHistogram(values), otsuCount: values.length };
 }
 
 /** The upper quartile of a standard normal: (median − lower quartile) / this is the standard deviation. */
 const NORMAL_Q75 = 0.6745;
 
-function maskStrokeWidth(mask: MaskImage): number {
+/** The ink mask (`ink > threshold`) and its stroke width (2·area / perimeter): in the SIMD module when loaded, the same mask and counts. */
+function inkMask(ink: FloatImage, threshold: number): { mask: MaskImage; strokeWidth: number } {
+  const simd = binarizeSimd(ink, threshold);
+  if (simd) return { mask: simd.mask, strokeWidth: strokeWidth(simd.area, simd.perimeter) };
+  const mask = binarize(ink, threshold);
+  return { mask, strokeWidth: maskStrokeWidth(mask) };
+}
+
+/** The mask's stroke width from its ink pixels and those with a 4-neighbour outside the ink or the picture; exported for the tests. */
+export function maskStrokeWidth(mask: MaskImage): number {
   const { width: w, height: h, data } = mask;
   let area = 0;
   let perimeter = 0;

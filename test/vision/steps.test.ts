@@ -1,11 +1,12 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
 import { boxBlur, boxBlurJs, closing, dilateMask, dilateMaskJs, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
-import { boxBlurSimd, extremaSimd, inkMapSimd, loadMorphologyKernels, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
+import { binarizeSimd, boxBlurSimd, extremaSimd, inkHistogramsSimd, inkMapSimd, loadMorphologyKernels, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
 import { inkMapJs, poolJs } from '../../src/vision/illumination.ts';
 import { areaResample } from '../../src/vision/resample.ts';
-import { otsuThreshold, quantile, quantilesOf } from '../../src/vision/threshold.ts';
-import { chooseThreshold } from '../../src/vision/normalise.ts';
+import { binarize, otsuHistogram, otsuThreshold, quantile, quantileHistogram, quantilesOf } from '../../src/vision/threshold.ts';
+import { chooseThreshold, maskStrokeWidth } from '../../src/vision/normalise.ts';
+import { strokeWidth } from '../../src/vision/components.ts';
 import { segmentDigits } from '../../src/vision/segment.ts';
 import { labelComponents } from '../../src/vision/components.ts';
 import { flattenAlpha } from '../../src/vision/flatten.ts';
@@ -196,6 +197,37 @@ describe('morphology', () => {
   it('box blur keeps a constant image constant (no dark frame at the borders)', () => {
     const c = boxBlur({ width: 10, height: 8, data: new Float32Array(80).fill(5) }, 5).data;
     for (const v of c) expect(v).toBeCloseTo(5, 5);
+  });
+});
+
+describe('ink histograms and mask in the SIMD module', () => {
+  const rnd = mulberry32(21);
+  // bin edges (halves of 1/255 and 1/1000), values outside 0..1, and plain random ones
+  const values = (n: number): Float32Array =>
+    Float32Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? Math.round(rnd() * 510) / 510 : i % 3 === 1 ? Math.round(rnd() * 2000) / 2000 : rnd() * 1.2 - 0.1,
+    );
+
+  it.each([1, 3, 4, 7, 1001])('the histograms of %i values: SIMD = TypeScript, with and without a `below`', async (n) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const v = values(n);
+    for (const below of [Infinity, 0.4, 0]) {
+      const simd = inkHistogramsSimd(v, below)!;
+      expect(Array.from(simd.quantiles)).toEqual(Array.from(quantileHistogram(v)));
+      expect(Array.from(simd.otsu)).toEqual(Array.from(otsuHistogram(v.filter((x) => x < below))));
+    }
+  });
+
+  it.each([[1, 1], [5, 3], [16, 4], [17, 9], [40, 33]])('the ink mask on %i×%i and its stroke counts: SIMD = TypeScript', async (w, h) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    for (const t of [0.2, 0.5, 0.9]) {
+      const ink = { width: w, height: h, data: values(w * h) };
+      const simd = binarizeSimd(ink, t)!;
+      const mask = binarize(ink, t);
+      expect(Array.from(simd.mask.data)).toEqual(Array.from(mask.data));
+      expect(strokeWidth(simd.area, simd.perimeter)).toBe(maskStrokeWidth(mask));
+      expect(simd.area).toBe(mask.data.reduce((a, b) => a + b, 0));
+    }
   });
 });
 
