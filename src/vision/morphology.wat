@@ -9,8 +9,7 @@
 ;;           f32x4.pmax(a, b) is `a < b ? b : a` and the TypeScript is `a > b ? a : b`: they differ
 ;;           only when a == b and the two are +0 and -0, which pictures (sums of non-negative
 ;;           terms) never hold.
-;;  transpose: dst (w rows of `dstride`) = src (h rows of w, `sstride` apart) transposed, in 4×4
-;;           SIMD tiles (w, h multiples of 4); the row pass is a column pass of the transposed plane.
+;;  row_ext: the row pass, by doubling within a row (below).
 (module
   (import "env" "memory" (memory 0))
 
@@ -132,43 +131,87 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $o))))
 
-;; dst (w rows of `dstride` floats) = src (h rows of w floats, `sstride` apart) transposed, w and h
-  ;; multiples of 4, in 4×4 tiles of four v128 loads, eight shuffles and four stores
-  (func (export "transpose") (param $src i32) (param $dst i32) (param $w i32) (param $h i32)
-        (param $sstride i32) (param $dstride i32)
-    (local $y i32) (local $x i32) (local $sb i32) (local $db i32) (local $s i32) (local $d i32)
-    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
-    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $sb (i32.shl (local.get $sstride) (i32.const 2)))
-    (local.set $db (i32.shl (local.get $dstride) (i32.const 2)))
+;; row_ext: the same running extremum along the rows of a w×h plane (rows `stride` floats apart,
+  ;; a multiple of 4; the pad columns get junk): each row is copied into `buf` between fill values
+  ;; (±inf), then buf[i] = ext(buf[i], buf[i + s]) for s = 1, 2, 4, … below the largest power of
+  ;; two m ≤ size, in place, four at a time, so that buf[i] is the extremum of m samples from i;
+  ;; pixel x is ext(buf[x], buf[x + size - m]), its whole window. The extremum of the same
+  ;; samples as the van Herk pass, so the same float, with no transposing and all in the cache.
+  (func (export "row_ext") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $stride i32)
+        (param $size i32) (param $isMax i32) (param $buf i32)
+    (local $r i32) (local $m i32) (local $len i32) (local $fillEnd i32) (local $y i32) (local $s i32) (local $i i32)
+    (local $x i32) (local $fill v128) (local $rowS i32) (local $rowD i32) (local $off i32) (local $sb i32) (local $end i32)
+    (local.set $r (i32.shr_u (local.get $size) (i32.const 1)))
+    (local.set $m (i32.const 1))
+    (block $mdone
+      (loop $ml
+        (br_if $mdone (i32.gt_s (i32.shl (local.get $m) (i32.const 1)) (local.get $size)))
+        (local.set $m (i32.shl (local.get $m) (i32.const 1)))
+        (br $ml)))
+    (local.set $off (i32.shl (i32.sub (local.get $size) (local.get $m)) (i32.const 2)))
+    (local.set $len (i32.shl (i32.add (local.get $w) (i32.shl (local.get $r) (i32.const 1))) (i32.const 2)))
+    (local.set $end (i32.add (local.get $buf) (local.get $len)))
+    (local.set $fillEnd (i32.add (local.get $buf) (i32.and (i32.add (i32.add (local.get $len) (i32.shl (local.get $size) (i32.const 2))) (i32.const 47)) (i32.const -16))))
+    (local.set $fill (f32x4.splat (select (f32.const -inf) (f32.const inf) (local.get $isMax))))
     (local.set $y (i32.const 0))
     (block $ydone
       (loop $yl
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $rowS (i32.add (local.get $src) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $rowD (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $i (local.get $buf))
+        (block $fdone
+          (loop $fl
+            (br_if $fdone (i32.ge_u (local.get $i) (local.get $fillEnd)))
+            (v128.store (local.get $i) (local.get $fill))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $fl)))
+        (memory.copy (i32.add (local.get $buf) (i32.shl (local.get $r) (i32.const 2))) (local.get $rowS) (i32.shl (local.get $w) (i32.const 2)))
+        (local.set $s (i32.const 1))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.ge_s (local.get $s) (local.get $m)))
+            (local.set $sb (i32.shl (local.get $s) (i32.const 2)))
+            (local.set $i (local.get $buf))
+            (if (local.get $isMax)
+              (then
+                (block $d1
+                  (loop $l1
+                    (br_if $d1 (i32.ge_u (local.get $i) (local.get $end)))
+                    (v128.store (local.get $i) (f32x4.pmax (v128.load (local.get $i)) (v128.load (i32.add (local.get $i) (local.get $sb)))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                    (br $l1))))
+              (else
+                (block $d2
+                  (loop $l2
+                    (br_if $d2 (i32.ge_u (local.get $i) (local.get $end)))
+                    (v128.store (local.get $i) (f32x4.pmin (v128.load (local.get $i)) (v128.load (i32.add (local.get $i) (local.get $sb)))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                    (br $l2)))))
+            (local.set $s (i32.shl (local.get $s) (i32.const 1)))
+            (br $sl)))
         (local.set $x (i32.const 0))
-        (block $xdone
-          (loop $xl
-            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
-            (local.set $s (i32.add (local.get $src) (i32.add (i32.mul (local.get $y) (local.get $sb)) (i32.shl (local.get $x) (i32.const 2)))))
-            (local.set $r0 (v128.load (local.get $s)))
-            (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $sb))))
-            (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $sb) (i32.const 1)))))
-            (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $sb) (i32.const 3)))))
-            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
-            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
-            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
-            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
-            (local.set $d (i32.add (local.get $dst) (i32.add (i32.mul (local.get $x) (local.get $db)) (i32.shl (local.get $y) (i32.const 2)))))
-            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
-            (v128.store (i32.add (local.get $d) (local.get $db)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
-            (v128.store (i32.add (local.get $d) (i32.shl (local.get $db) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
-            (v128.store (i32.add (local.get $d) (i32.mul (local.get $db) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
-            (local.set $x (i32.add (local.get $x) (i32.const 4)))
-            (br $xl)))
-        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (if (local.get $isMax)
+          (then
+            (block $o1
+              (loop $ol1
+                (br_if $o1 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
+                (v128.store (i32.add (local.get $rowD) (local.get $x))
+                  (f32x4.pmax (v128.load (i32.add (local.get $buf) (local.get $x))) (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                (br $ol1))))
+          (else
+            (block $o2
+              (loop $ol2
+                (br_if $o2 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
+                (v128.store (i32.add (local.get $rowD) (local.get $x))
+                  (f32x4.pmin (v128.load (i32.add (local.get $buf) (local.get $x))) (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                (br $ol2)))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 
-;; hist[i32] += 1 at clampByte(a - b) for the w×h picture in planes a and b (rows `stride` floats
+  ;; hist[i32] += 1 at clampByte(a - b) for the w×h picture in planes a and b (rows `stride` floats
   ;; apart, stride a multiple of 4; the pad columns are not counted): the difference in f64 (exact
   ;; for two float32s), then 0 below 0, 255 from 255 up, else trunc(d + 0.5), which is
   ;; Math.floor(d + 0.5) for 0 < d < 255 — done as trunc(min(max(d + 0.5, 0), 255)), the same bin

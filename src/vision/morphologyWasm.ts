@@ -11,7 +11,7 @@ import type { FloatImage, MaskImage } from './raster.ts';
 
 interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
-  transpose(src: number, dst: number, w: number, h: number, sstride: number, dstride: number): void;
+  row_ext(src: number, dst: number, w: number, h: number, stride: number, size: number, isMax: number, buf: number): void;
   diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number, scratch: number): void;
   box_rows(src: number, dst: number, w: number, h: number, r: number, line: number): void;
   box_cols(src: number, dst: number, w: number, h: number, r: number, prefix: number): void;
@@ -127,9 +127,7 @@ function run(k: MorphExports, l: Layout, from: number, steps: ExtremumStep[]): n
     const size = Math.max(1, step.size | 1);
     const isMax = step.isMax ? 1 : 0;
     const c = a === p1 ? p2 : p1; // never the plane read from, never the input
-    k.transpose(a * 4, p0 * 4, l.w4, l.h4, l.w4, l.h4);
-    k.col_ext(p0 * 4, c * 4, l.h4, l.w, size, isMax, l.g * 4, l.hh * 4); // along the rows
-    k.transpose(c * 4, p0 * 4, l.h4, l.w4, l.h4, l.w4);
+    k.row_ext(a * 4, p0 * 4, l.w, l.h, l.w4, size, isMax, l.g * 4); // along the rows (g as the row buffer)
     k.col_ext(p0 * 4, c * 4, l.w4, l.h, size, isMax, l.g * 4, l.hh * 4); // down the columns
     a = c;
   }
@@ -138,8 +136,8 @@ function run(k: MorphExports, l: Layout, from: number, steps: ExtremumStep[]): n
 
 /**
  * Applies `steps` in order (each a full size×size square filter, window clamped at the borders)
- * and returns the result, or null when the SIMD kernels are not loaded. The row pass is the
- * column pass of the transposed plane.
+ * and returns the result, or null when the SIMD kernels are not loaded. Rows first (row_ext,
+ * by doubling within each row), then columns (col_ext, van Herk a whole row at a time).
  */
 export function extremaSimd(img: FloatImage, steps: ExtremumStep[]): Float32Array | null {
   if (!kernels || steps.length === 0) return null;
