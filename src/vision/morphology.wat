@@ -730,4 +730,50 @@
     (i32.store offset=4 (local.get $out) (i32.add
       (i32.add (i32x4.extract_lane 0 (local.get $per)) (i32x4.extract_lane 1 (local.get $per)))
       (i32.add (i32x4.extract_lane 2 (local.get $per)) (i32x4.extract_lane 3 (local.get $per))))))
+;; flatten.ts for an opaque picture: opaque_planes checks that every alpha byte of the n RGBA
+  ;; pixels is 255 (out[0] = how many are not) and writes the R, G, B planes as f32 and the
+  ;; luminance f32(0.2126 r + 0.7152 g + 0.0722 b) in f64 (flatten.ts luminance, the same order),
+  ;; four pixels at a time; the planes have room for n rounded up to 4 (the tail lanes are junk).
+  (func (export "opaque_planes") (param $rgba i32) (param $n i32) (param $r i32) (param $g i32) (param $b i32) (param $lum i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $v v128) (local $z v128) (local $rv v128) (local $gv v128) (local $bv v128)
+    (local $bad v128) (local $o i32) (local $last v128)
+    (local.set $z (v128.const i32x4 0 0 0 0))
+    (local.set $bad (v128.const i32x4 0 0 0 0))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (local.set $o (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (v128.load (i32.add (local.get $rgba) (local.get $i))))
+        ;; alpha bytes below 255 (only the pixels before n: the last group may be partial)
+        (local.set $last (i32x4.lt_u
+          (i32x4.add (i32x4.splat (local.get $i)) (v128.const i32x4 0 4 8 12))
+          (i32x4.splat (local.get $end))))
+        (local.set $bad (i32x4.sub (local.get $bad)
+          (v128.and (local.get $last)
+            (i32x4.ne (v128.and (local.get $v) (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000))
+                      (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000)))))
+        (local.set $rv (f32x4.convert_i32x4_u (i8x16.shuffle 0 16 16 16 4 16 16 16 8 16 16 16 12 16 16 16 (local.get $v) (local.get $z))))
+        (local.set $gv (f32x4.convert_i32x4_u (i8x16.shuffle 1 16 16 16 5 16 16 16 9 16 16 16 13 16 16 16 (local.get $v) (local.get $z))))
+        (local.set $bv (f32x4.convert_i32x4_u (i8x16.shuffle 2 16 16 16 6 16 16 16 10 16 16 16 14 16 16 16 (local.get $v) (local.get $z))))
+        (v128.store (i32.add (local.get $r) (local.get $o)) (local.get $rv))
+        (v128.store (i32.add (local.get $g) (local.get $o)) (local.get $gv))
+        (v128.store (i32.add (local.get $b) (local.get $o)) (local.get $bv))
+        (v128.store (i32.add (local.get $lum) (local.get $o))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.add (f64x2.add
+              (f64x2.mul (f64x2.splat (f64.const 0.2126)) (f64x2.promote_low_f32x4 (local.get $rv)))
+              (f64x2.mul (f64x2.splat (f64.const 0.7152)) (f64x2.promote_low_f32x4 (local.get $gv))))
+              (f64x2.mul (f64x2.splat (f64.const 0.0722)) (f64x2.promote_low_f32x4 (local.get $bv)))))
+            (f32x4.demote_f64x2_zero (f64x2.add (f64x2.add
+              (f64x2.mul (f64x2.splat (f64.const 0.2126)) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $rv) (local.get $rv))))
+              (f64x2.mul (f64x2.splat (f64.const 0.7152)) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv)))))
+              (f64x2.mul (f64x2.splat (f64.const 0.0722)) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bv) (local.get $bv))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $l)))
+    (i32.store (local.get $out) (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $bad)) (i32x4.extract_lane 1 (local.get $bad)))
+      (i32.add (i32x4.extract_lane 2 (local.get $bad)) (i32x4.extract_lane 3 (local.get $bad))))))
 )

@@ -23,6 +23,7 @@ interface MorphExports {
   ink_hist(ink: number, n: number, below: number, scratch: number, out: number): void;
   binarize(ink: number, w: number, h: number, threshold: number, mask: number, stride: number): void;
   stroke_stats(mask: number, w: number, h: number, stride: number, out: number): void;
+  opaque_planes(rgba: number, n: number, r: number, g: number, b: number, lum: number, out: number): void;
 }
 
 /**
@@ -357,4 +358,28 @@ export function binarizeSimd(ink: FloatImage, threshold: number): { mask: MaskIm
   for (let y = 0; y < h; y++) data.set(u8.subarray(mask + (y + 1) * stride + 1, mask + (y + 1) * stride + 1 + w), y * w);
   const [area, perimeter] = new Int32Array(memory.buffer, out, 2);
   return { mask: { width: w, height: h, data }, area, perimeter };
+}
+
+/**
+ * flatten.ts for an opaque picture in the module: its R, G, B planes and its luminance, or null
+ * when the module is not loaded or some pixel is not fully opaque (flattenAlpha's other cases).
+ */
+export function opaquePlanesSimd(rgba: Uint8Array, n: number): { planes: [Float32Array, Float32Array, Float32Array]; lum: Float32Array } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const n4 = (n + 3) & ~3;
+  // byte offsets
+  const src = 16;
+  const r = src + 4 * n4;
+  const g = r + 4 * n4;
+  const b = g + 4 * n4;
+  const lum = b + 4 * n4;
+  const out = lum + 4 * n4;
+  const bytes = out + 16;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Uint8Array(memory.buffer, src, 4 * n).set(rgba.subarray(0, 4 * n));
+  k.opaque_planes(src, n, r, g, b, lum, out);
+  if (new Int32Array(memory.buffer, out, 1)[0] !== 0) return null;
+  const plane = (at: number): Float32Array => new Float32Array(memory.buffer, at, n).slice();
+  return { planes: [plane(r), plane(g), plane(b)], lum: plane(lum) };
 }

@@ -2,7 +2,7 @@
  * Step 2: RGBA at working size → soft ink map + binary ink mask + its connected components.
  * Composes flatten → polarity → illumination → threshold → lines → labelling; each is tested alone.
  */
-import { flattenAlpha, luminance, type FlatImage } from './flatten.ts';
+import { flattenWithLuminance, type FlatImage } from './flatten.ts';
 import { detectPolarity, type PolarityDecision } from './polarity.ts';
 import { inkMap } from './illumination.ts';
 import { dilateMask } from './morphology.ts';
@@ -49,8 +49,7 @@ export interface LookBase {
 }
 
 function lookBase(img: RgbaImage, lap?: StepTimer): LookBase {
-  const flat = flattenAlpha(img);
-  const lum = luminance(flat);
+  const { flat, lum } = flattenWithLuminance(img);
   lap?.('flatten');
   const polarity: PolarityDecision = flat.alphaIsInk
     ? { polarity: 'dark-on-light', skew: 0, by: 'skew' }

@@ -52,13 +52,16 @@ export function cropSegment(src: InkSource, seg: Segment): { patch: FloatImage; 
   const y1 = Math.min(h, seg.box.y + seg.box.height + EDGE);
   const cw = x1 - x0;
   const ch = y1 - y0;
-  const ids = new Set(seg.componentIds);
+  // membership by label id (a byte table, not a Set lookup per pixel)
+  const ids = new Uint8Array(Math.max(0, ...seg.componentIds) + 1);
+  for (const id of seg.componentIds) ids[id] = 1;
   const member = new Float32Array(cw * ch);
   const core: number[] = [];
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const i = (y + y0) * w + x + x0;
-      if (ids.has(src.labels[i])) {
+      const l = src.labels[i];
+      if (l < ids.length && ids[l]) {
         member[y * cw + x] = 1;
         core.push(data[i]);
       }

@@ -1,7 +1,7 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
 import { boxBlur, boxBlurJs, closing, dilateMask, dilateMaskJs, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
-import { binarizeSimd, boxBlurSimd, extremaSimd, inkHistogramsSimd, inkMapSimd, loadMorphologyKernels, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
+import { binarizeSimd, boxBlurSimd, extremaSimd, inkHistogramsSimd, inkMapSimd, loadMorphologyKernels, opaquePlanesSimd, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
 import { inkMapJs, poolJs } from '../../src/vision/illumination.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { binarize, otsuHistogram, otsuThreshold, quantile, quantileHistogram, quantilesOf } from '../../src/vision/threshold.ts';
@@ -9,7 +9,7 @@ import { chooseThreshold, maskStrokeWidth } from '../../src/vision/normalise.ts'
 import { strokeWidth } from '../../src/vision/components.ts';
 import { segmentDigits } from '../../src/vision/segment.ts';
 import { labelComponents } from '../../src/vision/components.ts';
-import { flattenAlpha } from '../../src/vision/flatten.ts';
+import { flattenAlpha, luminance } from '../../src/vision/flatten.ts';
 import { detectPolarity } from '../../src/vision/polarity.ts';
 import { centreByMass, centreOfMass, fitTo20 } from '../../src/vision/to28.ts';
 import { mulberry32 } from './fixtures.ts';
@@ -227,6 +227,24 @@ describe('ink histograms and mask in the SIMD module', () => {
       expect(Array.from(simd.mask.data)).toEqual(Array.from(mask.data));
       expect(strokeWidth(simd.area, simd.perimeter)).toBe(maskStrokeWidth(mask));
       expect(simd.area).toBe(mask.data.reduce((a, b) => a + b, 0));
+    }
+  });
+});
+
+describe('flattening an opaque picture in the SIMD module', () => {
+  it.each([[1, 1], [3, 5], [8, 4], [13, 7]])('%i×%i: the planes and luminance of flattenAlpha + luminance, or null when a pixel is not opaque', async (w, h) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const rnd = mulberry32(w * 31 + h);
+    const data = Uint8Array.from({ length: 4 * w * h }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(rnd() * 256)));
+    const img = { width: w, height: h, data };
+    const flat = flattenAlpha(img);
+    const simd = opaquePlanesSimd(data, w * h)!;
+    expect(simd.planes.map((p) => Array.from(p))).toEqual(flat.planes.map((p) => Array.from(p)));
+    expect(Array.from(simd.lum)).toEqual(Array.from(luminance(flat).data));
+    for (const a of [254, 0]) {
+      const some = Uint8Array.from(data);
+      some[4 * (w * h - 1) + 3] = a; // the last pixel, also when it ends a partial group of four
+      expect(opaquePlanesSimd(some, w * h)).toBeNull();
     }
   });
 });
