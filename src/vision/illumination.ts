@@ -6,7 +6,7 @@
  * a lit one; taking the strongest channel makes blue, red or yellow ink as visible as black,
  * whatever the luminance says (yellow on white is nearly invisible in grey).
  */
-import { boxBlur, closing, opening } from './morphology.ts';
+import { boxBlurWithin, closing, opening } from './morphology.ts';
 import { inkMapSimd, poolSimd, type Paper } from './morphologyWasm.ts';
 import type { FloatImage } from './raster.ts';
 import type { FlatImage } from './flatten.ts';
@@ -36,10 +36,7 @@ function estimateBackground(plane: FloatImage, polarity: Polarity, size: number)
   // would raise the estimate on the shadowed side and leave a band of false ink along the edge.
   // The closing is never below the paper there (nor the opening above it), so the smoothed
   // estimate is kept on the paper's side of it.
-  const smooth = boxBlur(bg, k);
-  for (let i = 0; i < smooth.data.length; i++) {
-    smooth.data[i] = dark ? Math.min(smooth.data[i], bg.data[i]) : Math.max(smooth.data[i], bg.data[i]);
-  }
+  const smooth = boxBlurWithin(bg, k, dark ? 'below' : 'above');
   return { grid: smooth, f };
 }
 
@@ -76,33 +73,27 @@ export function poolJs(img: FloatImage, f: number, isMax: boolean): FloatImage {
 
 /**
  * Bilinear interpolation of the grid of block values (block centres) back to full size, as the
- * ink loop needs it: each grid row interpolated across to full width once (in doubles), and per
- * output row the two grid rows and the weight between them (the same arithmetic as per pixel).
+ * ink loop needs it: per output column the two grid columns and the weight of the second (in
+ * doubles), per output row the same for grid rows.
  */
 function paperOf(bg: Background, width: number, height: number): Paper {
   const { grid: small, f } = bg;
   if (f === 1) return { kind: 'plane', grid: small.data };
-  const sw = small.width;
-  const sh = small.height;
-  const s = small.data;
-  const rows = new Float64Array(sh * width);
-  for (let x = 0; x < width; x++) {
-    const gx = Math.min(sw - 1, Math.max(0, (x + 0.5) / f - 0.5));
-    const x0 = Math.floor(gx);
-    const x1 = Math.min(sw - 1, x0 + 1);
-    const fx = gx - x0;
-    for (let gy = 0; gy < sh; gy++) rows[gy * width + x] = s[gy * sw + x0] * (1 - fx) + s[gy * sw + x1] * fx;
-  }
-  const y0 = new Int32Array(height);
-  const y1 = new Int32Array(height);
-  const fy = new Float64Array(height);
-  for (let y = 0; y < height; y++) {
-    const gy = Math.min(sh - 1, Math.max(0, (y + 0.5) / f - 0.5));
-    y0[y] = Math.floor(gy);
-    y1[y] = Math.min(sh - 1, y0[y] + 1);
-    fy[y] = gy - y0[y];
-  }
-  return { kind: 'rows', rows, y0, y1, fy };
+  const taps = (n: number, cells: number): { lo: Int32Array; hi: Int32Array; t: Float64Array } => {
+    const lo = new Int32Array(n);
+    const hi = new Int32Array(n);
+    const t = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = Math.min(cells - 1, Math.max(0, (i + 0.5) / f - 0.5));
+      lo[i] = Math.floor(g);
+      hi[i] = Math.min(cells - 1, lo[i] + 1);
+      t[i] = g - lo[i];
+    }
+    return { lo, hi, t };
+  };
+  const x = taps(width, small.width);
+  const y = taps(height, small.height);
+  return { kind: 'grid', grid: small.data, gw: small.width, gh: small.height, x0: x.lo, x1: x.hi, fx: x.t, y0: y.lo, y1: y.hi, fy: y.t };
 }
 
 /**
@@ -125,29 +116,40 @@ export function inkMap(flat: FlatImage, polarity: Polarity, size: number): Float
 export function inkMapJs(w: number, h: number, dark: boolean, planes: readonly { plane: Float32Array; paper: Paper }[]): Float32Array {
   const ink = new Float32Array(w * h);
   const row = new Float32Array(w);
+  const a = new Float64Array(w);
+  const b = new Float64Array(w);
   for (const { plane: p, paper } of planes) {
+    /** grid row gy interpolated across to full width */
+    const across = (gy: number, dst: Float64Array): void => {
+      if (paper.kind !== 'grid') return;
+      const s = paper.grid;
+      const o = gy * paper.gw;
+      for (let x = 0; x < w; x++) dst[x] = s[o + paper.x0[x]] * (1 - paper.fx[x]) + s[o + paper.x1[x]] * paper.fx[x];
+    };
+    let rowA = -1;
+    let rowB = -1;
     for (let y = 0; y < h; y++) {
       const o = y * w;
       let bgRow: Float32Array;
       if (paper.kind === 'plane') {
         bgRow = paper.grid.subarray(o, o + w);
       } else {
-        const a = paper.y0[y] * w;
-        const b = paper.y1[y] * w;
+        if (rowA !== paper.y0[y]) across((rowA = paper.y0[y]), a);
+        if (rowB !== paper.y1[y]) across((rowB = paper.y1[y]), b);
         const fy = paper.fy[y];
-        for (let x = 0; x < w; x++) row[x] = paper.rows[a + x] * (1 - fy) + paper.rows[b + x] * fy;
+        for (let x = 0; x < w; x++) row[x] = a[x] * (1 - fy) + b[x] * fy;
         bgRow = row;
       }
       if (dark) {
         for (let x = 0; x < w; x++) {
-          const b = bgRow[x];
-          const v = (b - p[o + x]) / (b > MIN_RANGE ? b : MIN_RANGE);
+          const v0 = bgRow[x];
+          const v = (v0 - p[o + x]) / (v0 > MIN_RANGE ? v0 : MIN_RANGE);
           if (v > ink[o + x]) ink[o + x] = v > 1 ? 1 : v;
         }
       } else {
         for (let x = 0; x < w; x++) {
-          const b = 255 - bgRow[x];
-          const v = (p[o + x] - bgRow[x]) / (b > MIN_RANGE ? b : MIN_RANGE);
+          const v0 = 255 - bgRow[x];
+          const v = (p[o + x] - bgRow[x]) / (v0 > MIN_RANGE ? v0 : MIN_RANGE);
           if (v > ink[o + x]) ink[o + x] = v > 1 ? 1 : v;
         }
       }

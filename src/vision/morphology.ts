@@ -231,6 +231,20 @@ export function boxBlur(img: FloatImage, size: number): FloatImage {
   return simd ? { width: img.width, height: img.height, data: simd } : boxBlurJs(img, size);
 }
 
+/**
+ * The box blur kept on one side of the picture: per pixel the smaller (`below`) or the larger
+ * (`above`) of the mean and the picture itself. In the SIMD module when loaded, the same floats.
+ */
+export function boxBlurWithin(img: FloatImage, size: number, within: 'below' | 'above'): FloatImage {
+  const simd = boxBlurSimd(img, size, within);
+  if (simd) return { width: img.width, height: img.height, data: simd };
+  const out = boxBlurJs(img, size);
+  const d = out.data;
+  const v = img.data;
+  for (let i = 0; i < d.length; i++) d[i] = within === 'below' ? Math.min(d[i], v[i]) : Math.max(d[i], v[i]);
+  return out;
+}
+
 /** The TypeScript box blur (exported for the tests that hold the SIMD one to it). */
 export function boxBlurJs(img: FloatImage, size: number): FloatImage {
   const { width: w, height: h } = img;

@@ -38,7 +38,7 @@
         (br $l))))
 
   ;; dst = ext(a, b) element-wise over `bytes` (a multiple of 16); isMax: pmax, else pmin
-  (func $ext_row (param $dst i32) (param $a i32) (param $b i32) (param $bytes i32) (param $isMax i32)
+  (func $ext_row (export "ext_row") (param $dst i32) (param $a i32) (param $b i32) (param $bytes i32) (param $isMax i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
     (if (local.get $isMax)
@@ -776,4 +776,72 @@
     (i32.store (local.get $out) (i32.add
       (i32.add (i32x4.extract_lane 0 (local.get $bad)) (i32x4.extract_lane 1 (local.get $bad)))
       (i32.add (i32x4.extract_lane 2 (local.get $bad)) (i32x4.extract_lane 3 (local.get $bad))))))
+;; normalise.ts noiseFloor's histogram: 101 bins of round(ink · 100) clamped to 0..100 (as
+  ;; trunc(min(max(v · 100 + 0.5, 0), 100)) in f64: the same bin), over the pixels whose byte in
+  ;; `near` (rows `stride` apart) is 0; `ink` dense w×h. Pixel x counts in copy x mod 4 of the
+  ;; histogram in `scratch` (4 × 101 i32), summed into `out` (101 i32) at the end.
+  (func (export "noise_hist") (param $ink i32) (param $near i32) (param $w i32) (param $h i32) (param $stride i32)
+        (param $scratch i32) (param $out i32)
+    (local $y i32) (local $x i32) (local $src i32) (local $row i32) (local $slot i32) (local $b i32)
+    (memory.fill (local.get $scratch) (i32.const 0) (i32.const 1616))
+    (local.set $src (local.get $ink))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.add (local.get $near) (i32.mul (local.get $y) (local.get $stride))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (if (i32.eqz (i32.load8_u (i32.add (local.get $row) (local.get $x))))
+              (then
+                (local.set $slot (i32.add
+                  (i32.add (local.get $scratch) (i32.mul (i32.and (local.get $x) (i32.const 3)) (i32.const 404)))
+                  (i32.shl (i32.trunc_sat_f64_s (f64.min (f64.const 100) (f64.max (f64.const 0)
+                    (f64.add (f64.mul (f64.promote_f32 (f32.load (local.get $src))) (f64.const 100)) (f64.const 0.5))))) (i32.const 2))))
+                (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (local.set $b (i32.const 0))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.ge_u (local.get $b) (i32.const 404)))
+        (i32.store (i32.add (local.get $out) (local.get $b))
+          (i32.add
+            (i32.add (i32.load (i32.add (local.get $scratch) (local.get $b))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 404)))))
+            (i32.add (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 808)))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 1212)))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $sl))))
+
+  ;; illumination.ts's paper grid interpolated across: rows[gy · rstride + x] (f64) =
+  ;; s[gy · sw + x0s[x]] · (1 - fxs[x]) + s[gy · sw + x1s[x]] · fxs[x] for every grid row gy < sh
+  ;; and x < w, s f32; in f64 in the same order as the TypeScript.
+  (func (export "across_rows") (param $s i32) (param $sw i32) (param $sh i32) (param $x0s i32) (param $x1s i32) (param $fxs i32)
+        (param $rows i32) (param $w i32) (param $rstride i32)
+    (local $gy i32) (local $x i32) (local $o i32) (local $dst i32) (local $fx f64)
+    (local.set $gy (i32.const 0))
+    (block $gdone
+      (loop $gl
+        (br_if $gdone (i32.ge_s (local.get $gy) (local.get $sh)))
+        (local.set $o (i32.add (local.get $s) (i32.shl (i32.mul (local.get $gy) (local.get $sw)) (i32.const 2))))
+        (local.set $dst (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $gy) (local.get $rstride)) (i32.const 3))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $fx (f64.load (i32.add (local.get $fxs) (i32.shl (local.get $x) (i32.const 3)))))
+            (f64.store (i32.add (local.get $dst) (i32.shl (local.get $x) (i32.const 3)))
+              (f64.add
+                (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $o) (i32.shl (i32.load (i32.add (local.get $x0s) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 2)))))
+                         (f64.sub (f64.const 1) (local.get $fx)))
+                (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $o) (i32.shl (i32.load (i32.add (local.get $x1s) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 2)))))
+                         (local.get $fx))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $gy (i32.add (local.get $gy) (i32.const 1)))
+        (br $gl))))
 )

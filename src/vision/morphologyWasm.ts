@@ -24,16 +24,30 @@ interface MorphExports {
   binarize(ink: number, w: number, h: number, threshold: number, mask: number, stride: number): void;
   stroke_stats(mask: number, w: number, h: number, stride: number, out: number): void;
   opaque_planes(rgba: number, n: number, r: number, g: number, b: number, lum: number, out: number): void;
+  ext_row(dst: number, a: number, b: number, bytes: number, isMax: number): void;
+  noise_hist(ink: number, near: number, w: number, h: number, stride: number, scratch: number, out: number): void;
+  across_rows(s: number, sw: number, sh: number, x0s: number, x1s: number, fxs: number, rows: number, w: number, rstride: number): void;
 }
 
 /**
  * The paper under one colour plane (illumination.ts), w×h: the plane itself when f = 1 (`grid`),
- * else grid rows interpolated across to full width (`rows`, w floats each) and, per output row,
- * the two grid rows and the weight of the second.
+ * else a coarser grid (gw × gh) to interpolate: per output column the two grid columns and the
+ * weight of the second, per output row the same for grid rows.
  */
 export type Paper =
   | { kind: 'plane'; grid: Float32Array }
-  | { kind: 'rows'; rows: Float64Array; y0: Int32Array; y1: Int32Array; fy: Float64Array };
+  | {
+      kind: 'grid';
+      grid: Float32Array;
+      gw: number;
+      gh: number;
+      x0: Int32Array;
+      x1: Int32Array;
+      fx: Float64Array;
+      y0: Int32Array;
+      y1: Int32Array;
+      fy: Float64Array;
+    };
 
 /** Strip counts of lines.ts's Hough transform: angles × size, flat, and how to take pixels out. */
 export interface HoughCounts {
@@ -169,8 +183,11 @@ export function topHatHistogramsSimd(img: FloatImage, size: number): { dark: Uin
   return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
 }
 
-/** Box blur (boxBlur in morphology.ts: the clamped mean over size×size), or null when not loaded. */
-export function boxBlurSimd(img: FloatImage, size: number): Float32Array | null {
+/**
+ * Box blur (boxBlur in morphology.ts: the clamped mean over size×size), or null when not loaded;
+ * `within` 'below' / 'above': then the smaller / larger of the mean and the picture, per pixel.
+ */
+export function boxBlurSimd(img: FloatImage, size: number, within?: 'below' | 'above'): Float32Array | null {
   if (!kernels) return null;
   const { exports: k, memory } = kernels;
   const { width: w, height: h } = img;
@@ -187,6 +204,8 @@ export function boxBlurSimd(img: FloatImage, size: number): Float32Array | null 
   new Float32Array(memory.buffer).set(img.data, src);
   k.box_rows(src * 4, tmp * 4, w, h, r, line * 4);
   k.box_cols(tmp * 4, dst * 4, w, h, r, prefix * 4);
+  // over whole groups of four: the lanes past n land in `line`, no longer needed
+  if (within) k.ext_row(dst * 4, dst * 4, src * 4, (4 * n + 15) & ~15, within === 'above' ? 1 : 0);
   return new Float32Array(memory.buffer, dst * 4, n).slice();
 }
 
@@ -239,16 +258,21 @@ export function inkMapSimd(w: number, h: number, dark: boolean, planes: readonly
   const n = w * h;
   const n4 = (n + 3) & ~3;
   const w2 = (w + 1) & ~1;
-  const gridRows = planes.reduce((m, { paper }) => (paper.kind === 'rows' ? Math.max(m, paper.rows.length / w) : m), 0);
+  const cells = planes.reduce((m, { paper }) => (paper.kind === 'grid' ? Math.max(m, paper.gw * paper.gh) : m), 0);
+  const gridRows = planes.reduce((m, { paper }) => (paper.kind === 'grid' ? Math.max(m, paper.gh) : m), 0);
   // byte offsets, f64 areas on 8 bytes
   const pl = 16;
   const ink = pl + 4 * n4;
   const bg = ink + 4 * n4;
   const rows = bg + 4 * (n4 + 4);
-  const y0s = rows + 8 * w2 * gridRows;
+  const grid = rows + 8 * w2 * gridRows;
+  const fxs = (grid + 4 * cells + 7) & ~7;
+  const fys = fxs + 8 * w;
+  const x0s = fys + 8 * h;
+  const x1s = x0s + 4 * w;
+  const y0s = x1s + 4 * w;
   const y1s = y0s + 4 * h;
-  const fys = (y1s + 4 * h + 7) & ~7;
-  const bytes = fys + 8 * h;
+  const bytes = y1s + 4 * h;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const buf = memory.buffer;
   new Float32Array(buf, ink, n4).fill(0);
@@ -257,11 +281,14 @@ export function inkMapSimd(w: number, h: number, dark: boolean, planes: readonly
     if (paper.kind === 'plane') {
       new Float32Array(buf, bg, n).set(paper.grid);
     } else {
-      const r = new Float64Array(buf, rows, w2 * gridRows);
-      for (let gy = 0; gy < paper.rows.length / w; gy++) r.set(paper.rows.subarray(gy * w, gy * w + w), gy * w2);
+      new Float32Array(buf, grid, paper.gw * paper.gh).set(paper.grid);
+      new Int32Array(buf, x0s, w).set(paper.x0);
+      new Int32Array(buf, x1s, w).set(paper.x1);
+      new Float64Array(buf, fxs, w).set(paper.fx);
       new Int32Array(buf, y0s, h).set(paper.y0);
       new Int32Array(buf, y1s, h).set(paper.y1);
       new Float64Array(buf, fys, h).set(paper.fy);
+      k.across_rows(grid, paper.gw, paper.gh, x0s, x1s, fxs, rows, w, w2);
       k.lerp_rows(rows, 8 * w2, y0s, y1s, fys, bg, w, h);
     }
     k.ink_update(bg, pl, ink, n4, dark ? 1 : 0);
@@ -382,4 +409,35 @@ export function opaquePlanesSimd(rgba: Uint8Array, n: number): { planes: [Float3
   if (new Int32Array(memory.buffer, out, 1)[0] !== 0) return null;
   const plane = (at: number): Float32Array => new Float32Array(memory.buffer, at, n).slice();
   return { planes: [plane(r), plane(g), plane(b)], lum: plane(lum) };
+}
+
+/**
+ * normalise.ts noiseFloor's histogram (101 bins of round(ink · 100), clamped) of the pixels
+ * farther than size/2 from every ink pixel of `mask` (outside dilateMask(mask, size)), or null
+ * when the module is not loaded; the dilated mask never leaves the module.
+ */
+export function noiseHistogramSimd(ink: FloatImage, mask: MaskImage, size: number): Uint32Array | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h, data } = mask;
+  const n = w * h;
+  const r = Math.max(1, size | 1) >> 1;
+  const stride = (((w + 15) & ~15) + 2 * r + 15) & ~15;
+  const padded = (h + 2 * r) * stride;
+  // byte offsets
+  const src = 16;
+  const tmp = src + padded;
+  const dst = tmp + padded;
+  const inkAt = (dst + h * stride + 15) & ~15;
+  const scratch = inkAt + 4 * n;
+  const out = scratch + 4 * 4 * 101;
+  const bytes = out + 4 * 101;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const u8 = new Uint8Array(memory.buffer);
+  u8.fill(0, src, tmp);
+  for (let y = 0; y < h; y++) u8.set(data.subarray(y * w, y * w + w), src + (y + r) * stride + r);
+  k.dilate_mask(src, tmp, dst, w, h, r, stride);
+  new Float32Array(memory.buffer, inkAt, n).set(ink.data);
+  k.noise_hist(inkAt, dst, w, h, stride, scratch, out);
+  return new Uint32Array(memory.buffer, out, 101).slice();
 }

@@ -7,7 +7,7 @@ import { detectPolarity, type PolarityDecision } from './polarity.ts';
 import { inkMap } from './illumination.ts';
 import { dilateMask } from './morphology.ts';
 import { binarize, otsuHistogram, otsuOfHistogram, quantileHistogram, quantilesOfHistogram } from './threshold.ts';
-import { binarizeSimd, inkHistogramsSimd } from './morphologyWasm.ts';
+import { binarizeSimd, inkHistogramsSimd, noiseHistogramSimd } from './morphologyWasm.ts';
 import { labelComponents, strokeWidth, type Labelling } from './components.ts';
 import { removeLines, type Line } from './lines.ts';
 import type { FloatImage, MaskImage, RgbaImage } from './raster.ts';
@@ -192,15 +192,8 @@ export function maskStrokeWidth(mask: MaskImage): number {
  * not noise), capped well under the threshold.
  */
 function noiseFloor(ink: FloatImage, mask: MaskImage, threshold: number): number {
-  const near = dilateMask(mask, 7).data;
-  const hist = new Uint32Array(101);
-  let count = 0;
-  for (let i = 0; i < ink.data.length; i++) {
-    if (near[i]) continue;
-    // Math.floor(v + 0.5) is Math.round(v) for all but one double, which a float32 × 100 never is
-    hist[Math.min(100, Math.max(0, Math.floor(ink.data[i] * 100 + 0.5)))]++;
-    count++;
-  }
+  const hist = noiseHistogramSimd(ink, mask, NEAR_INK) ?? noiseHistogramJs(ink, mask);
+  const count = hist.reduce((a, b) => a + b, 0);
   if (count === 0) return 0;
   let acc = 0;
   let p99 = 0;
@@ -212,6 +205,21 @@ function noiseFloor(ink: FloatImage, mask: MaskImage, threshold: number): number
     }
   }
   return Math.min(p99, 0.5 * threshold);
+}
+
+/** Ink within this window (px) of a pixel keeps it out of the paper noise. */
+const NEAR_INK = 7;
+
+/** The histogram of round(ink · 100) away from the ink (the SIMD module's noiseHistogramSimd twin; exported for the tests). */
+export function noiseHistogramJs(ink: FloatImage, mask: MaskImage): Uint32Array {
+  const near = dilateMask(mask, NEAR_INK).data;
+  const hist = new Uint32Array(101);
+  for (let i = 0; i < ink.data.length; i++) {
+    if (near[i]) continue;
+    // Math.floor(v + 0.5) is Math.round(v) for all but one double, which a float32 × 100 never is
+    hist[Math.min(100, Math.max(0, Math.floor(ink.data[i] * 100 + 0.5)))]++;
+  }
+  return hist;
 }
 
 function odd(x: number): number {

@@ -1,11 +1,11 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
-import { boxBlur, boxBlurJs, closing, dilateMask, dilateMaskJs, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
-import { binarizeSimd, boxBlurSimd, extremaSimd, inkHistogramsSimd, inkMapSimd, loadMorphologyKernels, opaquePlanesSimd, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
+import { boxBlur, boxBlurJs, boxBlurWithin, closing, dilateMask, dilateMaskJs, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
+import { binarizeSimd, boxBlurSimd, extremaSimd, inkHistogramsSimd, inkMapSimd, loadMorphologyKernels, noiseHistogramSimd, opaquePlanesSimd, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
 import { inkMapJs, poolJs } from '../../src/vision/illumination.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { binarize, otsuHistogram, otsuThreshold, quantile, quantileHistogram, quantilesOf } from '../../src/vision/threshold.ts';
-import { chooseThreshold, maskStrokeWidth } from '../../src/vision/normalise.ts';
+import { chooseThreshold, maskStrokeWidth, noiseHistogramJs } from '../../src/vision/normalise.ts';
 import { strokeWidth } from '../../src/vision/components.ts';
 import { segmentDigits } from '../../src/vision/segment.ts';
 import { labelComponents } from '../../src/vision/components.ts';
@@ -117,22 +117,22 @@ describe('morphology', () => {
     const n = w2 * h2;
     // paper values on both sides of the 64 floor (and of 255 − 64), planes darker and lighter than it
     const plane = (): Float32Array => Float32Array.from({ length: n }, () => Math.round(rnd() * 255) + (rnd() < 0.5 ? 0 : rnd()));
-    const rowsPaper = (): Paper => {
+    const gridPaper = (): Paper => {
+      const gw = 1 + Math.floor(rnd() * 5);
       const gh = 1 + Math.floor(rnd() * 4);
-      const y0 = Int32Array.from({ length: h2 }, () => Math.floor(rnd() * gh));
-      return {
-        kind: 'rows',
-        rows: Float64Array.from({ length: gh * w2 }, () => rnd() * 255),
-        y0,
-        y1: y0.map((y) => Math.min(gh - 1, y + 1)),
-        fy: Float64Array.from({ length: h2 }, () => rnd()),
+      const taps = (n: number, cells: number): [Int32Array, Int32Array, Float64Array] => {
+        const lo = Int32Array.from({ length: n }, () => Math.floor(rnd() * cells));
+        return [lo, lo.map((v) => Math.min(cells - 1, v + 1)), Float64Array.from({ length: n }, () => rnd())];
       };
+      const [x0, x1, fx] = taps(w2, gw);
+      const [y0, y1, fy] = taps(h2, gh);
+      return { kind: 'grid', grid: Float32Array.from({ length: gw * gh }, () => rnd() * 255), gw, gh, x0, x1, fx, y0, y1, fy };
     };
     for (const dark of [true, false]) {
       const planes = [
         { plane: plane(), paper: { kind: 'plane', grid: plane() } as Paper },
-        { plane: plane(), paper: rowsPaper() },
-        { plane: plane(), paper: rowsPaper() },
+        { plane: plane(), paper: gridPaper() },
+        { plane: plane(), paper: gridPaper() },
       ];
       for (const some of [planes.slice(0, 1), planes.slice(1, 2), planes]) {
         const js = inkMapJs(w2, h2, dark, some);
@@ -192,6 +192,10 @@ describe('morphology', () => {
     expect(await loadMorphologyKernels()).toBe(true);
     expect(Array.from(boxBlurSimd(im, size) ?? [])).toEqual(Array.from(want));
     expect(Array.from(boxBlur(im, size).data)).toEqual(Array.from(want));
+    // kept below / above the picture: the SIMD pass gives the per-pixel min / max of the two
+    expect(Array.from(boxBlurSimd(im, size, 'below') ?? [])).toEqual(Array.from(want, (v, i) => Math.min(v, im.data[i])));
+    expect(Array.from(boxBlurSimd(im, size, 'above') ?? [])).toEqual(Array.from(want, (v, i) => Math.max(v, im.data[i])));
+    expect(Array.from(boxBlurWithin(im, size, 'below').data)).toEqual(Array.from(want, (v, i) => Math.min(v, im.data[i])));
   });
 
   it('box blur keeps a constant image constant (no dark frame at the borders)', () => {
@@ -227,6 +231,15 @@ describe('ink histograms and mask in the SIMD module', () => {
       expect(Array.from(simd.mask.data)).toEqual(Array.from(mask.data));
       expect(strokeWidth(simd.area, simd.perimeter)).toBe(maskStrokeWidth(mask));
       expect(simd.area).toBe(mask.data.reduce((a, b) => a + b, 0));
+      // the noise floor's histogram away from the ink
+      const noise = noiseHistogramJs(ink, mask);
+      expect(Array.from(noiseHistogramSimd(ink, mask, 7)!)).toEqual(Array.from(noise));
+      // and with one ink pixel only: most pixels counted, the ones near it not
+      const one = new Uint8Array(w * h);
+      one[Math.floor((w * h) / 2)] = 1;
+      const sparse = noiseHistogramJs(ink, { width: w, height: h, data: one });
+      expect(Array.from(noiseHistogramSimd(ink, { width: w, height: h, data: one }, 7)!)).toEqual(Array.from(sparse));
+      if (w * h > 100) expect(sparse.reduce((a, b) => a + b, 0)).toBeGreaterThan(w * h - 50);
     }
   });
 });
