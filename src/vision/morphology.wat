@@ -221,7 +221,7 @@
   (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32) (param $scratch i32)
     (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $va v128) (local $vb v128)
     (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
-    (local $bins v128) (local $d v128)
+    (local $bins v128) (local $d v128) (local $raw v128) (local $zeros i32)
     (local.set $half (f64x2.splat (f64.const 0.5)))
     (local.set $top (f64x2.splat (f64.const 255)))
     (local.set $zero (f64x2.splat (f64.const 0)))
@@ -248,11 +248,16 @@
             (local.set $hi (i32x4.trunc_sat_f64x2_s_zero
               (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $hi) (local.get $half))))))
             ;; bins of the four lanes, ×4 bytes, each in its own histogram
+            (local.set $raw (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
             (local.set $bins (i32x4.add
-              (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)) (i32.const 2))
+              (i32x4.shl (local.get $raw) (i32.const 2))
               (v128.const i32x4 0 1024 2048 3072)))
             (local.set $bins (i32x4.add (local.get $bins) (i32x4.splat (local.get $scratch))))
-            (if (i32.lt_s (local.get $x) (local.get $w4))
+            (if (i32.and (i32.lt_s (local.get $x) (local.get $w4)) (i32.eqz (v128.any_true (local.get $raw))))
+              (then
+                ;; four zeros (most of a picture: no narrow structure there), counted at the end
+                (local.set $zeros (i32.add (local.get $zeros) (i32.const 4))))
+            (else (if (i32.lt_s (local.get $x) (local.get $w4))
               (then
                 (local.set $i (i32x4.extract_lane 0 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
                 (local.set $i (i32x4.extract_lane 1 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
@@ -264,7 +269,7 @@
                 (if (i32.gt_s (i32.sub (local.get $w) (local.get $x)) (i32.const 1))
                   (then (local.set $i (i32x4.extract_lane 1 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))
                 (if (i32.gt_s (i32.sub (local.get $w) (local.get $x)) (i32.const 2))
-                  (then (local.set $i (i32x4.extract_lane 2 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))))
+                  (then (local.set $i (i32x4.extract_lane 2 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))))))
             (local.set $x (i32.add (local.get $x) (i32.const 4)))
             (br $xl)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
@@ -279,7 +284,8 @@
               (i32.add (i32.load (i32.add (local.get $scratch) (local.get $i))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 1024)))))
               (i32.add (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 2048)))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 3072))))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $sl))))
+        (br $sl)))
+    (i32.store (local.get $hist) (i32.add (i32.load (local.get $hist)) (local.get $zeros))))
 
   ;; Box blur, the mean over a window of 2r+1 clamped at the borders, as box_blur in morphology.ts:
   ;; prefix sums in f64, (sum[b] - sum[a]) / (b - a), stored as f32 (the same operations in the

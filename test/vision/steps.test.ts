@@ -93,6 +93,13 @@ describe('morphology', () => {
     const simd = topHatHistogramsSimd(im, size)!;
     expect([Array.from(js.dark), Array.from(js.light)]).toEqual([dark, light]);
     expect([Array.from(simd.dark), Array.from(simd.light)]).toEqual([dark, light]);
+    // a flat page with one dark stroke: runs of zeros (counted four at a time in the module)
+    const page = { width: w2, height: h2, data: new Float32Array(w2 * h2).fill(200) };
+    for (let y = 0; y < h2; y++) page.data[y * w2 + Math.floor(w2 / 2)] = 40.5;
+    const flat = topHatHistogramsSimd(page, size)!;
+    const flatJs = topHatHistogramsJs(page, size);
+    expect([Array.from(flat.dark), Array.from(flat.light)]).toEqual([Array.from(flatJs.dark), Array.from(flatJs.light)]);
+    expect(flat.dark[0] + flat.dark[160] + flat.dark[159]).toBe(w2 * h2);
   });
 
   it.each([[1, 1, 2], [7, 5, 2], [33, 20, 3], [64, 3, 4], [41, 29, 15], [10, 10, 20]])('block pooling on %i×%i by %i: SIMD = TypeScript = brute force', async (w2, h2, f) => {
