@@ -290,7 +290,8 @@
   ;; Box blur, the mean over a window of 2r+1 clamped at the borders, as box_blur in morphology.ts:
   ;; prefix sums in f64, (sum[b] - sum[a]) / (b - a), stored as f32 (the same operations in the
   ;; same order, so the same floats). Planes are dense w×h (no padding); `line` holds w+1 f64,
-  ;; `prefix` (h+1)×w f64.
+  ;; `prefix` (h+1)×w f64 and one more. box_cols runs two columns at a time (f64x2, each lane its
+  ;; own column's sums): an odd w writes one value past each row, which the next row overwrites.
   (func (export "box_rows") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $r i32) (param $line i32)
     (local $y i32) (local $x i32) (local $row i32) (local $a i32) (local $b i32)
     (local.set $y (i32.const 0))
@@ -340,10 +341,10 @@
         (block $xdone
           (loop $xl
             (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
-            (f64.store (i32.add (i32.add (local.get $o) (local.get $wb)) (i32.shl (local.get $x) (i32.const 3)))
-              (f64.add (f64.load (i32.add (local.get $o) (i32.shl (local.get $x) (i32.const 3))))
-                       (f64.promote_f32 (f32.load (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))))))
-            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (v128.store (i32.add (i32.add (local.get $o) (local.get $wb)) (i32.shl (local.get $x) (i32.const 3)))
+              (f64x2.add (v128.load (i32.add (local.get $o) (i32.shl (local.get $x) (i32.const 3))))
+                         (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))))))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
             (br $xl)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl)))
@@ -362,13 +363,13 @@
         (block $x2done
           (loop $x2l
             (br_if $x2done (i32.ge_s (local.get $x) (local.get $w)))
-            (f32.store (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))
-              (f32.demote_f64
-                (f64.div
-                  (f64.sub (f64.load (i32.add (local.get $b) (i32.shl (local.get $x) (i32.const 3))))
-                           (f64.load (i32.add (local.get $a) (i32.shl (local.get $x) (i32.const 3)))))
-                  (local.get $n))))
-            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (v128.store64_lane 0 (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))
+              (f32x4.demote_f64x2_zero
+                (f64x2.div
+                  (f64x2.sub (v128.load (i32.add (local.get $b) (i32.shl (local.get $x) (i32.const 3))))
+                             (v128.load (i32.add (local.get $a) (i32.shl (local.get $x) (i32.const 3)))))
+                  (f64x2.splat (local.get $n)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
             (br $x2l)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $y2l))))
@@ -503,7 +504,7 @@
   (func (export "pool") (param $src i32) (param $stride i32) (param $w i32) (param $h i32) (param $f i32)
         (param $isMax i32) (param $acc i32) (param $out i32) (param $ow i32)
     (local $by i32) (local $y i32) (local $yend i32) (local $bx i32) (local $x i32) (local $xend i32)
-    (local $bytes i32) (local $m f32) (local $v f32) (local $o i32)
+    (local $bytes i32) (local $m f32) (local $o i32)
     (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $o (local.get $out))
     (local.set $by (i32.const 0))
@@ -531,15 +532,21 @@
                                      (i32.lt_s (i32.add (local.get $x) (local.get $f)) (local.get $w))))
             (local.set $m (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2)))))
             (local.set $x (i32.add (local.get $x) (i32.const 1)))
-            (block $xdone
-              (loop $xl
-                (br_if $xdone (i32.ge_s (local.get $x) (local.get $xend)))
-                (local.set $v (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2)))))
-                (local.set $m (if (result f32) (local.get $isMax)
-                  (then (f32.max (local.get $m) (local.get $v)))
-                  (else (f32.min (local.get $m) (local.get $v)))))
-                (local.set $x (i32.add (local.get $x) (i32.const 1)))
-                (br $xl)))
+            (if (local.get $isMax)
+              (then
+                (block $xdone
+                  (loop $xl
+                    (br_if $xdone (i32.ge_s (local.get $x) (local.get $xend)))
+                    (local.set $m (f32.max (local.get $m) (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $xl))))
+              (else
+                (block $xdone2
+                  (loop $xl2
+                    (br_if $xdone2 (i32.ge_s (local.get $x) (local.get $xend)))
+                    (local.set $m (f32.min (local.get $m) (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $xl2)))))
             (f32.store (local.get $o) (local.get $m))
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (local.set $bx (i32.add (local.get $bx) (i32.const 1)))

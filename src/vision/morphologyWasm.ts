@@ -199,7 +199,7 @@ export function boxBlurSimd(img: FloatImage, size: number, within?: 'below' | 'a
   const dst = tmp + n;
   const line = (dst + n + 1) & ~1;
   const prefix = line + 2 * (w + 1);
-  const bytes = (prefix + 2 * (h + 1) * w) * 4;
+  const bytes = (prefix + 2 * (h + 1) * w + 4) * 4; // one f64 more: box_cols works on pairs of columns
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   new Float32Array(memory.buffer).set(img.data, src);
   k.box_rows(src * 4, tmp * 4, w, h, r, line * 4);
