@@ -57,9 +57,13 @@ const clock = values.cpu
     }
   : (): number => performance.now();
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** Per-step durations (ms) of many reads, in the order the steps first ran. */
 class StepTimes {
   readonly steps = new Map<string, number[]>();
+  /** whole reads (ms): a second look at faint ink runs without the step timer */
+  readonly reads: number[] = [];
   /** A timer for one read: each call closes the step named, measured from the previous call. */
   start(): (step: string) => void {
     let last = clock();
@@ -72,7 +76,7 @@ class StepTimes {
     };
   }
   summary(): string {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const med = median;
     const parts = [...this.steps].map(([k, xs]) => `${k} ${med(xs).toFixed(1)}`);
     const total = med([...this.steps.values()].reduce((acc, xs) => acc.map((v, i) => v + (xs[i] ?? 0)), new Array<number>(this.steps.get('decode')?.length ?? 0).fill(0)));
     return `${parts.join(' | ')} | total ${total.toFixed(1)}`;
@@ -88,11 +92,13 @@ if (values.dev) {
     if (i === 0) await readDigits(bytes, classifier).catch(() => undefined); // warm-up
     let times = byKind.get(kind);
     if (!times) byKind.set(kind, (times = new StepTimes()));
+    const t0 = clock();
     await readDigits(bytes, classifier, { timeBudgetMs: 60_000 }, times.start()).catch(() => undefined);
+    times.reads.push(clock() - t0);
   }
-  console.log(`model: ${classifier.name}; dev pictures 0-${devCount - 1}, median ms per step${values.cpu ? ' (CPU)' : ''}:`);
+  console.log(`model: ${classifier.name}; dev pictures 0-${devCount - 1}, median ms per step${values.cpu ? ' (CPU)' : ''}, then per whole read (a second look included):`);
   for (const [kind, t] of [...byKind].sort(([a], [b]) => a.localeCompare(b))) {
-    console.log(`${kind.padEnd(16)} n=${String(t.steps.get('decode')?.length ?? 0).padEnd(4)} ${t.summary()}`);
+    console.log(`${kind.padEnd(16)} n=${String(t.steps.get('decode')?.length ?? 0).padEnd(4)} ${t.summary()} | read ${median(t.reads).toFixed(1)}`);
   }
   process.exit(0);
 }
