@@ -456,21 +456,18 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 
-  ;; two f32 lanes of (b, q, cur) promoted: the new ink of inkMap's loop for them, in f64:
-  ;; v = (b - q) / max(b, 64) for dark ink, (q - b) / max(255 - b, 64) for light ink;
-  ;; v > cur ? min(v, 1) : cur (the caller keeps cur where v is not above it).
-  (func $ink2 (param $b v128) (param $q v128) (param $dark i32) (result v128)
-    (if (result v128) (local.get $dark)
-      (then (f64x2.div (f64x2.sub (local.get $b) (local.get $q)) (f64x2.pmax (f64x2.splat (f64.const 64)) (local.get $b))))
-      (else (f64x2.div (f64x2.sub (local.get $q) (local.get $b))
-                       (f64x2.pmax (f64x2.splat (f64.const 64)) (f64x2.sub (f64x2.splat (f64.const 255)) (local.get $b)))))))
-
   ;; ink[i] = max(ink[i], v clamped to 1) as inkMap's loop does, for i < n (n a multiple of 4):
-  ;; bg the paper, p the plane, all f32; compared in f64 with the stored float, stored as f32.
+  ;; bg the paper, p the plane, all f32; v in f64 (both polarities computed, one kept: the same
+  ;; operations as the TypeScript's), compared with the stored float, stored as f32.
   (func (export "ink_update") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32) (param $dark i32)
     (local $i i32) (local $end i32) (local $vb v128) (local $vp v128) (local $vi v128)
     (local $v0 v128) (local $v1 v128) (local $c0 v128) (local $c1 v128) (local $one v128)
+    (local $b0 v128) (local $q0 v128) (local $dm v128) (local $v64 v128) (local $v255 v128)
     (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $v64 (f64x2.splat (f64.const 64)))
+    (local.set $v255 (f64x2.splat (f64.const 255)))
+    ;; all ones for dark ink: v = (b - q) / max(b, 64); else v = (q - b) / max(255 - b, 64)
+    (local.set $dm (i64x2.splat (i64.extend_i32_s (i32.sub (i32.const 0) (i32.ne (local.get $dark) (i32.const 0))))))
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $i (i32.const 0))
     (block $done
@@ -481,11 +478,12 @@
         (local.set $vi (v128.load (i32.add (local.get $ink) (local.get $i))))
         (local.set $c0 (f64x2.promote_low_f32x4 (local.get $vi)))
         (local.set $c1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vi) (local.get $vi))))
-        (local.set $v0 (call $ink2 (f64x2.promote_low_f32x4 (local.get $vb)) (f64x2.promote_low_f32x4 (local.get $vp)) (local.get $dark)))
-        (local.set $v1 (call $ink2
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vp) (local.get $vp)))
-          (local.get $dark)))
+        (local.set $b0 (f64x2.promote_low_f32x4 (local.get $vb)))
+        (local.set $q0 (f64x2.promote_low_f32x4 (local.get $vp)))
+        (local.set $v0 (f64x2.div (v128.bitselect (f64x2.sub (local.get $b0) (local.get $q0)) (f64x2.sub (local.get $q0) (local.get $b0)) (local.get $dm)) (f64x2.pmax (local.get $v64) (v128.bitselect (local.get $b0) (f64x2.sub (local.get $v255) (local.get $b0)) (local.get $dm)))))
+        (local.set $b0 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))
+        (local.set $q0 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vp) (local.get $vp))))
+        (local.set $v1 (f64x2.div (v128.bitselect (f64x2.sub (local.get $b0) (local.get $q0)) (f64x2.sub (local.get $q0) (local.get $b0)) (local.get $dm)) (f64x2.pmax (local.get $v64) (v128.bitselect (local.get $b0) (f64x2.sub (local.get $v255) (local.get $b0)) (local.get $dm)))))
         (v128.store (i32.add (local.get $ink) (local.get $i))
           (v128.bitselect
             (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -504,7 +502,7 @@
   (func (export "pool") (param $src i32) (param $stride i32) (param $w i32) (param $h i32) (param $f i32)
         (param $isMax i32) (param $acc i32) (param $out i32) (param $ow i32)
     (local $by i32) (local $y i32) (local $yend i32) (local $bx i32) (local $x i32) (local $xend i32)
-    (local $bytes i32) (local $m f32) (local $o i32)
+    (local $bytes i32) (local $m f32) (local $o i32) (local $va v128) (local $vb v128)
     (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $o (local.get $out))
     (local.set $by (i32.const 0))
@@ -524,6 +522,23 @@
             (local.set $y (i32.add (local.get $y) (i32.const 1)))
             (br $yl)))
         (local.set $bx (i32.const 0))
+        ;; f = 2: four blocks at a time (evens and odds of eight samples), over the whole pairs
+        (if (i32.eq (local.get $f) (i32.const 2))
+          (then
+            (block $vdone
+              (loop $vl
+                (br_if $vdone (i32.gt_s (i32.add (local.get $bx) (i32.const 4)) (i32.shr_u (local.get $w) (i32.const 1))))
+                (local.set $va (v128.load (i32.add (local.get $acc) (i32.shl (local.get $bx) (i32.const 3)))))
+                (local.set $vb (v128.load offset=16 (i32.add (local.get $acc) (i32.shl (local.get $bx) (i32.const 3)))))
+                (v128.store (local.get $o)
+                  (if (result v128) (local.get $isMax)
+                    (then (f32x4.pmax (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $va) (local.get $vb))
+                                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $va) (local.get $vb))))
+                    (else (f32x4.pmin (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $va) (local.get $vb))
+                                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $va) (local.get $vb))))))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (local.set $bx (i32.add (local.get $bx) (i32.const 4)))
+                (br $vl)))))
         (block $bxdone
           (loop $bxl
             (br_if $bxdone (i32.ge_s (local.get $bx) (local.get $ow)))
