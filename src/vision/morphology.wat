@@ -872,4 +872,48 @@
             (br $xl)))
         (local.set $gy (i32.add (local.get $gy) (i32.const 1)))
         (br $gl))))
+;; lines.ts's peak search: the index of the first of the n i32 counts at p that holds their
+  ;; maximum, or -1 when no count is above 0 (the TypeScript's scan keeps a strict `>` from 0, so
+  ;; the first maximum in the same order). Four counts at a time for the maximum, then the first
+  ;; group of four holding it.
+  (func (export "argmax") (param $p i32) (param $n i32) (result i32)
+    (local $i i32) (local $end i32) (local $v v128) (local $m i32) (local $t i32)
+    (local.set $v (i32x4.splat (i32.const 0)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (i32x4.max_s (local.get $v) (v128.load (i32.add (local.get $p) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (local.set $m (i32x4.extract_lane 0 (local.get $v)))
+    (local.set $t (i32x4.extract_lane 1 (local.get $v)))
+    (if (i32.gt_s (local.get $t) (local.get $m)) (then (local.set $m (local.get $t))))
+    (local.set $t (i32x4.extract_lane 2 (local.get $v)))
+    (if (i32.gt_s (local.get $t) (local.get $m)) (then (local.set $m (local.get $t))))
+    (local.set $t (i32x4.extract_lane 3 (local.get $v)))
+    (if (i32.gt_s (local.get $t) (local.get $m)) (then (local.set $m (local.get $t))))
+    (block $tdone
+      (loop $tl
+        (br_if $tdone (i32.ge_u (local.get $i) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $t (i32.load (i32.add (local.get $p) (local.get $i))))
+        (if (i32.gt_s (local.get $t) (local.get $m)) (then (local.set $m (local.get $t))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tl)))
+    (if (i32.le_s (local.get $m) (i32.const 0)) (then (return (i32.const -1))))
+    (local.set $v (i32x4.splat (local.get $m)))
+    (local.set $i (i32.const 0))
+    (block $fdone
+      (loop $fl
+        (br_if $fdone (i32.ge_u (local.get $i) (local.get $end)))
+        (br_if $fdone (v128.any_true (i32x4.eq (local.get $v) (v128.load (i32.add (local.get $p) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $fl)))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.eq (i32.load (i32.add (local.get $p) (local.get $i))) (local.get $m)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sl)))
+    (i32.shr_u (local.get $i) (i32.const 2)))
 )

@@ -27,6 +27,7 @@ interface MorphExports {
   ext_row(dst: number, a: number, b: number, bytes: number, isMax: number): void;
   noise_hist(ink: number, near: number, w: number, h: number, stride: number, scratch: number, out: number): void;
   across_rows(s: number, sw: number, sh: number, x0s: number, x1s: number, fxs: number, rows: number, w: number, rstride: number): void;
+  argmax(p: number, n: number): number;
 }
 
 /**
@@ -54,6 +55,8 @@ export interface HoughCounts {
   hist: Int32Array;
   /** takes pixels strip[0..taken) out of the counts of every angle */
   subtract(strip: Int32Array, taken: number): void;
+  /** the first (angle-major) of the highest counts, or best 0 at 0 when none is above 0 */
+  peak(): { best: number; at: number };
 }
 
 /** One separable extremum filter: size×size square, max (dilation) or min (erosion). */
@@ -243,6 +246,10 @@ export function houghCountsSimd(xs: Int32Array, ys: Int32Array, cos: Float64Arra
     subtract(taken: Int32Array, count: number) {
       strip.set(taken.subarray(0, count));
       k.hough_add(px, py, list, count, pc, ps, even, hist, size, reach, -1);
+    },
+    peak() {
+      const at = k.argmax(hist, angles * size);
+      return at < 0 ? { best: 0, at: 0 } : { best: counts[at], at };
     },
   };
 }
