@@ -324,10 +324,12 @@ export function poolSimd(img: FloatImage, f: number, isMax: boolean): FloatImage
   return { width: ow, height: oh, data: f32.slice(out, out + ow * oh) };
 }
 
-/** morphology.ts's dilateMask (a 0/1 mask over a size×size square) in the module, or null when it is not loaded. */
-export function dilateMaskSimd(mask: MaskImage, size: number): MaskImage | null {
-  if (!kernels) return null;
-  const { exports: k, memory } = kernels;
+/**
+ * The mask copied into the module (zero-padded) and dilated there over a size×size square: where
+ * the result's rows start (`dst`, `stride` bytes apart) and `end`, the first free byte after it,
+ * with `extra` bytes of room from there.
+ */
+function dilateInModule(k: MorphExports, memory: WebAssembly.Memory, mask: MaskImage, size: number, extra: number): { dst: number; stride: number; end: number } {
   const { width: w, height: h, data } = mask;
   const r = Math.max(1, size | 1) >> 1;
   const stride = (((w + 15) & ~15) + 2 * r + 15) & ~15;
@@ -336,12 +338,23 @@ export function dilateMaskSimd(mask: MaskImage, size: number): MaskImage | null 
   const src = 16;
   const tmp = src + padded;
   const dst = tmp + padded;
-  const bytes = dst + h * stride;
+  const end = (dst + h * stride + 15) & ~15;
+  const bytes = end + extra;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const u8 = new Uint8Array(memory.buffer);
   u8.fill(0, src, tmp);
   for (let y = 0; y < h; y++) u8.set(data.subarray(y * w, y * w + w), src + (y + r) * stride + r);
   k.dilate_mask(src, tmp, dst, w, h, r, stride);
+  return { dst, stride, end };
+}
+
+/** morphology.ts's dilateMask (a 0/1 mask over a size×size square) in the module, or null when it is not loaded. */
+export function dilateMaskSimd(mask: MaskImage, size: number): MaskImage | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = mask;
+  const { dst, stride } = dilateInModule(k, memory, mask, size, 0);
+  const u8 = new Uint8Array(memory.buffer);
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) out.set(u8.subarray(dst + y * stride, dst + y * stride + w), y * w);
   return { width: w, height: h, data: out };
@@ -426,24 +439,12 @@ export function opaquePlanesSimd(rgba: Uint8Array, n: number): { planes: [Float3
 export function noiseHistogramSimd(ink: FloatImage, mask: MaskImage, size: number): Uint32Array | null {
   if (!kernels) return null;
   const { exports: k, memory } = kernels;
-  const { width: w, height: h, data } = mask;
+  const { width: w, height: h } = mask;
   const n = w * h;
-  const r = Math.max(1, size | 1) >> 1;
-  const stride = (((w + 15) & ~15) + 2 * r + 15) & ~15;
-  const padded = (h + 2 * r) * stride;
-  // byte offsets
-  const src = 16;
-  const tmp = src + padded;
-  const dst = tmp + padded;
-  const inkAt = (dst + h * stride + 15) & ~15;
+  // byte offsets after the dilated mask: the ink map, 4 × 101 counts of scratch, 101 counts
+  const { dst, stride, end: inkAt } = dilateInModule(k, memory, mask, size, 4 * n + 4 * 5 * 101);
   const scratch = inkAt + 4 * n;
   const out = scratch + 4 * 4 * 101;
-  const bytes = out + 4 * 101;
-  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
-  const u8 = new Uint8Array(memory.buffer);
-  u8.fill(0, src, tmp);
-  for (let y = 0; y < h; y++) u8.set(data.subarray(y * w, y * w + w), src + (y + r) * stride + r);
-  k.dilate_mask(src, tmp, dst, w, h, r, stride);
   new Float32Array(memory.buffer, inkAt, n).set(ink.data);
   k.noise_hist(inkAt, dst, w, h, stride, scratch, out);
   return new Uint32Array(memory.buffer, out, 101).slice();
