@@ -9,6 +9,7 @@
  *  - opaque → unchanged.
  */
 import type { FloatImage, RgbaImage } from './raster.ts';
+import { opaquePlanesSimd } from './morphologyWasm.ts';
 
 export interface FlatImage {
   width: number;
@@ -83,6 +84,18 @@ function histMedian(h: Uint32Array, count: number): number {
     if (acc * 2 >= count) return v;
   }
   return 255;
+}
+
+/**
+ * flattenAlpha and luminance together: for an opaque picture in one pass of the SIMD module when
+ * it is loaded (the same floats), else the two in turn.
+ */
+export function flattenWithLuminance(img: RgbaImage): { flat: FlatImage; lum: FloatImage } {
+  const { width, height } = img;
+  const simd = opaquePlanesSimd(img.data, width * height);
+  if (simd) return { flat: { width, height, planes: simd.planes, alphaIsInk: false }, lum: { width, height, data: simd.lum } };
+  const flat = flattenAlpha(img);
+  return { flat, lum: luminance(flat) };
 }
 
 /** Rec. 709 luminance of the flattened picture, 0..255. */

@@ -202,7 +202,18 @@ export function houghCountsJs(xs: Int32Array, ys: Int32Array, cos: Float64Array,
     }
   };
   add(null, xs.length, 1);
-  return { hist, subtract: (strip, taken) => add(strip, taken, -1) };
+  const peak = (): { best: number; at: number } => {
+    let best = 0;
+    let at = 0;
+    for (let i = 0; i < hist.length; i++) {
+      if (hist[i] > best) {
+        best = hist[i];
+        at = i;
+      }
+    }
+    return { best, at };
+  };
+  return { hist, subtract: (strip, taken) => add(strip, taken, -1), peak };
 }
 
 /** Greedy peak picking over the strip counts of one family of angles. */
@@ -223,19 +234,10 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
   const strip = new Int32Array(n);
   const out: { line: Line; bins: { angle: number; lo: number; hi: number } }[] = [];
   for (let iter = 0; iter < MAX_CANDIDATES + 1; iter++) {
-    let best = 0;
-    let ba = 0;
-    let bb = 0;
-    for (let a = 0; a < hist.length; a++) {
-      const hA = hist[a];
-      for (let b = 0; b < size; b++) {
-        if (hA[b] > best) {
-          best = hA[b];
-          ba = a;
-          bb = b;
-        }
-      }
-    }
+    // the first of the highest counts, angle by angle (in the SIMD module when loaded)
+    const { best, at } = counts.peak();
+    const ba = Math.floor(at / size);
+    const bb = at - ba * size;
     if (best < weakCount) break;
     const hA = hist[ba];
     let lo = bb;

@@ -9,8 +9,7 @@
 ;;           f32x4.pmax(a, b) is `a < b ? b : a` and the TypeScript is `a > b ? a : b`: they differ
 ;;           only when a == b and the two are +0 and -0, which pictures (sums of non-negative
 ;;           terms) never hold.
-;;  transpose: dst (w rows of `dstride`) = src (h rows of w, `sstride` apart) transposed, in 4×4
-;;           SIMD tiles (w, h multiples of 4); the row pass is a column pass of the transposed plane.
+;;  row_ext: the row pass, by doubling within a row (below).
 (module
   (import "env" "memory" (memory 0))
 
@@ -39,7 +38,7 @@
         (br $l))))
 
   ;; dst = ext(a, b) element-wise over `bytes` (a multiple of 16); isMax: pmax, else pmin
-  (func $ext_row (param $dst i32) (param $a i32) (param $b i32) (param $bytes i32) (param $isMax i32)
+  (func $ext_row (export "ext_row") (param $dst i32) (param $a i32) (param $b i32) (param $bytes i32) (param $isMax i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
     (if (local.get $isMax)
@@ -132,47 +131,102 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $o))))
 
-;; dst (w rows of `dstride` floats) = src (h rows of w floats, `sstride` apart) transposed, w and h
-  ;; multiples of 4, in 4×4 tiles of four v128 loads, eight shuffles and four stores
-  (func (export "transpose") (param $src i32) (param $dst i32) (param $w i32) (param $h i32)
-        (param $sstride i32) (param $dstride i32)
-    (local $y i32) (local $x i32) (local $sb i32) (local $db i32) (local $s i32) (local $d i32)
-    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
-    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $sb (i32.shl (local.get $sstride) (i32.const 2)))
-    (local.set $db (i32.shl (local.get $dstride) (i32.const 2)))
+;; row_ext: the same running extremum along the rows of a w×h plane (rows `stride` floats apart,
+  ;; a multiple of 4; the pad columns get junk): each row is copied into `buf` between fill values
+  ;; (±inf), then buf[i] = ext(buf[i], buf[i + s]) for s = 1, 2, 4, … below the largest power of
+  ;; two m ≤ size, in place, four at a time, so that buf[i] is the extremum of m samples from i;
+  ;; pixel x is ext(buf[x], buf[x + size - m]), its whole window. The extremum of the same
+  ;; samples as the van Herk pass, so the same float, with no transposing and all in the cache.
+  (func (export "row_ext") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $stride i32)
+        (param $size i32) (param $isMax i32) (param $buf i32)
+    (local $r i32) (local $m i32) (local $len i32) (local $fillEnd i32) (local $y i32) (local $s i32) (local $i i32)
+    (local $x i32) (local $fill v128) (local $rowS i32) (local $rowD i32) (local $off i32) (local $sb i32) (local $end i32)
+    (local.set $r (i32.shr_u (local.get $size) (i32.const 1)))
+    (local.set $m (i32.const 1))
+    (block $mdone
+      (loop $ml
+        (br_if $mdone (i32.gt_s (i32.shl (local.get $m) (i32.const 1)) (local.get $size)))
+        (local.set $m (i32.shl (local.get $m) (i32.const 1)))
+        (br $ml)))
+    (local.set $off (i32.shl (i32.sub (local.get $size) (local.get $m)) (i32.const 2)))
+    (local.set $len (i32.shl (i32.add (local.get $w) (i32.shl (local.get $r) (i32.const 1))) (i32.const 2)))
+    (local.set $end (i32.add (local.get $buf) (local.get $len)))
+    (local.set $fillEnd (i32.add (local.get $buf) (i32.and (i32.add (i32.add (local.get $len) (i32.shl (local.get $size) (i32.const 2))) (i32.const 47)) (i32.const -16))))
+    (local.set $fill (f32x4.splat (select (f32.const -inf) (f32.const inf) (local.get $isMax))))
     (local.set $y (i32.const 0))
     (block $ydone
       (loop $yl
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $rowS (i32.add (local.get $src) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $rowD (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $i (local.get $buf))
+        (block $fdone
+          (loop $fl
+            (br_if $fdone (i32.ge_u (local.get $i) (local.get $fillEnd)))
+            (v128.store (local.get $i) (local.get $fill))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $fl)))
+        (memory.copy (i32.add (local.get $buf) (i32.shl (local.get $r) (i32.const 2))) (local.get $rowS) (i32.shl (local.get $w) (i32.const 2)))
+        (local.set $s (i32.const 1))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.ge_s (local.get $s) (local.get $m)))
+            (local.set $sb (i32.shl (local.get $s) (i32.const 2)))
+            (local.set $i (local.get $buf))
+            (if (local.get $isMax)
+              (then
+                (block $d1
+                  (loop $l1
+                    (br_if $d1 (i32.ge_u (local.get $i) (local.get $end)))
+                    (v128.store (local.get $i) (f32x4.pmax (v128.load (local.get $i)) (v128.load (i32.add (local.get $i) (local.get $sb)))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                    (br $l1))))
+              (else
+                (block $d2
+                  (loop $l2
+                    (br_if $d2 (i32.ge_u (local.get $i) (local.get $end)))
+                    (v128.store (local.get $i) (f32x4.pmin (v128.load (local.get $i)) (v128.load (i32.add (local.get $i) (local.get $sb)))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                    (br $l2)))))
+            (local.set $s (i32.shl (local.get $s) (i32.const 1)))
+            (br $sl)))
         (local.set $x (i32.const 0))
-        (block $xdone
-          (loop $xl
-            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
-            (local.set $s (i32.add (local.get $src) (i32.add (i32.mul (local.get $y) (local.get $sb)) (i32.shl (local.get $x) (i32.const 2)))))
-            (local.set $r0 (v128.load (local.get $s)))
-            (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $sb))))
-            (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $sb) (i32.const 1)))))
-            (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $sb) (i32.const 3)))))
-            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
-            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
-            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
-            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
-            (local.set $d (i32.add (local.get $dst) (i32.add (i32.mul (local.get $x) (local.get $db)) (i32.shl (local.get $y) (i32.const 2)))))
-            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
-            (v128.store (i32.add (local.get $d) (local.get $db)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
-            (v128.store (i32.add (local.get $d) (i32.shl (local.get $db) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
-            (v128.store (i32.add (local.get $d) (i32.mul (local.get $db) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
-            (local.set $x (i32.add (local.get $x) (i32.const 4)))
-            (br $xl)))
-        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (if (local.get $isMax)
+          (then
+            (block $o1
+              (loop $ol1
+                (br_if $o1 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
+                (v128.store (i32.add (local.get $rowD) (local.get $x))
+                  (f32x4.pmax (v128.load (i32.add (local.get $buf) (local.get $x))) (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                (br $ol1))))
+          (else
+            (block $o2
+              (loop $ol2
+                (br_if $o2 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
+                (v128.store (i32.add (local.get $rowD) (local.get $x))
+                  (f32x4.pmin (v128.load (i32.add (local.get $buf) (local.get $x))) (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                (br $ol2)))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 
   ;; hist[i32] += 1 at clampByte(a - b) for the w×h picture in planes a and b (rows `stride` floats
-  ;; apart): the difference in f64 (exact for two float32s), then 0 below 0, 255 from 255 up, else
-  ;; trunc(d + 0.5), which is Math.floor(d + 0.5) for 0 < d < 255: the top-hat histograms of polarity.ts.
-  (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32)
-    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $d f64) (local $i i32) (local $slot i32)
+  ;; apart, stride a multiple of 4; the pad columns are not counted): the difference in f64 (exact
+  ;; for two float32s), then 0 below 0, 255 from 255 up, else trunc(d + 0.5), which is
+  ;; Math.floor(d + 0.5) for 0 < d < 255 — done as trunc(min(max(d + 0.5, 0), 255)), the same bin
+  ;; for every d: the top-hat histograms of polarity.ts. Four pixels at a time, each of the four
+  ;; lanes counted in its own histogram of `scratch` (4 × 256 i32; a run of equal bins no longer
+  ;; waits on its own previous increment), added into `hist` at the end.
+  (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32) (param $scratch i32)
+    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $va v128) (local $vb v128)
+    (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
+    (local $bins v128) (local $d v128) (local $raw v128) (local $zeros i32)
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $top (f64x2.splat (f64.const 255)))
+    (local.set $zero (f64x2.splat (f64.const 0)))
+    (memory.fill (local.get $scratch) (i32.const 0) (i32.const 4096))
+    (local.set $w4 (i32.and (local.get $w) (i32.const -4)))
     (local.set $y (i32.const 0))
     (block $ydone
       (loop $yl
@@ -183,27 +237,61 @@
         (block $xdone
           (loop $xl
             (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
-            (local.set $d (f64.sub
-              (f64.promote_f32 (f32.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 2)))))
-              (f64.promote_f32 (f32.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 2)))))))
-            (local.set $i
-              (if (result i32) (f64.le (local.get $d) (f64.const 0))
-                (then (i32.const 0))
-                (else
-                  (if (result i32) (f64.ge (local.get $d) (f64.const 255))
-                    (then (i32.const 255))
-                    (else (i32.trunc_sat_f64_s (f64.add (local.get $d) (f64.const 0.5))))))))
-            (local.set $slot (i32.add (local.get $hist) (i32.shl (local.get $i) (i32.const 2))))
-            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
-            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (local.set $va (v128.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $vb (v128.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $lo (f64x2.sub (f64x2.promote_low_f32x4 (local.get $va)) (f64x2.promote_low_f32x4 (local.get $vb))))
+            (local.set $hi (f64x2.sub
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb)))))
+            (local.set $lo (i32x4.trunc_sat_f64x2_s_zero
+              (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $lo) (local.get $half))))))
+            (local.set $hi (i32x4.trunc_sat_f64x2_s_zero
+              (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $hi) (local.get $half))))))
+            ;; bins of the four lanes, ×4 bytes, each in its own histogram
+            (local.set $raw (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
+            (local.set $bins (i32x4.add
+              (i32x4.shl (local.get $raw) (i32.const 2))
+              (v128.const i32x4 0 1024 2048 3072)))
+            (local.set $bins (i32x4.add (local.get $bins) (i32x4.splat (local.get $scratch))))
+            (if (i32.and (i32.lt_s (local.get $x) (local.get $w4)) (i32.eqz (v128.any_true (local.get $raw))))
+              (then
+                ;; four zeros (most of a picture: no narrow structure there), counted at the end
+                (local.set $zeros (i32.add (local.get $zeros) (i32.const 4))))
+            (else (if (i32.lt_s (local.get $x) (local.get $w4))
+              (then
+                (local.set $i (i32x4.extract_lane 0 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
+                (local.set $i (i32x4.extract_lane 1 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
+                (local.set $i (i32x4.extract_lane 2 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
+                (local.set $i (i32x4.extract_lane 3 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1))))
+              (else
+                ;; the last, partial group of the row: its first w - x lanes only
+                (local.set $i (i32x4.extract_lane 0 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
+                (if (i32.gt_s (i32.sub (local.get $w) (local.get $x)) (i32.const 1))
+                  (then (local.set $i (i32x4.extract_lane 1 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))
+                (if (i32.gt_s (i32.sub (local.get $w) (local.get $x)) (i32.const 2))
+                  (then (local.set $i (i32x4.extract_lane 2 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))))))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
             (br $xl)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $yl))))
+        (br $yl)))
+    (local.set $i (i32.const 0))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.ge_u (local.get $i) (i32.const 1024)))
+        (i32.store (i32.add (local.get $hist) (local.get $i))
+          (i32.add (i32.load (i32.add (local.get $hist) (local.get $i)))
+            (i32.add
+              (i32.add (i32.load (i32.add (local.get $scratch) (local.get $i))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 1024)))))
+              (i32.add (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 2048)))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $i) (i32.const 3072))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sl)))
+    (i32.store (local.get $hist) (i32.add (i32.load (local.get $hist)) (local.get $zeros))))
 
   ;; Box blur, the mean over a window of 2r+1 clamped at the borders, as box_blur in morphology.ts:
   ;; prefix sums in f64, (sum[b] - sum[a]) / (b - a), stored as f32 (the same operations in the
   ;; same order, so the same floats). Planes are dense w×h (no padding); `line` holds w+1 f64,
-  ;; `prefix` (h+1)×w f64.
+  ;; `prefix` (h+1)×w f64 and one more. box_cols runs two columns at a time (f64x2, each lane its
+  ;; own column's sums): an odd w writes one value past each row, which the next row overwrites.
   (func (export "box_rows") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $r i32) (param $line i32)
     (local $y i32) (local $x i32) (local $row i32) (local $a i32) (local $b i32)
     (local.set $y (i32.const 0))
@@ -253,10 +341,10 @@
         (block $xdone
           (loop $xl
             (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
-            (f64.store (i32.add (i32.add (local.get $o) (local.get $wb)) (i32.shl (local.get $x) (i32.const 3)))
-              (f64.add (f64.load (i32.add (local.get $o) (i32.shl (local.get $x) (i32.const 3))))
-                       (f64.promote_f32 (f32.load (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))))))
-            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (v128.store (i32.add (i32.add (local.get $o) (local.get $wb)) (i32.shl (local.get $x) (i32.const 3)))
+              (f64x2.add (v128.load (i32.add (local.get $o) (i32.shl (local.get $x) (i32.const 3))))
+                         (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))))))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
             (br $xl)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl)))
@@ -275,30 +363,37 @@
         (block $x2done
           (loop $x2l
             (br_if $x2done (i32.ge_s (local.get $x) (local.get $w)))
-            (f32.store (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))
-              (f32.demote_f64
-                (f64.div
-                  (f64.sub (f64.load (i32.add (local.get $b) (i32.shl (local.get $x) (i32.const 3))))
-                           (f64.load (i32.add (local.get $a) (i32.shl (local.get $x) (i32.const 3)))))
-                  (local.get $n))))
-            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (v128.store64_lane 0 (i32.add (local.get $q) (i32.shl (local.get $x) (i32.const 2)))
+              (f32x4.demote_f64x2_zero
+                (f64x2.div
+                  (f64x2.sub (v128.load (i32.add (local.get $b) (i32.shl (local.get $x) (i32.const 3))))
+                             (v128.load (i32.add (local.get $a) (i32.shl (local.get $x) (i32.const 3)))))
+                  (f64x2.splat (local.get $n)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
             (br $x2l)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $y2l))))
 
-  ;; The Hough counts of lines.ts: for each angle a < angles and each listed pixel k (indices in
-  ;; `list`, or 0..n-1 when list is 0), hist[a * size + floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach]
-  ;; += delta. f64 arithmetic in the same order as the TypeScript (the same bins). xs, ys, list are
-  ;; i32 arrays, cos, sin f64 arrays, hist i32.
+  ;; The Hough counts of lines.ts: for each listed pixel k (indices in `list`, or 0..n-1 when list
+  ;; is 0) and each angle a < angles (a multiple of 4: the caller pads with angles whose bins land
+  ;; in rows of their own), hist[a * size + floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach] += delta.
+  ;; f64 arithmetic in the same order as the TypeScript (the same bins), four angles at a time
+  ;; (so consecutive increments fall in four rows, which stay in the cache).
+  ;; xs, ys, list are i32 arrays, cos, sin f64 arrays, hist i32.
   (func (export "hough_add") (param $xs i32) (param $ys i32) (param $list i32) (param $n i32) (param $cos i32) (param $sin i32)
         (param $angles i32) (param $hist i32) (param $size i32) (param $reach i32) (param $delta i32)
-    (local $a i32) (local $t i32) (local $k i32) (local $ca f64) (local $sa f64) (local $row i32) (local $slot i32)
+    (local $a i32) (local $t i32) (local $k i32) (local $row i32) (local $rb i32) (local $s i32)
+    (local $c0 v128) (local $s0 v128) (local $c1 v128) (local $s1 v128) (local $half v128) (local $r v128) (local $vy v128) (local $vx v128)
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $rb (i32.shl (local.get $size) (i32.const 2)))
     (local.set $a (i32.const 0))
     (block $adone
       (loop $al
         (br_if $adone (i32.ge_s (local.get $a) (local.get $angles)))
-        (local.set $ca (f64.load (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
-        (local.set $sa (f64.load (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $c0 (v128.load (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $s0 (v128.load (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $c1 (v128.load offset=16 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+        (local.set $s1 (v128.load offset=16 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
         (local.set $row (i32.add (local.get $hist) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $size)) (local.get $reach)) (i32.const 2))))
         (local.set $t (i32.const 0))
         (block $kdone
@@ -307,16 +402,518 @@
             (local.set $k (if (result i32) (local.get $list)
               (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
               (else (local.get $t))))
-            (local.set $slot (i32.add (local.get $row) (i32.shl
-              (i32.trunc_sat_f64_s (f64.floor (f64.add
-                (f64.sub
-                  (f64.mul (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2))))) (local.get $ca))
-                  (f64.mul (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))) (local.get $sa)))
-                (f64.const 0.5))))
-              (i32.const 2))))
-            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (local.get $delta)))
+            (local.set $vy (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2)))))))
+            (local.set $vx (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2)))))))
+            ;; the bins of angles a..a+3 (byte offsets in their rows)
+            (local.set $r (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+                (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c0)) (f64x2.mul (local.get $vx) (local.get $s0))) (local.get $half))))
+              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+                (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c1)) (f64x2.mul (local.get $vx) (local.get $s1))) (local.get $half)))))
+              (i32.const 2)))
+            (local.set $s (i32.add (local.get $row) (i32x4.extract_lane 0 (local.get $r))))
+            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+            (local.set $s (i32.add (i32.add (local.get $row) (local.get $rb)) (i32x4.extract_lane 1 (local.get $r))))
+            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+            (local.set $s (i32.add (i32.add (local.get $row) (i32.shl (local.get $rb) (i32.const 1))) (i32x4.extract_lane 2 (local.get $r))))
+            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+            (local.set $s (i32.add (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 3))) (i32x4.extract_lane 3 (local.get $r))))
+            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
             (local.set $t (i32.add (local.get $t) (i32.const 1)))
             (br $kl)))
-        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
         (br $al))))
+
+  ;; The ink map of illumination.ts. lerp_rows: each output row y (w floats, rows dense) is
+  ;; f32(a[x] * (1 - fy) + b[x] * fy) in f64, a and b the rows y0s[y] and y1s[y] of `rows` (f64,
+  ;; `stride` bytes apart, room for w rounded up to even), fy = fys[y]: upsample's arithmetic,
+  ;; two at a time (an odd w writes one float past the row, which the next row overwrites).
+  (func (export "lerp_rows") (param $rows i32) (param $stride i32) (param $y0s i32) (param $y1s i32) (param $fys i32)
+        (param $out i32) (param $w i32) (param $h i32)
+    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $o i32) (local $fy f64)
+    (local $vfy v128) (local $vfy1 v128)
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $ra (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $y0s) (i32.shl (local.get $y) (i32.const 2)))) (local.get $stride))))
+        (local.set $rb (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $y1s) (i32.shl (local.get $y) (i32.const 2)))) (local.get $stride))))
+        (local.set $fy (f64.load (i32.add (local.get $fys) (i32.shl (local.get $y) (i32.const 3)))))
+        (local.set $vfy (f64x2.splat (local.get $fy)))
+        (local.set $vfy1 (f64x2.splat (f64.sub (f64.const 1) (local.get $fy))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (v128.store64_lane 0 (i32.add (local.get $o) (i32.shl (local.get $x) (i32.const 2)))
+              (f32x4.demote_f64x2_zero
+                (f64x2.add
+                  (f64x2.mul (v128.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 3)))) (local.get $vfy1))
+                  (f64x2.mul (v128.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 3)))) (local.get $vfy)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  ;; ink[i] = max(ink[i], v clamped to 1) as inkMap's loop does, for i < n (n a multiple of 4):
+  ;; bg the paper, p the plane, all f32; v in f64 (both polarities computed, one kept: the same
+  ;; operations as the TypeScript's), compared with the stored float, stored as f32.
+  (func (export "ink_update") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32) (param $dark i32)
+    (local $i i32) (local $end i32) (local $vb v128) (local $vp v128) (local $vi v128)
+    (local $v0 v128) (local $v1 v128) (local $c0 v128) (local $c1 v128) (local $one v128)
+    (local $b0 v128) (local $q0 v128) (local $dm v128) (local $v64 v128) (local $v255 v128)
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $v64 (f64x2.splat (f64.const 64)))
+    (local.set $v255 (f64x2.splat (f64.const 255)))
+    ;; all ones for dark ink: v = (b - q) / max(b, 64); else v = (q - b) / max(255 - b, 64)
+    (local.set $dm (i64x2.splat (i64.extend_i32_s (i32.sub (i32.const 0) (i32.ne (local.get $dark) (i32.const 0))))))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $vb (v128.load (i32.add (local.get $bg) (local.get $i))))
+        (local.set $vp (v128.load (i32.add (local.get $p) (local.get $i))))
+        (local.set $vi (v128.load (i32.add (local.get $ink) (local.get $i))))
+        (local.set $c0 (f64x2.promote_low_f32x4 (local.get $vi)))
+        (local.set $c1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vi) (local.get $vi))))
+        (local.set $b0 (f64x2.promote_low_f32x4 (local.get $vb)))
+        (local.set $q0 (f64x2.promote_low_f32x4 (local.get $vp)))
+        (local.set $v0 (f64x2.div (v128.bitselect (f64x2.sub (local.get $b0) (local.get $q0)) (f64x2.sub (local.get $q0) (local.get $b0)) (local.get $dm)) (f64x2.pmax (local.get $v64) (v128.bitselect (local.get $b0) (f64x2.sub (local.get $v255) (local.get $b0)) (local.get $dm)))))
+        (local.set $b0 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))
+        (local.set $q0 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vp) (local.get $vp))))
+        (local.set $v1 (f64x2.div (v128.bitselect (f64x2.sub (local.get $b0) (local.get $q0)) (f64x2.sub (local.get $q0) (local.get $b0)) (local.get $dm)) (f64x2.pmax (local.get $v64) (v128.bitselect (local.get $b0) (f64x2.sub (local.get $v255) (local.get $b0)) (local.get $dm)))))
+        (v128.store (i32.add (local.get $ink) (local.get $i))
+          (v128.bitselect
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.pmin (local.get $one) (local.get $v0)))
+              (f32x4.demote_f64x2_zero (f64x2.pmin (local.get $one) (local.get $v1))))
+            (local.get $vi)
+            (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+              (f64x2.gt (local.get $v0) (local.get $c0))
+              (f64x2.gt (local.get $v1) (local.get $c1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l))))
+;; Block extremum over f×f blocks (illumination.ts pool): out (ow × ceil(h / f), dense) from the
+  ;; w×h plane at src (rows `stride` floats apart, a multiple of 4), partial blocks included; down
+  ;; each block's rows four columns at a time into `acc` (stride floats), then across its columns.
+  ;; The extremum of the same values (no NaN, no -0 in a picture), so the same floats.
+  (func (export "pool") (param $src i32) (param $stride i32) (param $w i32) (param $h i32) (param $f i32)
+        (param $isMax i32) (param $acc i32) (param $out i32) (param $ow i32)
+    (local $by i32) (local $y i32) (local $yend i32) (local $bx i32) (local $x i32) (local $xend i32)
+    (local $bytes i32) (local $m f32) (local $o i32) (local $va v128) (local $vb v128)
+    (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $o (local.get $out))
+    (local.set $by (i32.const 0))
+    (block $bydone
+      (loop $byl
+        (local.set $y (i32.mul (local.get $by) (local.get $f)))
+        (br_if $bydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $yend (select (i32.add (local.get $y) (local.get $f)) (local.get $h)
+                                 (i32.lt_s (i32.add (local.get $y) (local.get $f)) (local.get $h))))
+        (call $copy_row (local.get $acc) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (block $ydone
+          (loop $yl
+            (br_if $ydone (i32.ge_s (local.get $y) (local.get $yend)))
+            (call $ext_row (local.get $acc) (local.get $acc) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes)))
+                  (local.get $bytes) (local.get $isMax))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $yl)))
+        (local.set $bx (i32.const 0))
+        ;; f = 2: four blocks at a time (evens and odds of eight samples), over the whole pairs
+        (if (i32.eq (local.get $f) (i32.const 2))
+          (then
+            (block $vdone
+              (loop $vl
+                (br_if $vdone (i32.gt_s (i32.add (local.get $bx) (i32.const 4)) (i32.shr_u (local.get $w) (i32.const 1))))
+                (local.set $va (v128.load (i32.add (local.get $acc) (i32.shl (local.get $bx) (i32.const 3)))))
+                (local.set $vb (v128.load offset=16 (i32.add (local.get $acc) (i32.shl (local.get $bx) (i32.const 3)))))
+                (v128.store (local.get $o)
+                  (if (result v128) (local.get $isMax)
+                    (then (f32x4.pmax (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $va) (local.get $vb))
+                                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $va) (local.get $vb))))
+                    (else (f32x4.pmin (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $va) (local.get $vb))
+                                      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $va) (local.get $vb))))))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (local.set $bx (i32.add (local.get $bx) (i32.const 4)))
+                (br $vl)))))
+        (block $bxdone
+          (loop $bxl
+            (br_if $bxdone (i32.ge_s (local.get $bx) (local.get $ow)))
+            (local.set $x (i32.mul (local.get $bx) (local.get $f)))
+            (local.set $xend (select (i32.add (local.get $x) (local.get $f)) (local.get $w)
+                                     (i32.lt_s (i32.add (local.get $x) (local.get $f)) (local.get $w))))
+            (local.set $m (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (if (local.get $isMax)
+              (then
+                (block $xdone
+                  (loop $xl
+                    (br_if $xdone (i32.ge_s (local.get $x) (local.get $xend)))
+                    (local.set $m (f32.max (local.get $m) (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $xl))))
+              (else
+                (block $xdone2
+                  (loop $xl2
+                    (br_if $xdone2 (i32.ge_s (local.get $x) (local.get $xend)))
+                    (local.set $m (f32.min (local.get $m) (f32.load (i32.add (local.get $acc) (i32.shl (local.get $x) (i32.const 2))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $xl2)))))
+            (f32.store (local.get $o) (local.get $m))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (local.set $bx (i32.add (local.get $bx) (i32.const 1)))
+            (br $bxl)))
+        (local.set $by (i32.add (local.get $by) (i32.const 1)))
+        (br $byl))))
+;; Binary dilation of a 0/1 byte mask over a (2r+1)² square, window clamped at the borders
+  ;; (morphology.ts dilateMask): planes of rows `stride` bytes apart (a multiple of 16), `src` with
+  ;; r zero bytes left of each row and r zero rows above and below (more zeros to the right), so
+  ;; the OR of the window's bytes is the dilation. Rows first into `tmp` (laid out as src), then
+  ;; down the columns into `dst` (h rows), sixteen pixels at a time.
+  (func (export "dilate_mask") (param $src i32) (param $tmp i32) (param $dst i32) (param $w i32) (param $h i32)
+        (param $r i32) (param $stride i32)
+    (local $y i32) (local $x i32) (local $d i32) (local $v v128) (local $row i32) (local $out i32) (local $span i32)
+    (local.set $span (i32.add (i32.shl (local.get $r) (i32.const 1)) (i32.const 1)))
+    (memory.fill (local.get $tmp) (i32.const 0) (i32.mul (i32.add (local.get $h) (i32.shl (local.get $r) (i32.const 1))) (local.get $stride)))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.add (local.get $src) (i32.mul (i32.add (local.get $y) (local.get $r)) (local.get $stride))))
+        (local.set $out (i32.add (i32.add (local.get $tmp) (i32.mul (i32.add (local.get $y) (local.get $r)) (local.get $stride))) (local.get $r)))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $v (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.const 0))
+            (block $ddone
+              (loop $dl
+                (br_if $ddone (i32.ge_s (local.get $d) (local.get $span)))
+                (local.set $v (v128.or (local.get $v) (v128.load (i32.add (i32.add (local.get $row) (local.get $x)) (local.get $d)))))
+                (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                (br $dl)))
+            (v128.store (i32.add (local.get $out) (local.get $x)) (local.get $v))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (local.set $y (i32.const 0))
+    (block $y2done
+      (loop $y2l
+        (br_if $y2done (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.add (i32.add (local.get $tmp) (i32.mul (local.get $y) (local.get $stride))) (local.get $r)))
+        (local.set $out (i32.add (local.get $dst) (i32.mul (local.get $y) (local.get $stride))))
+        (local.set $x (i32.const 0))
+        (block $x2done
+          (loop $x2l
+            (br_if $x2done (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $v (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.const 0))
+            (block $d2done
+              (loop $d2l
+                (br_if $d2done (i32.ge_s (local.get $d) (local.get $span)))
+                (local.set $v (v128.or (local.get $v)
+                  (v128.load (i32.add (i32.add (local.get $row) (local.get $x)) (i32.mul (local.get $d) (local.get $stride))))))
+                (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                (br $d2l)))
+            (v128.store (i32.add (local.get $out) (local.get $x)) (local.get $v))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $x2l)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $y2l))))
+;; The two histograms of normalise.ts's chooseThreshold over an ink map (n f32 in 0..1 or so):
+  ;; `out` gets 256 i32 of Otsu's bins (threshold.ts otsuThreshold: 0 at or below 0, 255 at or
+  ;; above 1, else floor(v * 255 + 0.5)), counting only v < below, then 1001 i32 of the quantile
+  ;; bins (quantilesOf: the same with 1000) over every value. In f64 as the TypeScript; the bin is
+  ;; trunc(min(max(v * k + 0.5, 0), k)), the same integer for every v. Four values at a time, each
+  ;; lane into its own copy of the histograms in `scratch` (4 × 1257 i32), summed at the end.
+  ;; (Written out, not as calls: V8 does not inline wasm calls, and a call per bin costs more than the bin.)
+  (func (export "ink_hist") (param $ink i32) (param $n i32) (param $below f64) (param $scratch i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $vv v128) (local $lo v128) (local $hi v128) (local $ob v128) (local $qb v128)
+    (local $keep v128) (local $lane i32) (local $j i32) (local $v f64) (local $b i32)
+    (memory.fill (local.get $scratch) (i32.const 0) (i32.const 20112))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $vv (v128.load (i32.add (local.get $ink) (local.get $i))))
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $vv)))
+        (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv))))
+        ;; byte offsets of the bins, lane j's histograms 5028 bytes after lane j-1's
+        (local.set $ob (i32x4.add (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 255)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $lo) (f64x2.splat (f64.const 255))) (f64x2.splat (f64.const 0.5)))))) (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 255)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $hi) (f64x2.splat (f64.const 255))) (f64x2.splat (f64.const 0.5))))))) (i32.const 2))
+          (v128.const i32x4 0 5028 10056 15084)))
+        (local.set $qb (i32x4.add (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 1000)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $lo) (f64x2.splat (f64.const 1000))) (f64x2.splat (f64.const 0.5)))))) (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 1000)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $hi) (f64x2.splat (f64.const 1000))) (f64x2.splat (f64.const 0.5))))))) (i32.const 2))
+          (v128.const i32x4 1024 6052 11080 16108)))
+        (local.set $keep (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+          (f64x2.lt (local.get $lo) (f64x2.splat (local.get $below))) (f64x2.lt (local.get $hi) (f64x2.splat (local.get $below)))))
+        (local.set $ob (i32x4.add (i32x4.splat (local.get $scratch)) (local.get $ob)))
+        (local.set $qb (i32x4.add (i32x4.splat (local.get $scratch)) (local.get $qb)))
+        ;; keep lanes are all ones (-1): subtracting adds one
+        (local.set $j (i32x4.extract_lane 0 (local.get $ob)))
+        (i32.store (local.get $j) (i32.sub (i32.load (local.get $j)) (i32x4.extract_lane 0 (local.get $keep))))
+        (local.set $j (i32x4.extract_lane 1 (local.get $ob)))
+        (i32.store (local.get $j) (i32.sub (i32.load (local.get $j)) (i32x4.extract_lane 1 (local.get $keep))))
+        (local.set $j (i32x4.extract_lane 2 (local.get $ob)))
+        (i32.store (local.get $j) (i32.sub (i32.load (local.get $j)) (i32x4.extract_lane 2 (local.get $keep))))
+        (local.set $j (i32x4.extract_lane 3 (local.get $ob)))
+        (i32.store (local.get $j) (i32.sub (i32.load (local.get $j)) (i32x4.extract_lane 3 (local.get $keep))))
+        (local.set $j (i32x4.extract_lane 0 (local.get $qb)))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $j (i32x4.extract_lane 1 (local.get $qb)))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $j (i32x4.extract_lane 2 (local.get $qb)))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $j (i32x4.extract_lane 3 (local.get $qb)))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    ;; the last n mod 4 values, one at a time, into lane 0's histograms
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $tdone
+      (loop $tl
+        (br_if $tdone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $vv (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $ink) (local.get $i))))))
+        (local.set $v (f64x2.extract_lane 0 (local.get $vv)))
+        (if (f64.lt (local.get $v) (local.get $below))
+          (then
+            (local.set $j (i32.add (local.get $scratch) (i32.shl (i32x4.extract_lane 0 (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 255)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $vv) (f64x2.splat (f64.const 255))) (f64x2.splat (f64.const 0.5))))))) (i32.const 2))))
+            (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))))
+        (local.set $j (i32.add (i32.add (local.get $scratch) (i32.const 1024)) (i32.shl (i32x4.extract_lane 0 (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 1000)) (f64x2.pmax (f64x2.splat (f64.const 0)) (f64x2.add (f64x2.mul (local.get $vv) (f64x2.splat (f64.const 1000))) (f64x2.splat (f64.const 0.5))))))) (i32.const 2))))
+        (i32.store (local.get $j) (i32.add (i32.load (local.get $j)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tl)))
+    (local.set $b (i32.const 0))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.ge_u (local.get $b) (i32.const 5028)))
+        (i32.store (i32.add (local.get $out) (local.get $b))
+          (i32.add
+            (i32.add (i32.load (i32.add (local.get $scratch) (local.get $b))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 5028)))))
+            (i32.add (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 10056)))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 15084)))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $sl))))
+
+  ;; The ink mask of normalise.ts and its stroke statistics. binarize: mask byte (x, y) at
+  ;; mask + (y + 1) * stride + 1 + x is ink[y * w + x] > threshold (compared in f64, as threshold.ts
+  ;; binarize), in a plane zeroed first: a border of zeros all round. stroke_stats: out[0] = ink
+  ;; pixels, out[1] = those with a 4-neighbour outside the ink or the picture (maskStrokeWidth's
+  ;; area and perimeter), sixteen pixels at a time (stride a multiple of 16, at least w + 18).
+  (func (export "binarize") (param $ink i32) (param $w i32) (param $h i32) (param $threshold f64) (param $mask i32) (param $stride i32)
+    (local $y i32) (local $x i32) (local $src i32) (local $dst i32)
+    (memory.fill (local.get $mask) (i32.const 0) (i32.mul (i32.add (local.get $h) (i32.const 2)) (local.get $stride)))
+    (local.set $src (local.get $ink))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $dst (i32.add (i32.add (local.get $mask) (i32.mul (i32.add (local.get $y) (i32.const 1)) (local.get $stride))) (i32.const 1)))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (i32.store8 (i32.add (local.get $dst) (local.get $x))
+              (f64.gt (f64.promote_f32 (f32.load (local.get $src))) (local.get $threshold)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  (func (export "stroke_stats") (param $mask i32) (param $w i32) (param $h i32) (param $stride i32) (param $out i32)
+    (local $y i32) (local $x i32) (local $row i32) (local $c v128) (local $edge v128) (local $area v128) (local $per v128)
+    (local.set $area (v128.const i32x4 0 0 0 0))
+    (local.set $per (v128.const i32x4 0 0 0 0))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.add (i32.add (local.get $mask) (i32.mul (i32.add (local.get $y) (i32.const 1)) (local.get $stride))) (i32.const 1)))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $c (v128.load (i32.add (local.get $row) (local.get $x))))
+            (local.set $edge (v128.andnot (local.get $c)
+              (v128.and
+                (v128.and (v128.load (i32.sub (i32.add (local.get $row) (local.get $x)) (i32.const 1)))
+                          (v128.load (i32.add (i32.add (local.get $row) (local.get $x)) (i32.const 1))))
+                (v128.and (v128.load (i32.sub (i32.add (local.get $row) (local.get $x)) (local.get $stride)))
+                          (v128.load (i32.add (i32.add (local.get $row) (local.get $x)) (local.get $stride)))))))
+            (local.set $area (i32x4.add (local.get $area) (i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (local.get $c)))))
+            (local.set $per (i32x4.add (local.get $per) (i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (local.get $edge)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (i32.store (local.get $out) (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $area)) (i32x4.extract_lane 1 (local.get $area)))
+      (i32.add (i32x4.extract_lane 2 (local.get $area)) (i32x4.extract_lane 3 (local.get $area)))))
+    (i32.store offset=4 (local.get $out) (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $per)) (i32x4.extract_lane 1 (local.get $per)))
+      (i32.add (i32x4.extract_lane 2 (local.get $per)) (i32x4.extract_lane 3 (local.get $per))))))
+;; flatten.ts for an opaque picture: opaque_planes checks that every alpha byte of the n RGBA
+  ;; pixels is 255 (out[0] = how many are not) and writes the R, G, B planes as f32 and the
+  ;; luminance f32(0.2126 r + 0.7152 g + 0.0722 b) in f64 (flatten.ts luminance, the same order),
+  ;; four pixels at a time; the planes have room for n rounded up to 4 (the tail lanes are junk).
+  (func (export "opaque_planes") (param $rgba i32) (param $n i32) (param $r i32) (param $g i32) (param $b i32) (param $lum i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $v v128) (local $z v128) (local $rv v128) (local $gv v128) (local $bv v128)
+    (local $bad v128) (local $o i32) (local $last v128)
+    (local.set $z (v128.const i32x4 0 0 0 0))
+    (local.set $bad (v128.const i32x4 0 0 0 0))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (local.set $o (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (v128.load (i32.add (local.get $rgba) (local.get $i))))
+        ;; alpha bytes below 255 (only the pixels before n: the last group may be partial)
+        (local.set $last (i32x4.lt_u
+          (i32x4.add (i32x4.splat (local.get $i)) (v128.const i32x4 0 4 8 12))
+          (i32x4.splat (local.get $end))))
+        (local.set $bad (i32x4.sub (local.get $bad)
+          (v128.and (local.get $last)
+            (i32x4.ne (v128.and (local.get $v) (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000))
+                      (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000)))))
+        (local.set $rv (f32x4.convert_i32x4_u (i8x16.shuffle 0 16 16 16 4 16 16 16 8 16 16 16 12 16 16 16 (local.get $v) (local.get $z))))
+        (local.set $gv (f32x4.convert_i32x4_u (i8x16.shuffle 1 16 16 16 5 16 16 16 9 16 16 16 13 16 16 16 (local.get $v) (local.get $z))))
+        (local.set $bv (f32x4.convert_i32x4_u (i8x16.shuffle 2 16 16 16 6 16 16 16 10 16 16 16 14 16 16 16 (local.get $v) (local.get $z))))
+        (v128.store (i32.add (local.get $r) (local.get $o)) (local.get $rv))
+        (v128.store (i32.add (local.get $g) (local.get $o)) (local.get $gv))
+        (v128.store (i32.add (local.get $b) (local.get $o)) (local.get $bv))
+        (v128.store (i32.add (local.get $lum) (local.get $o))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.add (f64x2.add
+              (f64x2.mul (f64x2.splat (f64.const 0.2126)) (f64x2.promote_low_f32x4 (local.get $rv)))
+              (f64x2.mul (f64x2.splat (f64.const 0.7152)) (f64x2.promote_low_f32x4 (local.get $gv))))
+              (f64x2.mul (f64x2.splat (f64.const 0.0722)) (f64x2.promote_low_f32x4 (local.get $bv)))))
+            (f32x4.demote_f64x2_zero (f64x2.add (f64x2.add
+              (f64x2.mul (f64x2.splat (f64.const 0.2126)) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $rv) (local.get $rv))))
+              (f64x2.mul (f64x2.splat (f64.const 0.7152)) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv)))))
+              (f64x2.mul (f64x2.splat (f64.const 0.0722)) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $bv) (local.get $bv))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $l)))
+    (i32.store (local.get $out) (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $bad)) (i32x4.extract_lane 1 (local.get $bad)))
+      (i32.add (i32x4.extract_lane 2 (local.get $bad)) (i32x4.extract_lane 3 (local.get $bad))))))
+;; normalise.ts noiseFloor's histogram: 101 bins of round(ink · 100) clamped to 0..100 (as
+  ;; trunc(min(max(v · 100 + 0.5, 0), 100)) in f64: the same bin), over the pixels whose byte in
+  ;; `near` (rows `stride` apart) is 0; `ink` dense w×h. Pixel x counts in copy x mod 4 of the
+  ;; histogram in `scratch` (4 × 101 i32), summed into `out` (101 i32) at the end.
+  (func (export "noise_hist") (param $ink i32) (param $near i32) (param $w i32) (param $h i32) (param $stride i32)
+        (param $scratch i32) (param $out i32)
+    (local $y i32) (local $x i32) (local $src i32) (local $row i32) (local $slot i32) (local $b i32)
+    (memory.fill (local.get $scratch) (i32.const 0) (i32.const 1616))
+    (local.set $src (local.get $ink))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $row (i32.add (local.get $near) (i32.mul (local.get $y) (local.get $stride))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (if (i32.eqz (i32.load8_u (i32.add (local.get $row) (local.get $x))))
+              (then
+                (local.set $slot (i32.add
+                  (i32.add (local.get $scratch) (i32.mul (i32.and (local.get $x) (i32.const 3)) (i32.const 404)))
+                  (i32.shl (i32.trunc_sat_f64_s (f64.min (f64.const 100) (f64.max (f64.const 0)
+                    (f64.add (f64.mul (f64.promote_f32 (f32.load (local.get $src))) (f64.const 100)) (f64.const 0.5))))) (i32.const 2))))
+                (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (local.set $b (i32.const 0))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.ge_u (local.get $b) (i32.const 404)))
+        (i32.store (i32.add (local.get $out) (local.get $b))
+          (i32.add
+            (i32.add (i32.load (i32.add (local.get $scratch) (local.get $b))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 404)))))
+            (i32.add (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 808)))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 1212)))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $sl))))
+
+  ;; illumination.ts's paper grid interpolated across: rows[gy · rstride + x] (f64) =
+  ;; s[gy · sw + x0s[x]] · (1 - fxs[x]) + s[gy · sw + x1s[x]] · fxs[x] for every grid row gy < sh
+  ;; and x < w, s f32; in f64 in the same order as the TypeScript.
+  (func (export "across_rows") (param $s i32) (param $sw i32) (param $sh i32) (param $x0s i32) (param $x1s i32) (param $fxs i32)
+        (param $rows i32) (param $w i32) (param $rstride i32)
+    (local $gy i32) (local $x i32) (local $o i32) (local $dst i32) (local $fx f64)
+    (local.set $gy (i32.const 0))
+    (block $gdone
+      (loop $gl
+        (br_if $gdone (i32.ge_s (local.get $gy) (local.get $sh)))
+        (local.set $o (i32.add (local.get $s) (i32.shl (i32.mul (local.get $gy) (local.get $sw)) (i32.const 2))))
+        (local.set $dst (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $gy) (local.get $rstride)) (i32.const 3))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $fx (f64.load (i32.add (local.get $fxs) (i32.shl (local.get $x) (i32.const 3)))))
+            (f64.store (i32.add (local.get $dst) (i32.shl (local.get $x) (i32.const 3)))
+              (f64.add
+                (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $o) (i32.shl (i32.load (i32.add (local.get $x0s) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 2)))))
+                         (f64.sub (f64.const 1) (local.get $fx)))
+                (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $o) (i32.shl (i32.load (i32.add (local.get $x1s) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 2)))))
+                         (local.get $fx))))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $gy (i32.add (local.get $gy) (i32.const 1)))
+        (br $gl))))
+;; lines.ts's peak search: the index of the first of the n i32 counts at p that holds their
+  ;; maximum, or -1 when no count is above 0 (the TypeScript's scan keeps a strict `>` from 0, so
+  ;; the first maximum in the same order). Four counts at a time for the maximum, then the first
+  ;; group of four holding it.
+  (func (export "argmax") (param $p i32) (param $n i32) (result i32)
+    (local $i i32) (local $end i32) (local $v v128) (local $m i32) (local $t i32)
+    (local.set $v (i32x4.splat (i32.const 0)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (i32x4.max_s (local.get $v) (v128.load (i32.add (local.get $p) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (local.set $m (i32x4.extract_lane 0 (local.get $v)))
+    (local.set $t (i32x4.extract_lane 1 (local.get $v)))
+    (if (i32.gt_s (local.get $t) (local.get $m)) (then (local.set $m (local.get $t))))
+    (local.set $t (i32x4.extract_lane 2 (local.get $v)))
+    (if (i32.gt_s (local.get $t) (local.get $m)) (then (local.set $m (local.get $t))))
+    (local.set $t (i32x4.extract_lane 3 (local.get $v)))
+    (if (i32.gt_s (local.get $t) (local.get $m)) (then (local.set $m (local.get $t))))
+    (block $tdone
+      (loop $tl
+        (br_if $tdone (i32.ge_u (local.get $i) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $t (i32.load (i32.add (local.get $p) (local.get $i))))
+        (if (i32.gt_s (local.get $t) (local.get $m)) (then (local.set $m (local.get $t))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tl)))
+    (if (i32.le_s (local.get $m) (i32.const 0)) (then (return (i32.const -1))))
+    (local.set $v (i32x4.splat (local.get $m)))
+    (local.set $i (i32.const 0))
+    (block $fdone
+      (loop $fl
+        (br_if $fdone (i32.ge_u (local.get $i) (local.get $end)))
+        (br_if $fdone (v128.any_true (i32x4.eq (local.get $v) (v128.load (i32.add (local.get $p) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $fl)))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.eq (i32.load (i32.add (local.get $p) (local.get $i))) (local.get $m)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sl)))
+    (i32.shr_u (local.get $i) (i32.const 2)))
 )

@@ -7,22 +7,56 @@
  * on which ran. Own memory, reused from call to call (the pipeline is synchronous).
  */
 import { readFile } from 'node:fs/promises';
-import type { FloatImage } from './raster.ts';
+import type { FloatImage, MaskImage } from './raster.ts';
 
 interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
-  transpose(src: number, dst: number, w: number, h: number, sstride: number, dstride: number): void;
-  diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number): void;
+  row_ext(src: number, dst: number, w: number, h: number, stride: number, size: number, isMax: number, buf: number): void;
+  diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number, scratch: number): void;
   box_rows(src: number, dst: number, w: number, h: number, r: number, line: number): void;
   box_cols(src: number, dst: number, w: number, h: number, r: number, prefix: number): void;
   hough_add(xs: number, ys: number, list: number, n: number, cos: number, sin: number, angles: number, hist: number, size: number, reach: number, delta: number): void;
+  lerp_rows(rows: number, stride: number, y0s: number, y1s: number, fys: number, out: number, w: number, h: number): void;
+  ink_update(bg: number, p: number, ink: number, n: number, dark: number): void;
+  pool(src: number, stride: number, w: number, h: number, f: number, isMax: number, acc: number, out: number, ow: number): void;
+  dilate_mask(src: number, tmp: number, dst: number, w: number, h: number, r: number, stride: number): void;
+  ink_hist(ink: number, n: number, below: number, scratch: number, out: number): void;
+  binarize(ink: number, w: number, h: number, threshold: number, mask: number, stride: number): void;
+  stroke_stats(mask: number, w: number, h: number, stride: number, out: number): void;
+  opaque_planes(rgba: number, n: number, r: number, g: number, b: number, lum: number, out: number): void;
+  ext_row(dst: number, a: number, b: number, bytes: number, isMax: number): void;
+  noise_hist(ink: number, near: number, w: number, h: number, stride: number, scratch: number, out: number): void;
+  across_rows(s: number, sw: number, sh: number, x0s: number, x1s: number, fxs: number, rows: number, w: number, rstride: number): void;
+  argmax(p: number, n: number): number;
 }
+
+/**
+ * The paper under one colour plane (illumination.ts), w×h: the plane itself when f = 1 (`grid`),
+ * else a coarser grid (gw × gh) to interpolate: per output column the two grid columns and the
+ * weight of the second, per output row the same for grid rows.
+ */
+export type Paper =
+  | { kind: 'plane'; grid: Float32Array }
+  | {
+      kind: 'grid';
+      grid: Float32Array;
+      gw: number;
+      gh: number;
+      x0: Int32Array;
+      x1: Int32Array;
+      fx: Float64Array;
+      y0: Int32Array;
+      y1: Int32Array;
+      fy: Float64Array;
+    };
 
 /** Strip counts of lines.ts's Hough transform: angles × size, flat, and how to take pixels out. */
 export interface HoughCounts {
   hist: Int32Array;
   /** takes pixels strip[0..taken) out of the counts of every angle */
   subtract(strip: Int32Array, taken: number): void;
+  /** the first (angle-major) of the highest counts, or best 0 at 0 when none is above 0 */
+  peak(): { best: number; at: number };
 }
 
 /** One separable extremum filter: size×size square, max (dilation) or min (erosion). */
@@ -32,14 +66,18 @@ export interface ExtremumStep {
 }
 
 const PAGE_BYTES = 65536;
-let kernels: { exports: MorphExports; memory: WebAssembly.Memory } | undefined;
+type Kernels = { exports: MorphExports; memory: WebAssembly.Memory };
+let kernels: Kernels | undefined;
+/** A second instance with its own memory: the ink map accumulates there while the filters use the first. */
+let inkKernels: Kernels | undefined;
 let loading: Promise<boolean> | undefined;
 
 /** Compiles morphology.wat once per process; true when the SIMD filters are in use. Never rejects. */
 export function loadMorphologyKernels(): Promise<boolean> {
   loading ??= compile().then(
-    (k) => {
+    ([k, ink]) => {
       kernels = k;
+      inkKernels = ink;
       return true;
     },
     () => false, // no SIMD (or no wabt): the TypeScript filters stay in use
@@ -47,16 +85,18 @@ export function loadMorphologyKernels(): Promise<boolean> {
   return loading;
 }
 
-async function compile(): Promise<{ exports: MorphExports; memory: WebAssembly.Memory }> {
+async function compile(): Promise<[Kernels, Kernels]> {
   const wabt = await (await import('wabt')).default();
   const parsed = wabt.parseWat('morphology.wat', await readFile(new URL('./morphology.wat', import.meta.url), 'utf8'), { simd: true, bulk_memory: true });
   try {
     parsed.resolveNames();
     parsed.validate();
     const module = await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer));
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return { exports: instance.exports as unknown as MorphExports, memory };
+    const instance = (): Kernels => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+      return { exports: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MorphExports, memory };
+    };
+    return [instance(), instance()];
   } finally {
     parsed.destroy();
   }
@@ -74,7 +114,7 @@ interface Layout {
   planes: [number, number, number];
   g: number;
   hh: number;
-  /** 2 × 256 histogram counts */
+  /** 2 × 256 histogram counts, then 4 × 256 of scratch */
   hist: number;
 }
 
@@ -90,7 +130,7 @@ function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory): 
   const g = input + 4 * plane;
   const hh = g + padded;
   const hist = hh + padded;
-  const bytes = (hist + 512) * 4;
+  const bytes = (hist + 512 + 1024) * 4;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const f32 = new Float32Array(memory.buffer);
   for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), input + y * w4);
@@ -105,9 +145,7 @@ function run(k: MorphExports, l: Layout, from: number, steps: ExtremumStep[]): n
     const size = Math.max(1, step.size | 1);
     const isMax = step.isMax ? 1 : 0;
     const c = a === p1 ? p2 : p1; // never the plane read from, never the input
-    k.transpose(a * 4, p0 * 4, l.w4, l.h4, l.w4, l.h4);
-    k.col_ext(p0 * 4, c * 4, l.h4, l.w, size, isMax, l.g * 4, l.hh * 4); // along the rows
-    k.transpose(c * 4, p0 * 4, l.h4, l.w4, l.h4, l.w4);
+    k.row_ext(a * 4, p0 * 4, l.w, l.h, l.w4, size, isMax, l.g * 4); // along the rows (g as the row buffer)
     k.col_ext(p0 * 4, c * 4, l.w4, l.h, size, isMax, l.g * 4, l.hh * 4); // down the columns
     a = c;
   }
@@ -116,8 +154,8 @@ function run(k: MorphExports, l: Layout, from: number, steps: ExtremumStep[]): n
 
 /**
  * Applies `steps` in order (each a full size×size square filter, window clamped at the borders)
- * and returns the result, or null when the SIMD kernels are not loaded. The row pass is the
- * column pass of the transposed plane.
+ * and returns the result, or null when the SIMD kernels are not loaded. Rows first (row_ext,
+ * by doubling within each row), then columns (col_ext, van Herk a whole row at a time).
  */
 export function extremaSimd(img: FloatImage, steps: ExtremumStep[]): Float32Array | null {
   if (!kernels || steps.length === 0) return null;
@@ -141,15 +179,18 @@ export function topHatHistogramsSimd(img: FloatImage, size: number): { dark: Uin
   const l = prepare(img, Math.max(1, size | 1), memory);
   new Uint32Array(memory.buffer, l.hist * 4, 512).fill(0);
   const closed = run(k, l, l.input, [{ size, isMax: true }, { size, isMax: false }]);
-  k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4);
+  k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
   const opened = run(k, l, l.input, [{ size, isMax: false }, { size, isMax: true }]);
-  k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4);
+  k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4, (l.hist + 512) * 4);
   const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
   return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
 }
 
-/** Box blur (boxBlur in morphology.ts: the clamped mean over size×size), or null when not loaded. */
-export function boxBlurSimd(img: FloatImage, size: number): Float32Array | null {
+/**
+ * Box blur (boxBlur in morphology.ts: the clamped mean over size×size), or null when not loaded;
+ * `within` 'below' / 'above': then the smaller / larger of the mean and the picture, per pixel.
+ */
+export function boxBlurSimd(img: FloatImage, size: number, within?: 'below' | 'above'): Float32Array | null {
   if (!kernels) return null;
   const { exports: k, memory } = kernels;
   const { width: w, height: h } = img;
@@ -161,11 +202,13 @@ export function boxBlurSimd(img: FloatImage, size: number): Float32Array | null 
   const dst = tmp + n;
   const line = (dst + n + 1) & ~1;
   const prefix = line + 2 * (w + 1);
-  const bytes = (prefix + 2 * (h + 1) * w) * 4;
+  const bytes = (prefix + 2 * (h + 1) * w + 4) * 4; // one f64 more: box_cols works on pairs of columns
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   new Float32Array(memory.buffer).set(img.data, src);
   k.box_rows(src * 4, tmp * 4, w, h, r, line * 4);
   k.box_cols(tmp * 4, dst * 4, w, h, r, prefix * 4);
+  // over whole groups of four: the lanes past n land in `line`, no longer needed
+  if (within) k.ext_row(dst * 4, dst * 4, src * 4, (4 * n + 15) & ~15, within === 'above' ? 1 : 0);
   return new Float32Array(memory.buffer, dst * 4, n).slice();
 }
 
@@ -178,29 +221,231 @@ export function houghCountsSimd(xs: Int32Array, ys: Int32Array, cos: Float64Arra
   const { exports: k, memory } = kernels;
   const n = xs.length;
   const angles = cos.length;
+  // a multiple of 4 angles for the kernel (four at a time): the last ones cos = sin = 0, their counts in rows past the real ones
+  const even = (angles + 3) & ~3;
   // byte offsets
   const px = 16;
   const py = px + 4 * n;
   const list = py + 4 * n;
   const pc = (list + 4 * n + 7) & ~7;
-  const ps = pc + 8 * angles;
-  const hist = ps + 8 * angles;
-  const bytes = hist + 4 * angles * size;
+  const ps = pc + 8 * even;
+  const hist = ps + 8 * even;
+  const bytes = hist + 4 * even * size;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const buf = memory.buffer;
   new Int32Array(buf, px, n).set(xs);
   new Int32Array(buf, py, n).set(ys);
-  new Float64Array(buf, pc, angles).set(cos);
-  new Float64Array(buf, ps, angles).set(sin);
+  new Float64Array(buf, pc, even).fill(0).set(cos);
+  new Float64Array(buf, ps, even).fill(0).set(sin);
+  new Int32Array(buf, hist, even * size).fill(0);
   const counts = new Int32Array(buf, hist, angles * size);
-  counts.fill(0);
-  k.hough_add(px, py, 0, n, pc, ps, angles, hist, size, reach, 1);
+  k.hough_add(px, py, 0, n, pc, ps, even, hist, size, reach, 1);
   const strip = new Int32Array(buf, list, n);
   return {
     hist: counts,
     subtract(taken: Int32Array, count: number) {
       strip.set(taken.subarray(0, count));
-      k.hough_add(px, py, list, count, pc, ps, angles, hist, size, reach, -1);
+      k.hough_add(px, py, list, count, pc, ps, even, hist, size, reach, -1);
+    },
+    peak() {
+      const at = k.argmax(hist, angles * size);
+      return at < 0 ? { best: 0, at: 0 } : { best: counts[at], at };
     },
   };
+}
+
+/**
+ * The ink map of illumination.ts (inkMapJs there) in the module: per colour plane its paper
+ * (interpolated back to full size there), then the ink loop, four pixels at a time in f64, the
+ * same arithmetic; or null when the module is not loaded.
+ */
+export function inkMapSimd(w: number, h: number, dark: boolean, planes: readonly { plane: Float32Array; paper: Paper }[]): Float32Array | null {
+  if (!inkKernels) return null;
+  const { exports: k, memory } = inkKernels;
+  const n = w * h;
+  const n4 = (n + 3) & ~3;
+  const w2 = (w + 1) & ~1;
+  const cells = planes.reduce((m, { paper }) => (paper.kind === 'grid' ? Math.max(m, paper.gw * paper.gh) : m), 0);
+  const gridRows = planes.reduce((m, { paper }) => (paper.kind === 'grid' ? Math.max(m, paper.gh) : m), 0);
+  // byte offsets, f64 areas on 8 bytes
+  const pl = 16;
+  const ink = pl + 4 * n4;
+  const bg = ink + 4 * n4;
+  const rows = bg + 4 * (n4 + 4);
+  const grid = rows + 8 * w2 * gridRows;
+  const fxs = (grid + 4 * cells + 7) & ~7;
+  const fys = fxs + 8 * w;
+  const x0s = fys + 8 * h;
+  const x1s = x0s + 4 * w;
+  const y0s = x1s + 4 * w;
+  const y1s = y0s + 4 * h;
+  const bytes = y1s + 4 * h;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const buf = memory.buffer;
+  new Float32Array(buf, ink, n4).fill(0);
+  for (const { plane, paper } of planes) {
+    new Float32Array(buf, pl, n).set(plane);
+    if (paper.kind === 'plane') {
+      new Float32Array(buf, bg, n).set(paper.grid);
+    } else {
+      new Float32Array(buf, grid, paper.gw * paper.gh).set(paper.grid);
+      new Int32Array(buf, x0s, w).set(paper.x0);
+      new Int32Array(buf, x1s, w).set(paper.x1);
+      new Float64Array(buf, fxs, w).set(paper.fx);
+      new Int32Array(buf, y0s, h).set(paper.y0);
+      new Int32Array(buf, y1s, h).set(paper.y1);
+      new Float64Array(buf, fys, h).set(paper.fy);
+      k.across_rows(grid, paper.gw, paper.gh, x0s, x1s, fxs, rows, w, w2);
+      k.lerp_rows(rows, 8 * w2, y0s, y1s, fys, bg, w, h);
+    }
+    k.ink_update(bg, pl, ink, n4, dark ? 1 : 0);
+  }
+  return new Float32Array(buf, ink, n).slice();
+}
+
+/** illumination.ts's block extremum over f×f blocks (poolJs there) in the module, or null when it is not loaded. */
+export function poolSimd(img: FloatImage, f: number, isMax: boolean): FloatImage | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = img;
+  const w4 = (w + 3) & ~3;
+  const ow = Math.ceil(w / f);
+  const oh = Math.ceil(h / f);
+  // float offsets
+  const src = 4;
+  const acc = src + w4 * h;
+  const out = acc + w4;
+  const bytes = (out + ow * oh) * 4;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const f32 = new Float32Array(memory.buffer);
+  if (w4 === w) f32.set(img.data, src);
+  else for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), src + y * w4);
+  k.pool(src * 4, w4, w, h, f, isMax ? 1 : 0, acc * 4, out * 4, ow);
+  return { width: ow, height: oh, data: f32.slice(out, out + ow * oh) };
+}
+
+/**
+ * The mask copied into the module (zero-padded) and dilated there over a size×size square: where
+ * the result's rows start (`dst`, `stride` bytes apart) and `end`, the first free byte after it,
+ * with `extra` bytes of room from there.
+ */
+function dilateInModule(k: MorphExports, memory: WebAssembly.Memory, mask: MaskImage, size: number, extra: number): { dst: number; stride: number; end: number } {
+  const { width: w, height: h, data } = mask;
+  const r = Math.max(1, size | 1) >> 1;
+  const stride = (((w + 15) & ~15) + 2 * r + 15) & ~15;
+  const padded = (h + 2 * r) * stride;
+  // byte offsets
+  const src = 16;
+  const tmp = src + padded;
+  const dst = tmp + padded;
+  const end = (dst + h * stride + 15) & ~15;
+  const bytes = end + extra;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  const u8 = new Uint8Array(memory.buffer);
+  u8.fill(0, src, tmp);
+  for (let y = 0; y < h; y++) u8.set(data.subarray(y * w, y * w + w), src + (y + r) * stride + r);
+  k.dilate_mask(src, tmp, dst, w, h, r, stride);
+  return { dst, stride, end };
+}
+
+/** morphology.ts's dilateMask (a 0/1 mask over a size×size square) in the module, or null when it is not loaded. */
+export function dilateMaskSimd(mask: MaskImage, size: number): MaskImage | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = mask;
+  const { dst, stride } = dilateInModule(k, memory, mask, size, 0);
+  const u8 = new Uint8Array(memory.buffer);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) out.set(u8.subarray(dst + y * stride, dst + y * stride + w), y * w);
+  return { width: w, height: h, data: out };
+}
+
+/**
+ * The histograms of normalise.ts's chooseThreshold in the module, or null when it is not loaded:
+ * Otsu's 256 bins (threshold.ts otsuHistogram) of the values below `below`, and the 1001
+ * quantile bins (quantileHistogram) of all values.
+ */
+export function inkHistogramsSimd(ink: Float32Array, below: number): { otsu: Float64Array; quantiles: Uint32Array } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const n = ink.length;
+  // byte offsets
+  const src = 16;
+  const scratch = src + 4 * n;
+  const out = scratch + 4 * 4 * 1257;
+  const bytes = out + 4 * 1257;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Float32Array(memory.buffer, src, n).set(ink);
+  k.ink_hist(src, n, below, scratch, out);
+  const counts = new Uint32Array(memory.buffer, out, 1257);
+  return { otsu: Float64Array.from(counts.subarray(0, 256)), quantiles: counts.slice(256) };
+}
+
+/**
+ * The ink mask (`ink > threshold`) and its stroke statistics (ink pixels; those with a
+ * 4-neighbour outside the ink or the picture) in the module, or null when it is not loaded.
+ */
+export function binarizeSimd(ink: FloatImage, threshold: number): { mask: MaskImage; area: number; perimeter: number } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = ink;
+  const n = w * h;
+  const stride = (w + 18 + 15) & ~15;
+  // byte offsets
+  const src = 16;
+  const mask = src + 4 * n;
+  const out = (mask + (h + 2) * stride + 16) & ~7;
+  const bytes = out + 16;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Float32Array(memory.buffer, src, n).set(ink.data);
+  k.binarize(src, w, h, threshold, mask, stride);
+  k.stroke_stats(mask, w, h, stride, out);
+  const u8 = new Uint8Array(memory.buffer);
+  const data = new Uint8Array(n);
+  for (let y = 0; y < h; y++) data.set(u8.subarray(mask + (y + 1) * stride + 1, mask + (y + 1) * stride + 1 + w), y * w);
+  const [area, perimeter] = new Int32Array(memory.buffer, out, 2);
+  return { mask: { width: w, height: h, data }, area, perimeter };
+}
+
+/**
+ * flatten.ts for an opaque picture in the module: its R, G, B planes and its luminance, or null
+ * when the module is not loaded or some pixel is not fully opaque (flattenAlpha's other cases).
+ */
+export function opaquePlanesSimd(rgba: Uint8Array, n: number): { planes: [Float32Array, Float32Array, Float32Array]; lum: Float32Array } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const n4 = (n + 3) & ~3;
+  // byte offsets
+  const src = 16;
+  const r = src + 4 * n4;
+  const g = r + 4 * n4;
+  const b = g + 4 * n4;
+  const lum = b + 4 * n4;
+  const out = lum + 4 * n4;
+  const bytes = out + 16;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Uint8Array(memory.buffer, src, 4 * n).set(rgba.subarray(0, 4 * n));
+  k.opaque_planes(src, n, r, g, b, lum, out);
+  if (new Int32Array(memory.buffer, out, 1)[0] !== 0) return null;
+  const plane = (at: number): Float32Array => new Float32Array(memory.buffer, at, n).slice();
+  return { planes: [plane(r), plane(g), plane(b)], lum: plane(lum) };
+}
+
+/**
+ * normalise.ts noiseFloor's histogram (101 bins of round(ink · 100), clamped) of the pixels
+ * farther than size/2 from every ink pixel of `mask` (outside dilateMask(mask, size)), or null
+ * when the module is not loaded; the dilated mask never leaves the module.
+ */
+export function noiseHistogramSimd(ink: FloatImage, mask: MaskImage, size: number): Uint32Array | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  const { width: w, height: h } = mask;
+  const n = w * h;
+  // byte offsets after the dilated mask: the ink map, 4 × 101 counts of scratch, 101 counts
+  const { dst, stride, end: inkAt } = dilateInModule(k, memory, mask, size, 4 * n + 4 * 5 * 101);
+  const scratch = inkAt + 4 * n;
+  const out = scratch + 4 * 4 * 101;
+  new Float32Array(memory.buffer, inkAt, n).set(ink.data);
+  k.noise_hist(inkAt, dst, w, h, stride, scratch, out);
+  return new Uint32Array(memory.buffer, out, 101).slice();
 }

@@ -2,11 +2,12 @@
  * Step 2: RGBA at working size → soft ink map + binary ink mask + its connected components.
  * Composes flatten → polarity → illumination → threshold → lines → labelling; each is tested alone.
  */
-import { flattenAlpha, luminance } from './flatten.ts';
+import { flattenWithLuminance, type FlatImage } from './flatten.ts';
 import { detectPolarity, type PolarityDecision } from './polarity.ts';
 import { inkMap } from './illumination.ts';
 import { dilateMask } from './morphology.ts';
-import { binarize, otsuThreshold, quantilesOf } from './threshold.ts';
+import { binarize, otsuHistogram, otsuOfHistogram, quantileHistogram, quantilesOfHistogram } from './threshold.ts';
+import { binarizeSimd, inkHistogramsSimd, noiseHistogramSimd } from './morphologyWasm.ts';
 import { labelComponents, strokeWidth, type Labelling } from './components.ts';
 import { removeLines, type Line, type LineMode } from './lines.ts';
 import type { FloatImage, MaskImage, RgbaImage } from './raster.ts';
@@ -34,6 +35,36 @@ export interface Normalised {
   backgroundWindow: number;
   /** Fraction of the picture that is ink. */
   inkFraction: number;
+  /** What does not depend on the threshold, for a second look at the same picture (`normalise`'s `base`). */
+  base: LookBase;
+}
+
+/**
+ * The threshold-free part of a look: the flattened picture, its luminance and polarity, and the
+ * ink maps made so far (by background window). A second look with a lower threshold reuses them.
+ */
+export interface LookBase {
+  flat: FlatImage;
+  lum: FloatImage;
+  polarity: PolarityDecision;
+  inkMaps: Map<number, FloatImage>;
+}
+
+function lookBase(img: RgbaImage, lap?: StepTimer): LookBase {
+  const { flat, lum } = flattenWithLuminance(img);
+  lap?.('flatten');
+  const polarity: PolarityDecision = flat.alphaIsInk
+    ? { polarity: 'dark-on-light', skew: 0, by: 'skew' }
+    : detectPolarity(lum);
+  lap?.('polarity');
+  return { flat, lum, polarity, inkMaps: new Map() };
+}
+
+/** The ink map of window `size`, made once per picture. */
+function inkMapOf(base: LookBase, size: number): FloatImage {
+  let ink = base.inkMaps.get(size);
+  if (!ink) base.inkMaps.set(size, (ink = inkMap(base.flat, base.polarity.polarity, size)));
+  return ink;
 }
 
 export interface NormaliseOptions {
@@ -53,35 +84,29 @@ export interface NormaliseOptions {
  */
 export type StepTimer = (step: string) => void;
 
-export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTimer): Normalised {
-  const flat = flattenAlpha(img);
-  const lum = luminance(flat);
-  lap?.('flatten');
-  const polarity: PolarityDecision = flat.alphaIsInk
-    ? { polarity: 'dark-on-light', skew: 0, by: 'skew' }
-    : detectPolarity(lum);
-  lap?.('polarity');
+/** `base`: from an earlier look at the same picture (its `Normalised.base`), reused as it is. */
+export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTimer, base = lookBase(img, lap)): Normalised {
+  const { flat, lum, polarity } = base;
   const { width: w, height: h } = img;
   // First pass with a wide window (safe for any stroke), then a window fitted to the strokes so
   // that shadow edges leave only a thin band behind.
   const wide = odd(Math.max(15, Math.min(w, h) / 5));
-  let ink = inkMap(flat, polarity.polarity, wide);
+  let ink = inkMapOf(base, wide);
   let threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
-  let mask = binarize(ink, threshold);
+  let { mask, strokeWidth: sw } = inkMask(ink, threshold);
   lap?.('ink map (wide)');
-  const sw = maskStrokeWidth(mask);
   const fitted = odd(Math.min(wide, Math.max(7, 4 * sw + 3)));
   let window = wide;
   if (fitted < wide) {
-    ink = inkMap(flat, polarity.polarity, fitted);
+    ink = inkMapOf(base, fitted);
     threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
-    mask = binarize(ink, threshold);
+    ({ mask, strokeWidth: sw } = inkMask(ink, threshold));
     window = fitted;
   }
   lap?.('ink map (fitted)');
   // The paper noise is measured away from all ink, lines included.
   const floor = noiseFloor(ink, mask, threshold);
-  const strokes = maskStrokeWidth(mask);
+  const strokes = sw;
   lap?.('noise floor');
   const { mask: clean, lines, spared } = removeLines(mask, opts.lines);
   lap?.('lines');
@@ -103,6 +128,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
     strokeWidth: strokes,
     backgroundWindow: window,
     inkFraction: inkCount / mask.data.length,
+    base,
   };
 }
 
@@ -122,17 +148,34 @@ const NOISE_SIGMAS = 3;
  * leave Otsu splitting the grain, hundreds of grain blobs as marks, and the digit glued to them.
  */
 export function chooseThreshold(ink: FloatImage, minInkContrast: number, below = Infinity): number {
-  const [q25, q50] = quantilesOf(ink.data, [0.25, 0.5]);
+  const hist = thresholdHistograms(ink.data, below);
+  const [q25, q50] = quantilesOfHistogram(hist.quantiles, ink.data.length, [0.25, 0.5]);
   const grain = q50 + (NOISE_SIGMAS * (q50 - q25)) / NORMAL_Q75;
-  const values = Number.isFinite(below) ? ink.data.filter((v) => v < below) : ink.data;
-  const otsu = values.length > 0 ? otsuThreshold(values) : below;
+  const otsu = hist.otsuCount > 0 ? otsuOfHistogram(hist.otsu, hist.otsuCount) : below;
   return Math.max(minInkContrast, Math.min(0.5, below, Math.max(otsu, grain)));
+}
+
+/** The quantile histogram of every ink value and Otsu's of those below `below`: in one pass in the SIMD module when loaded. */
+function thresholdHistograms(data: Float32Array, below: number): { quantiles: Uint32Array; otsu: Float64Array; otsuCount: number } {
+  const simd = inkHistogramsSimd(data, below);
+  if (simd) return { ...simd, otsuCount: simd.otsu.reduce((a, b) => a + b, 0) };
+  const values = Number.isFinite(below) ? data.filter((v) => v < below) : data;
+  return { quantiles: quantileHistogram(data), otsu: otsuHistogram(values), otsuCount: values.length };
 }
 
 /** The upper quartile of a standard normal: (median − lower quartile) / this is the standard deviation. */
 const NORMAL_Q75 = 0.6745;
 
-function maskStrokeWidth(mask: MaskImage): number {
+/** The ink mask (`ink > threshold`) and its stroke width (2·area / perimeter): in the SIMD module when loaded, the same mask and counts. */
+function inkMask(ink: FloatImage, threshold: number): { mask: MaskImage; strokeWidth: number } {
+  const simd = binarizeSimd(ink, threshold);
+  if (simd) return { mask: simd.mask, strokeWidth: strokeWidth(simd.area, simd.perimeter) };
+  const mask = binarize(ink, threshold);
+  return { mask, strokeWidth: maskStrokeWidth(mask) };
+}
+
+/** The mask's stroke width from its ink pixels and those with a 4-neighbour outside the ink or the picture; exported for the tests. */
+export function maskStrokeWidth(mask: MaskImage): number {
   const { width: w, height: h, data } = mask;
   let area = 0;
   let perimeter = 0;
@@ -154,15 +197,8 @@ function maskStrokeWidth(mask: MaskImage): number {
  * not noise), capped well under the threshold.
  */
 function noiseFloor(ink: FloatImage, mask: MaskImage, threshold: number): number {
-  const near = dilateMask(mask, 7).data;
-  const hist = new Uint32Array(101);
-  let count = 0;
-  for (let i = 0; i < ink.data.length; i++) {
-    if (near[i]) continue;
-    // Math.floor(v + 0.5) is Math.round(v) for all but one double, which a float32 × 100 never is
-    hist[Math.min(100, Math.max(0, Math.floor(ink.data[i] * 100 + 0.5)))]++;
-    count++;
-  }
+  const hist = noiseHistogramSimd(ink, mask, NEAR_INK) ?? noiseHistogramJs(ink, mask);
+  const count = hist.reduce((a, b) => a + b, 0);
   if (count === 0) return 0;
   let acc = 0;
   let p99 = 0;
@@ -174,6 +210,21 @@ function noiseFloor(ink: FloatImage, mask: MaskImage, threshold: number): number
     }
   }
   return Math.min(p99, 0.5 * threshold);
+}
+
+/** Ink within this window (px) of a pixel keeps it out of the paper noise. */
+const NEAR_INK = 7;
+
+/** The histogram of round(ink · 100) away from the ink (the SIMD module's noiseHistogramSimd twin; exported for the tests). */
+export function noiseHistogramJs(ink: FloatImage, mask: MaskImage): Uint32Array {
+  const near = dilateMask(mask, NEAR_INK).data;
+  const hist = new Uint32Array(101);
+  for (let i = 0; i < ink.data.length; i++) {
+    if (near[i]) continue;
+    // Math.floor(v + 0.5) is Math.round(v) for all but one double, which a float32 × 100 never is
+    hist[Math.min(100, Math.max(0, Math.floor(ink.data[i] * 100 + 0.5)))]++;
+  }
+  return hist;
 }
 
 function odd(x: number): number {

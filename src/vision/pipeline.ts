@@ -2,7 +2,7 @@
  * The pure part of the pipeline, from decoded RGBA to the 28x28 images to classify and the
  * reasons to refuse. Synchronous and free of sharp, so it is tested (and timed) alone.
  */
-import { normalise, type Normalised, type NormaliseOptions, type StepTimer } from './normalise.ts';
+import { normalise, type LookBase, type Normalised, type NormaliseOptions, type StepTimer } from './normalise.ts';
 import { segmentDigits, type Segmentation } from './segment.ts';
 import { segmentTo28, type DigitImage, type InkSource } from './to28.ts';
 import { proposeCuts } from './cut.ts';
@@ -26,10 +26,17 @@ export interface Analysis {
 /**
  * `learned`: the model knows "not a digit" (11 classes), so every candidate mark is handed to it
  * (the 3 × maxDigits most plausible when there are more: grain, grid fragments) and the hand-set
- * shape rules of reject.ts are not applied.
+ * shape rules of reject.ts are not applied. `base`: an earlier analysis's `norm.base` (a second
+ * look at the same picture), so that flattening, polarity and the ink maps are not made again.
  */
-export function analyse(img: RgbaImage, opts: VisionOptions & Pick<NormaliseOptions, 'thresholdBelow' | 'lines'>, learned = false, lap?: StepTimer): Analysis {
-  const norm = normalise(img, opts, lap);
+export function analyse(
+  img: RgbaImage,
+  opts: VisionOptions & Pick<NormaliseOptions, 'thresholdBelow' | 'lines'>,
+  learned = false,
+  lap?: StepTimer,
+  base?: LookBase,
+): Analysis {
+  const norm = normalise(img, opts, lap, base);
   const candidates = 3 * opts.maxDigits;
   // Rules (10-class model): one mark that is not a digit (a line, a blob) is dropped; the picture
   // is refused only when no mark is left. Learned (11-class model): the model drops such marks.

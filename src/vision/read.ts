@@ -56,7 +56,7 @@ export async function readDigits(
       if ((seesNoDigitMark(analysis, readings) || tooManyMarks(analysis, opts)) && analysis.norm.linesSpared > 0) {
         // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
         // may be glued to the digit, or its pieces be the many marks: look again with every line out
-        const again = analyse(decoded.image, { ...opts, lines: 'every' }, learned);
+        const again = analyse(decoded.image, { ...opts, lines: 'every' }, learned, undefined, analysis.norm.base);
         checkBudget();
         const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
         if (sure(second)) return second;
@@ -64,7 +64,7 @@ export async function readDigits(
       }
       if (!worthASecondLook(analysis, readings, opts)) return refusal;
       // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
-      const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned);
+      const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned, undefined, analysis.norm.base);
       if (again.norm.threshold > analysis.norm.threshold - SECOND_LOOK_MIN_DROP) return refusal;
       checkBudget();
       const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);

@@ -52,21 +52,26 @@ export function cropSegment(src: InkSource, seg: Segment): { patch: FloatImage; 
   const y1 = Math.min(h, seg.box.y + seg.box.height + EDGE);
   const cw = x1 - x0;
   const ch = y1 - y0;
-  const ids = new Set(seg.componentIds);
+  // membership by label id (a byte table, not a Set lookup per pixel)
+  const ids = new Uint8Array(Math.max(0, ...seg.componentIds) + 1);
+  for (const id of seg.componentIds) ids[id] = 1;
   const member = new Float32Array(cw * ch);
-  const core: number[] = [];
+  const values = new Float32Array(cw * ch);
+  let n = 0;
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const i = (y + y0) * w + x + x0;
-      if (ids.has(src.labels[i])) {
+      const l = src.labels[i];
+      if (l < ids.length && ids[l]) {
         member[y * cw + x] = 1;
-        core.push(data[i]);
+        values[n++] = data[i];
       }
     }
   }
   const near = maxFilter({ width: cw, height: ch, data: member }, 2 * EDGE + 1).data;
-  // Contrast stretch: the typical stroke core becomes 1, the paper noise 0.
-  core.sort((a, b) => a - b);
+  // Contrast stretch: the typical stroke core becomes 1, the paper noise 0. (A typed array sorts
+  // numerically; ink values are never NaN nor -0, so the same order as (a, b) => a - b.)
+  const core = values.subarray(0, n).sort();
   const top = Math.max(src.threshold, core.length ? core[Math.floor(0.9 * (core.length - 1))] : 1);
   const floor = Math.min(src.noiseFloor, top * 0.5);
   const patch = new Float32Array(cw * ch);

@@ -132,5 +132,14 @@ describe('Hough counts', () => {
     total = 0;
     for (const v of js.hist) total += v;
     expect(total).toBe((n - 600) * angles.length);
+    // the peak: the first of the highest counts, angle-major
+    const best = Math.max(...js.hist);
+    expect(simd.peak()).toEqual({ best, at: js.hist.indexOf(best) });
+    expect(js.peak()).toEqual({ best, at: js.hist.indexOf(best) });
+    // a tie placed earlier wins; no count above 0 gives 0 at 0
+    simd.hist[5] = best;
+    expect(simd.peak()).toEqual({ best, at: 5 });
+    const none = houghCountsSimd(new Int32Array(0), new Int32Array(0), cos, sin, size, reach)!;
+    expect(none.peak()).toEqual({ best: 0, at: 0 });
   });
 });

@@ -1,13 +1,15 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
-import { boxBlur, boxBlurJs, closing, dilateMask, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
-import { boxBlurSimd, extremaSimd, loadMorphologyKernels, topHatHistogramsSimd } from '../../src/vision/morphologyWasm.ts';
+import { boxBlur, boxBlurJs, boxBlurWithin, closing, dilateMask, dilateMaskJs, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
+import { binarizeSimd, boxBlurSimd, extremaSimd, inkHistogramsSimd, inkMapSimd, loadMorphologyKernels, noiseHistogramSimd, opaquePlanesSimd, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
+import { inkMapJs, poolJs } from '../../src/vision/illumination.ts';
 import { areaResample } from '../../src/vision/resample.ts';
-import { otsuThreshold, quantile, quantilesOf } from '../../src/vision/threshold.ts';
-import { chooseThreshold } from '../../src/vision/normalise.ts';
+import { binarize, otsuHistogram, otsuThreshold, quantile, quantileHistogram, quantilesOf } from '../../src/vision/threshold.ts';
+import { chooseThreshold, maskStrokeWidth, noiseHistogramJs } from '../../src/vision/normalise.ts';
+import { strokeWidth } from '../../src/vision/components.ts';
 import { segmentDigits } from '../../src/vision/segment.ts';
 import { labelComponents } from '../../src/vision/components.ts';
-import { flattenAlpha } from '../../src/vision/flatten.ts';
+import { flattenAlpha, luminance } from '../../src/vision/flatten.ts';
 import { detectPolarity } from '../../src/vision/polarity.ts';
 import { centreByMass, centreOfMass, fitTo20 } from '../../src/vision/to28.ts';
 import { mulberry32 } from './fixtures.ts';
@@ -74,7 +76,7 @@ describe('morphology', () => {
     expect(Array.from(closing(im, size).data)).toEqual(Array.from(twice));
   });
 
-  it.each([[1, 1, 5], [13, 9, 5], [64, 48, 11], [37, 61, 23]])('top-hat histograms on %i×%i, size %i: SIMD = TypeScript = rounded brute force', async (w2, h2, size) => {
+  it.each([[1, 1, 5], [13, 9, 5], [14, 9, 5], [15, 10, 11], [64, 48, 11], [37, 61, 23]])('top-hat histograms on %i×%i, size %i: SIMD = TypeScript = rounded brute force', async (w2, h2, size) => {
     expect(await loadMorphologyKernels()).toBe(true);
     // halves (x.5 differences) and values near 0 and 255 included: the rounding and clamping show
     const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => Math.round(rnd() * 510) / 2) };
@@ -91,15 +93,72 @@ describe('morphology', () => {
     const simd = topHatHistogramsSimd(im, size)!;
     expect([Array.from(js.dark), Array.from(js.light)]).toEqual([dark, light]);
     expect([Array.from(simd.dark), Array.from(simd.light)]).toEqual([dark, light]);
+    // a flat page with one dark stroke: runs of zeros (counted four at a time in the module)
+    const page = { width: w2, height: h2, data: new Float32Array(w2 * h2).fill(200) };
+    for (let y = 0; y < h2; y++) page.data[y * w2 + Math.floor(w2 / 2)] = 40.5;
+    const flat = topHatHistogramsSimd(page, size)!;
+    const flatJs = topHatHistogramsJs(page, size);
+    expect([Array.from(flat.dark), Array.from(flat.light)]).toEqual([Array.from(flatJs.dark), Array.from(flatJs.light)]);
+    expect(flat.dark[0] + flat.dark[160] + flat.dark[159]).toBe(w2 * h2);
+  });
+
+  it.each([[1, 1, 2], [7, 5, 2], [33, 20, 2], [16, 9, 2], [41, 7, 2], [33, 20, 3], [64, 3, 4], [41, 29, 15], [10, 10, 20]])('block pooling on %i×%i by %i: SIMD = TypeScript = brute force', async (w2, h2, f) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => rnd() * 255) };
+    for (const isMax of [true, false]) {
+      const ow = Math.ceil(w2 / f);
+      const want = Array.from({ length: ow * Math.ceil(h2 / f) }, (_, j) => {
+        let m = isMax ? -Infinity : Infinity;
+        for (let y = Math.floor(j / ow) * f; y < Math.min(h2, (Math.floor(j / ow) + 1) * f); y++) {
+          for (let x = (j % ow) * f; x < Math.min(w2, ((j % ow) + 1) * f); x++) m = isMax ? Math.max(m, im.data[y * w2 + x]) : Math.min(m, im.data[y * w2 + x]);
+        }
+        return m;
+      });
+      expect(Array.from(poolJs(im, f, isMax).data)).toEqual(want);
+      expect(Array.from(poolSimd(im, f, isMax)!.data)).toEqual(want);
+    }
+  });
+
+  it.each([[1, 1], [7, 5], [33, 20], [64, 3]])('the SIMD ink map on %i×%i gives the TypeScript loop\'s floats, both polarities, both kinds of paper', async (w2, h2) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const n = w2 * h2;
+    // paper values on both sides of the 64 floor (and of 255 − 64), planes darker and lighter than it
+    const plane = (): Float32Array => Float32Array.from({ length: n }, () => Math.round(rnd() * 255) + (rnd() < 0.5 ? 0 : rnd()));
+    const gridPaper = (): Paper => {
+      const gw = 1 + Math.floor(rnd() * 5);
+      const gh = 1 + Math.floor(rnd() * 4);
+      const taps = (n: number, cells: number): [Int32Array, Int32Array, Float64Array] => {
+        const lo = Int32Array.from({ length: n }, () => Math.floor(rnd() * cells));
+        return [lo, lo.map((v) => Math.min(cells - 1, v + 1)), Float64Array.from({ length: n }, () => rnd())];
+      };
+      const [x0, x1, fx] = taps(w2, gw);
+      const [y0, y1, fy] = taps(h2, gh);
+      return { kind: 'grid', grid: Float32Array.from({ length: gw * gh }, () => rnd() * 255), gw, gh, x0, x1, fx, y0, y1, fy };
+    };
+    for (const dark of [true, false]) {
+      const planes = [
+        { plane: plane(), paper: { kind: 'plane', grid: plane() } as Paper },
+        { plane: plane(), paper: gridPaper() },
+        { plane: plane(), paper: gridPaper() },
+      ];
+      for (const some of [planes.slice(0, 1), planes.slice(1, 2), planes]) {
+        const js = inkMapJs(w2, h2, dark, some);
+        if (n > 1) expect(js.some((v) => v > 0 && v < 1)).toBe(true);
+        expect(Array.from(inkMapSimd(w2, h2, dark, some)!)).toEqual(Array.from(js));
+      }
+    }
   });
 
   it.each([
     [23, 17, 7], [1, 12, 3], [12, 1, 5], [30, 20, 1], [8, 8, 31], [50, 40, 9],
-  ])('dilateMask on %i×%i, size %i, equals the max filter of the mask', (w2, h2, size) => {
+    [33, 17, 7], [16, 3, 15], [47, 20, 3],
+  ])('dilateMask on %i×%i, size %i, equals the max filter of the mask (SIMD and TypeScript)', async (w2, h2, size) => {
+    expect(await loadMorphologyKernels()).toBe(true);
     for (const density of [0.01, 0.2, 0.7]) {
       const data = Uint8Array.from({ length: w2 * h2 }, () => (rnd() < density ? 1 : 0));
       const want = brute(Float32Array.from(data), w2, h2, size, true);
       expect(Array.from(dilateMask({ width: w2, height: h2, data }, size).data)).toEqual(Array.from(want));
+      expect(Array.from(dilateMaskJs({ width: w2, height: h2, data }, size).data)).toEqual(Array.from(want));
     }
   });
 
@@ -140,11 +199,73 @@ describe('morphology', () => {
     expect(await loadMorphologyKernels()).toBe(true);
     expect(Array.from(boxBlurSimd(im, size) ?? [])).toEqual(Array.from(want));
     expect(Array.from(boxBlur(im, size).data)).toEqual(Array.from(want));
+    // kept below / above the picture: the SIMD pass gives the per-pixel min / max of the two
+    expect(Array.from(boxBlurSimd(im, size, 'below') ?? [])).toEqual(Array.from(want, (v, i) => Math.min(v, im.data[i])));
+    expect(Array.from(boxBlurSimd(im, size, 'above') ?? [])).toEqual(Array.from(want, (v, i) => Math.max(v, im.data[i])));
+    expect(Array.from(boxBlurWithin(im, size, 'below').data)).toEqual(Array.from(want, (v, i) => Math.min(v, im.data[i])));
   });
 
   it('box blur keeps a constant image constant (no dark frame at the borders)', () => {
     const c = boxBlur({ width: 10, height: 8, data: new Float32Array(80).fill(5) }, 5).data;
     for (const v of c) expect(v).toBeCloseTo(5, 5);
+  });
+});
+
+describe('ink histograms and mask in the SIMD module', () => {
+  const rnd = mulberry32(21);
+  // bin edges (halves of 1/255 and 1/1000), values outside 0..1, and plain random ones
+  const values = (n: number): Float32Array =>
+    Float32Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? Math.round(rnd() * 510) / 510 : i % 3 === 1 ? Math.round(rnd() * 2000) / 2000 : rnd() * 1.2 - 0.1,
+    );
+
+  it.each([1, 3, 4, 7, 1001])('the histograms of %i values: SIMD = TypeScript, with and without a `below`', async (n) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const v = values(n);
+    for (const below of [Infinity, 0.4, 0]) {
+      const simd = inkHistogramsSimd(v, below)!;
+      expect(Array.from(simd.quantiles)).toEqual(Array.from(quantileHistogram(v)));
+      expect(Array.from(simd.otsu)).toEqual(Array.from(otsuHistogram(v.filter((x) => x < below))));
+    }
+  });
+
+  it.each([[1, 1], [5, 3], [16, 4], [17, 9], [40, 33]])('the ink mask on %i×%i and its stroke counts: SIMD = TypeScript', async (w, h) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    for (const t of [0.2, 0.5, 0.9]) {
+      const ink = { width: w, height: h, data: values(w * h) };
+      const simd = binarizeSimd(ink, t)!;
+      const mask = binarize(ink, t);
+      expect(Array.from(simd.mask.data)).toEqual(Array.from(mask.data));
+      expect(strokeWidth(simd.area, simd.perimeter)).toBe(maskStrokeWidth(mask));
+      expect(simd.area).toBe(mask.data.reduce((a, b) => a + b, 0));
+      // the noise floor's histogram away from the ink
+      const noise = noiseHistogramJs(ink, mask);
+      expect(Array.from(noiseHistogramSimd(ink, mask, 7)!)).toEqual(Array.from(noise));
+      // and with one ink pixel only: most pixels counted, the ones near it not
+      const one = new Uint8Array(w * h);
+      one[Math.floor((w * h) / 2)] = 1;
+      const sparse = noiseHistogramJs(ink, { width: w, height: h, data: one });
+      expect(Array.from(noiseHistogramSimd(ink, { width: w, height: h, data: one }, 7)!)).toEqual(Array.from(sparse));
+      if (w * h > 100) expect(sparse.reduce((a, b) => a + b, 0)).toBeGreaterThan(w * h - 50);
+    }
+  });
+});
+
+describe('flattening an opaque picture in the SIMD module', () => {
+  it.each([[1, 1], [3, 5], [8, 4], [13, 7]])('%i×%i: the planes and luminance of flattenAlpha + luminance, or null when a pixel is not opaque', async (w, h) => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const rnd = mulberry32(w * 31 + h);
+    const data = Uint8Array.from({ length: 4 * w * h }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(rnd() * 256)));
+    const img = { width: w, height: h, data };
+    const flat = flattenAlpha(img);
+    const simd = opaquePlanesSimd(data, w * h)!;
+    expect(simd.planes.map((p) => Array.from(p))).toEqual(flat.planes.map((p) => Array.from(p)));
+    expect(Array.from(simd.lum)).toEqual(Array.from(luminance(flat).data));
+    for (const a of [254, 0]) {
+      const some = Uint8Array.from(data);
+      some[4 * (w * h - 1) + 3] = a; // the last pixel, also when it ends a partial group of four
+      expect(opaquePlanesSimd(some, w * h)).toBeNull();
+    }
   });
 });
 
