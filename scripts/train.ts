@@ -44,6 +44,7 @@ npm run train -- [options]
   --halve-after K    halve the learning rate after K epochs without improvement (default 3)
   --stop-after M     stop after M epochs without improvement (default 20)
   --augment A        none | affine | elastic | both (default none)
+  --squeeze X        with affine: also narrow each image's width by up to X (0 ≤ X < 1; default 0)
   --train-size N     train on the first N of the 50,000 training images
   --crops P[,P…]     also train on these labelled crops (npm run harvest; needs an 11-class model for "not a digit")
   --val-crops P[,P…] also select on these crops (validation = MNIST validation + them; never test-split crops)
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     'halve-after': { type: 'string' },
     'stop-after': { type: 'string' },
     augment: { type: 'string' },
+    squeeze: { type: 'string' },
     'train-size': { type: 'string' },
     crops: { type: 'string' },
     'val-crops': { type: 'string' },
@@ -113,7 +115,14 @@ async function main(): Promise<void> {
       minLr: 1e-7,
     },
     seed: num(v.seed, 'seed', 1, Number.isInteger),
-    augment: augment === 'none' ? null : ({ affine: augment !== 'elastic', elastic: augment !== 'affine' } satisfies AugmentOptions),
+    augment:
+      augment === 'none'
+        ? null
+        : ({
+            affine: augment !== 'elastic',
+            elastic: augment !== 'affine',
+            ...(v.squeeze === undefined ? {} : { maxSqueeze: num(v.squeeze, 'squeeze', 0, (n) => n >= 0 && n < 1) }),
+          } satisfies AugmentOptions),
     threads: num(v.threads, 'threads', Math.min(2, availableParallelism()), positiveInt),
   };
   const name = v.name ?? (/^\d/.test(archName) ? `mlp-${archName}` : archName);

@@ -99,6 +99,24 @@ describe('augment', () => {
     expect(centreOfMass(dst)[0]).toBeCloseTo(13.5 + 6, 1);
   });
 
+  it('a squeeze narrows the width about the centre and leaves the height', () => {
+    const src = blob(13.5 + 5, 13.5 + 5);
+    const dst = new Float32Array(SIZE);
+    warp(src, 0, dst, 0, { ...IDENTITY_AFFINE, squeeze: 0.6 });
+    const [x, y] = centreOfMass(dst);
+    expect(x).toBeCloseTo(13.5 + 3, 1);
+    expect(y).toBeCloseTo(13.5 + 5, 1);
+  });
+
+  it('maxSqueeze 0 (the default) draws no squeeze, so the other parameters stay what they were', () => {
+    const a = new Augmenter({}).sampleAffine(new Rng(5));
+    const b = new Augmenter({ maxSqueeze: 0.4 }).sampleAffine(new Rng(5));
+    expect(a.squeeze).toBeUndefined();
+    expect({ ...b, squeeze: undefined }).toEqual({ ...a, squeeze: undefined });
+    expect(b.squeeze).toBeGreaterThanOrEqual(0.6);
+    expect(b.squeeze).toBeLessThanOrEqual(1);
+  });
+
   it('keeps output in [0,1] with strong settings', () => {
     const src = randomImages(50, 4);
     for (let i = 0; i < src.length; i += 97) src[i] = 1;
