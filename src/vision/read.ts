@@ -11,7 +11,7 @@ import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis } from './pipeline.ts';
 import type { StepTimer } from './normalise.ts';
-import { confidenceVerdict, NOISE_MARKS, noveltyVerdict } from './reject.ts';
+import { confidenceVerdict, looksSolid, NOISE_MARKS, noveltyVerdict } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { readSegments } from './touching.ts';
@@ -132,11 +132,13 @@ async function classify(a: Analysis, classifier: DigitClassifier, toOriginal: nu
   return (await readSegments(a, classifier, opts)).map(({ digit: d, probs }) => {
     // the digits ranked among themselves; "not a digit" is reported beside them
     const order = Array.from(probs.subarray(0, 10), (p, digit) => ({ digit, p })).sort((x, y) => y.p - x.p);
+    // a 0 read on a filled shape is the ring the ink map made of it: not a digit
+    const ring = probs.length > 10 && order[0].digit === 0 && probs[10] < order[0].p && looksSolid(d.box, a.norm, opts);
     return {
       digit: order[0].digit,
       confidence: order[0].p,
       top3: order.slice(0, 3),
-      ...(probs.length > 10 ? { notDigit: probs[10] } : {}),
+      ...(probs.length > 10 ? { notDigit: ring ? 1 : probs[10] } : {}),
       image: d.image,
       box: {
         x: Math.round(d.box.x * toOriginal),

@@ -49,13 +49,32 @@ export function segmentVerdict(s: Segment, norm: Normalised, opts: RejectOptions
   // In a small picture (a 28x28 MNIST file) a digit is ~20 px: the limit shrinks with the picture.
   if (Math.max(width, height) < Math.min(MIN_HEIGHT, SMALL_PICTURE * Math.min(norm.mask.width, norm.mask.height))) return 'too small to read';
   if (width > opts.maxAspect * height) return 'not a digit: a mark wider than it is tall';
-  // A straight 1 fills its narrow box: only shapes with some width can be "solid".
-  // Only judged on segments big enough to have a shape: at 28 px a bold MNIST 8 is nearly solid.
-  const roundish = width >= 0.4 * height && height >= 0.4 * width && Math.max(width, height) >= SOLID_MIN_SIZE;
-  if (roundish && Math.max(s.area / (width * height), solidity(norm.lum, s.box, norm.polarity.polarity)) > opts.maxFill) {
+  return solidVerdict(s, norm, opts);
+}
+
+/** A solid shape (a filled disc, a mug), not strokes, or null. */
+function solidVerdict(s: Segment, norm: Normalised, opts: Pick<RejectOptions, 'maxFill'>): string | null {
+  if (roundish(s.box) && Math.max(s.area / (s.box.width * s.box.height), solidity(norm.lum, s.box, norm.polarity.polarity)) > opts.maxFill) {
     return 'not a digit: a solid shape, not strokes';
   }
   return null;
+}
+
+/**
+ * A straight 1 fills its narrow box: only shapes with some width can be "solid". Only judged on
+ * segments big enough to have a shape: at 28 px a bold MNIST 8 is nearly solid.
+ */
+function roundish({ width, height }: Box): boolean {
+  return width >= 0.4 * height && height >= 0.4 * width && Math.max(width, height) >= SOLID_MIN_SIZE;
+}
+
+/**
+ * The plain luminance inside `box` is mostly ink: a filled shape. A shape wider than the
+ * paper-estimation window reaches the model as a ring, which an 11-class model reads as a 0
+ * (read.ts overrules that 0).
+ */
+export function looksSolid(box: Box, norm: Normalised, opts: Pick<RejectOptions, 'maxFill'>): boolean {
+  return roundish(box) && solidity(norm.lum, box, norm.polarity.polarity) > opts.maxFill;
 }
 
 /**
