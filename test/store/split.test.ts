@@ -1,38 +1,14 @@
 /** Which samples are held back: drawn when a picture is stored, plus a share of the corrections when the label is given. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/index.ts';
 import { CORRECTED_HOLDOUT_SHARE, HOLDOUT_SHARE, splitOnLabel, type Sample } from '../../src/store/samples.ts';
+import { CHAT_PICTURE, tempStores } from './tempStore.ts';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-async function fresh(): Promise<Store> {
-  const dir = mkdtempSync(join(tmpdir(), 'digit-bot-split-'));
-  dirs.push(dir);
-  const store = await openStore({ url: `file:${join(dir, 'test.db')}` });
-  stores.push(store);
-  return store;
-}
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const storeAt = tempStores('digit-bot-split-');
+const fresh = async (): Promise<Store> => (await storeAt()).store;
 
 const img = (v: number) => new Float32Array(784).fill(v);
-const base = {
-  userId: '111111111111111111',
-  requestedBy: '111111111111111111',
-  guildId: '222222222222222222',
-  channelId: '333333333333333333',
-  messageId: null,
-  attachmentIndex: 0,
-  source: 'chat' as const,
-  modelName: 'test-model',
-  confidence: 0.9,
-  noDigit: false,
-};
+const base = { ...CHAT_PICTURE, messageId: null, confidence: 0.9, noDigit: false };
 
 /** `n` pictures of one 3 each, every sample put on the training side (whatever the store-time draw said). */
 async function threes(store: Store, n: number): Promise<number[]> {
