@@ -76,6 +76,11 @@ export interface NormaliseOptions {
   thresholdBelow?: number;
   /** Which lines leave the mask (lines.ts); default `ruled`. */
   lines?: LineMode;
+  /**
+   * Keep the wide window's ink map (a look again): a window fitted to thin strokes (grid lines,
+   * grain) hollows a marker's thick strokes into outlines.
+   */
+  wideOnly?: boolean;
 }
 
 /**
@@ -90,14 +95,14 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
   const { width: w, height: h } = img;
   // First pass with a wide window (safe for any stroke), then a window fitted to the strokes so
   // that shadow edges leave only a thin band behind.
-  const wide = odd(Math.max(15, Math.min(w, h) / 5));
+  const wide = wideWindow(w, h);
   let ink = inkMapOf(base, wide);
   let threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
   let { mask, strokeWidth: sw } = inkMask(ink, threshold);
   lap?.('ink map (wide)');
   const fitted = odd(Math.min(wide, Math.max(7, 4 * sw + 3)));
   let window = wide;
-  if (fitted < wide) {
+  if (fitted < wide && !opts.wideOnly) {
     ink = inkMapOf(base, fitted);
     threshold = chooseThreshold(ink, opts.minInkContrast, opts.thresholdBelow);
     ({ mask, strokeWidth: sw } = inkMask(ink, threshold));
@@ -225,6 +230,11 @@ export function noiseHistogramJs(ink: FloatImage, mask: MaskImage): Uint32Array 
     hist[Math.min(100, Math.max(0, Math.floor(ink.data[i] * 100 + 0.5)))]++;
   }
   return hist;
+}
+
+/** The first look's background window (px): safe for any stroke of a digit in a w × h picture. */
+export function wideWindow(w: number, h: number): number {
+  return odd(Math.max(15, Math.min(w, h) / 5));
 }
 
 function odd(x: number): number {

@@ -31,7 +31,7 @@ export interface Analysis {
  */
 export function analyse(
   img: RgbaImage,
-  opts: VisionOptions & Pick<NormaliseOptions, 'thresholdBelow' | 'lines'>,
+  opts: VisionOptions & Pick<NormaliseOptions, 'thresholdBelow' | 'lines' | 'wideOnly'>,
   learned = false,
   lap?: StepTimer,
   base?: LookBase,

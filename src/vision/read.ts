@@ -10,7 +10,7 @@ import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis } from './pipeline.ts';
-import type { StepTimer } from './normalise.ts';
+import { wideWindow, type StepTimer } from './normalise.ts';
 import { confidenceVerdict, looksSolid, NOISE_MARKS, noveltyVerdict } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
@@ -62,6 +62,15 @@ export async function readDigits(
         if (sure(second)) return second;
         consider(second);
       }
+      if (seesNoDigitMark(analysis, readings) && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wideWindow(decoded.image.width, decoded.image.height)) {
+        // a marker's thick strokes hollowed into outlines by a window fitted to thin ones (grid
+        // lines, grain): look again with the wide window's ink map (already made)
+        const again = analyse(decoded.image, { ...opts, wideOnly: true }, learned, undefined, analysis.norm.base);
+        checkBudget();
+        const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
+        if (sure(second)) return second;
+        consider(second);
+      }
       if (!worthASecondLook(analysis, readings, opts)) return refusal;
       // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
       const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned, undefined, analysis.norm.base);
@@ -81,6 +90,9 @@ export async function readDigits(
     throw new ImageRejectedError(`Something went wrong while reading this picture (${detail}).`, 'internal');
   }
 }
+
+/** The wide look again only when the first look's window was under this fraction of the wide one. */
+const WIDE_LOOK_RATIO = 0.5;
 
 /** A second look is only worth it when its threshold is at least this much lower. */
 const SECOND_LOOK_MIN_DROP = 0.03;

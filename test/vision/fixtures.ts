@@ -221,6 +221,24 @@ export async function marginLineJpeg(digits: string, seed = 6): Promise<Buffer> 
   return grainyJpeg(svg, seed, 12, 85);
 }
 
+/**
+ * A large digit in thick marker on grid paper: the grid's thin lines set the stroke width the
+ * background window is fitted to, and a window that narrow hollows the marker's strokes into
+ * outlines (what the dev split's "marker, large, grid" photos look like).
+ */
+export async function markerOnGridJpeg(digit: string, seed = 8): Promise<Buffer> {
+  const W = 900;
+  const H = 700;
+  const lines: string[] = [];
+  for (let y = 10; y < H; y += 30) lines.push(`<line x1="0" y1="${y}" x2="${W}" y2="${y}"/>`);
+  for (let x = 10; x < W; x += 30) lines.push(`<line x1="${x}" y1="0" x2="${x}" y2="${H}"/>`);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#ecebe4"/>` +
+    `<g stroke="#7f8ea8" stroke-width="2">${lines.join('')}</g>` +
+    `<path transform="translate(330,120) scale(3.2)" d="${DIGIT_PATHS[digit]}" fill="none" stroke="#1d3f9c" stroke-width="13" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+  return grainyJpeg(svg, seed, 10, 85);
+}
+
 /** The same clean digit stored rotated, with an EXIF orientation that puts it upright again. */
 export async function exifRotatedJpeg(digits: string): Promise<Buffer> {
   const upright = await cleanPng(digits);
