@@ -182,6 +182,14 @@ export async function faintPencilOnDeskJpeg(digits: string, ink = '#a8a49e'): Pr
   return grainyJpeg(svg, 5, 10, 85);
 }
 
+/** A grid's lines across a W × H page, the first at `from`, `step` apart (SVG, stroke set by the caller). */
+function gridLines(W: number, H: number, from: number, step: number): string {
+  const lines: string[] = [];
+  for (let y = from; y < H; y += step) lines.push(`<line x1="0" y1="${y}" x2="${W}" y2="${y}"/>`);
+  for (let x = from; x < W; x += step) lines.push(`<line x1="${x}" y1="0" x2="${x}" y2="${H}"/>`);
+  return lines.join('');
+}
+
 /**
  * One small digit in red marker on grainy grid paper under a soft shadow, a noisy phone photo:
  * the grain and the grid's faint squares left hundreds of tiny marks in the ink mask, and the
@@ -191,13 +199,10 @@ export async function grainyGridJpeg(digit: string, seed = 4): Promise<Buffer> {
   const W = 900;
   const H = 700;
   const scale = 0.45;
-  const lines: string[] = [];
-  for (let y = 12; y < H; y += 36) lines.push(`<line x1="0" y1="${y}" x2="${W}" y2="${y}"/>`);
-  for (let x = 12; x < W; x += 36) lines.push(`<line x1="${x}" y1="0" x2="${x}" y2="${H}"/>`);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#dcdad2"/>` +
     `<defs><radialGradient id="shade" cx="0.2" cy="0.8" r="0.7"><stop offset="0" stop-color="#000" stop-opacity="0.3"/><stop offset="1" stop-color="#000" stop-opacity="0"/></radialGradient></defs>` +
-    `<g stroke="#a9b4c4" stroke-width="1.2">${lines.join('')}</g>` +
+    `<g stroke="#a9b4c4" stroke-width="1.2">${gridLines(W, H, 12, 36)}</g>` +
     `<path transform="translate(610,420) scale(${scale})" d="${DIGIT_PATHS[digit]}" fill="none" stroke="#c0262c" stroke-width="11" stroke-linecap="round" stroke-linejoin="round"/>` +
     `<rect width="100%" height="100%" fill="url(#shade)"/></svg>`;
   return grainyJpeg(svg, seed, 70, 75);
@@ -229,12 +234,9 @@ export async function marginLineJpeg(digits: string, seed = 6): Promise<Buffer> 
 export async function markerOnGridJpeg(digit: string, seed = 8): Promise<Buffer> {
   const W = 900;
   const H = 700;
-  const lines: string[] = [];
-  for (let y = 10; y < H; y += 30) lines.push(`<line x1="0" y1="${y}" x2="${W}" y2="${y}"/>`);
-  for (let x = 10; x < W; x += 30) lines.push(`<line x1="${x}" y1="0" x2="${x}" y2="${H}"/>`);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#ecebe4"/>` +
-    `<g stroke="#7f8ea8" stroke-width="2">${lines.join('')}</g>` +
+    `<g stroke="#7f8ea8" stroke-width="2">${gridLines(W, H, 10, 30)}</g>` +
     `<path transform="translate(330,120) scale(3.2)" d="${DIGIT_PATHS[digit]}" fill="none" stroke="#1d3f9c" stroke-width="13" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
   return grainyJpeg(svg, seed, 10, 85);
 }
