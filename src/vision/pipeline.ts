@@ -23,6 +23,9 @@ export interface Analysis {
   reason: string | null;
 }
 
+/** What a look again at the same picture changes in the first look's options. */
+export type LookOptions = Pick<NormaliseOptions, 'thresholdBelow' | 'lines' | 'wideOnly'>;
+
 /**
  * `learned`: the model knows "not a digit" (11 classes), so every candidate mark is handed to it
  * (the 3 × maxDigits most plausible when there are more: grain, grid fragments) and the hand-set
@@ -31,7 +34,7 @@ export interface Analysis {
  */
 export function analyse(
   img: RgbaImage,
-  opts: VisionOptions & Pick<NormaliseOptions, 'thresholdBelow' | 'lines' | 'wideOnly'>,
+  opts: VisionOptions & LookOptions,
   learned = false,
   lap?: StepTimer,
   base?: LookBase,

@@ -9,7 +9,7 @@
 import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
-import { analyse, type Analysis } from './pipeline.ts';
+import { analyse, type Analysis, type LookOptions } from './pipeline.ts';
 import { wideWindow, type StepTimer } from './normalise.ts';
 import { confidenceVerdict, looksSolid, NOISE_MARKS, noveltyVerdict } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
@@ -50,35 +50,38 @@ export async function readDigits(
       // A refusal keeps the marks of the look that saw the most digit-like one: the person's
       // label lands on them (bot/labelling), and "not sure (best guess 7)" asks for it.
       let refusal = first;
-      const consider = (r: Reading): void => {
-        if (mostDigitLike(r) > mostDigitLike(refusal)) refusal = asRefusal(r);
+      /**
+       * One look again at the same picture (its flattening, polarity and ink maps reused): its
+       * answer when sure, else null (kept as the refusal when more digit-like). `worth` may still
+       * turn it down once its analysis is made, before its marks are classified.
+       */
+      const lookAgain = async (more: LookOptions, worth: (again: Analysis) => boolean = () => true): Promise<Reading | null> => {
+        const again = analyse(decoded.image, { ...opts, ...more }, learned, undefined, analysis.norm.base);
+        if (!worth(again)) return null;
+        checkBudget();
+        const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
+        if (sure(second)) return second;
+        if (mostDigitLike(second) > mostDigitLike(refusal)) refusal = asRefusal(second);
+        return null;
       };
-      if ((seesNoDigitMark(analysis, readings) || tooManyMarks(analysis, opts)) && analysis.norm.linesSpared > 0) {
+      const noDigitMark = seesNoDigitMark(analysis, readings);
+      if ((noDigitMark || tooManyMarks(analysis, opts)) && analysis.norm.linesSpared > 0) {
         // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
         // may be glued to the digit, or its pieces be the many marks: look again with every line out
-        const again = analyse(decoded.image, { ...opts, lines: 'every' }, learned, undefined, analysis.norm.base);
-        checkBudget();
-        const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
-        if (sure(second)) return second;
-        consider(second);
+        const r = await lookAgain({ lines: 'every' });
+        if (r) return r;
       }
-      if (seesNoDigitMark(analysis, readings) && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wideWindow(decoded.image.width, decoded.image.height)) {
+      if (noDigitMark && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wideWindow(decoded.image.width, decoded.image.height)) {
         // a marker's thick strokes hollowed into outlines by a window fitted to thin ones (grid
         // lines, grain): look again with the wide window's ink map (already made)
-        const again = analyse(decoded.image, { ...opts, wideOnly: true }, learned, undefined, analysis.norm.base);
-        checkBudget();
-        const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
-        if (sure(second)) return second;
-        consider(second);
+        const r = await lookAgain({ wideOnly: true });
+        if (r) return r;
       }
-      if (!worthASecondLook(analysis, readings, opts)) return refusal;
-      // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
-      const again = analyse(decoded.image, { ...opts, thresholdBelow: analysis.norm.threshold }, learned, undefined, analysis.norm.base);
-      if (again.norm.threshold > analysis.norm.threshold - SECOND_LOOK_MIN_DROP) return refusal;
-      checkBudget();
-      const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
-      if (sure(second)) return second;
-      consider(second);
+      if (worthASecondLook(analysis, readings, opts)) {
+        // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
+        const r = await lookAgain({ thresholdBelow: analysis.norm.threshold }, (again) => again.norm.threshold <= analysis.norm.threshold - SECOND_LOOK_MIN_DROP);
+        if (r) return r;
+      }
       return refusal;
     }
     const novelty = await noveltyScores(analysis, readings, opts);
