@@ -122,8 +122,9 @@ export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemo
   }
   const parallel = (a: Line, b: Line): boolean =>
     a.family === b.family && Math.abs(a.angle - b.angle) <= PARALLEL_ANGLE && (a === b || Math.abs(a.offset - b.offset) >= PARALLEL_SPACING);
-  const isStrong = ({ line }: (typeof found)[number]): boolean =>
-    line.strong && (line.touchesBorder || found.filter((o) => o.line.strong && parallel(line, o.line)).length >= PARALLEL_COUNT);
+  /** Parallel to enough long lines: ruled or grid paper. */
+  const onRuling = ({ line }: (typeof found)[number]): boolean => found.filter((o) => o.line.strong && parallel(line, o.line)).length >= PARALLEL_COUNT;
+  const isStrong = (c: (typeof found)[number]): boolean => c.line.strong && (c.line.touchesBorder || onRuling(c));
   const strong = found.filter((c) => !c.line.cored && isStrong(c));
   // A fainter or broken line (uneven light, a grid line under perspective) goes when the page is
   // ruled (some strong line was kept), it has parallel neighbours and is no thicker than the ruling;
@@ -139,7 +140,7 @@ export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemo
         );
   // a look again: any line a little thicker than the ruling (a thick one is a stroke: an arrow's shaft)
   const every = found.filter(
-    (c) => c.line.thickness <= Math.max(thickness, 2) + 2 && (c.line.strong || found.filter((o) => o.line.strong && parallel(c.line, o.line)).length >= PARALLEL_COUNT),
+    (c) => c.line.thickness <= Math.max(thickness, 2) + 2 && (c.line.strong || onRuling(c)),
   );
   const keep = mode === 'every' ? every : [...strong, ...weak];
   const spared = every.length - every.filter((c) => keep.includes(c)).length;
