@@ -9,28 +9,34 @@ import type { DigitClassifier } from '../../src/model/classifier.ts';
 import { inWriting, readDigits } from '../../src/vision/read.ts';
 import { marginLineJpeg, nonDigit } from './fixtures.ts';
 
-function elevenClass(pDigit = 0.98): DigitClassifier & { classes: string[] } {
+/** An 11-class stand-in: each 28×28 image gets the class `classOf` picks at `p`, the rest spread evenly. */
+function byRule(name: string, p: number, classOf: (image: Float32Array) => number): DigitClassifier & { classes: string[] } {
   return {
-    name: 'fake-11',
+    name,
     classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'none'],
     predictProbs(images: Float32Array, n: number): Float32Array {
       const out = new Float32Array(n * 11);
       for (let i = 0; i < n; i++) {
-        let x0 = 28, x1 = -1, y0 = 28, y1 = -1;
-        for (let y = 0; y < 28; y++) {
-          for (let x = 0; x < 28; x++) {
-            if (images[i * 784 + y * 28 + x] > 0.5) {
-              x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-            }
-          }
-        }
-        const wide = x1 - x0 > y1 - y0;
-        out.fill((1 - pDigit) / 10, i * 11, i * 11 + 11);
-        out[i * 11 + (wide ? 10 : 1)] = pDigit;
+        out.fill((1 - p) / 10, i * 11, i * 11 + 11);
+        out[i * 11 + classOf(images.subarray(i * 784, (i + 1) * 784))] = p;
       }
       return out;
     },
   };
+}
+
+function elevenClass(pDigit = 0.98): DigitClassifier & { classes: string[] } {
+  return byRule('fake-11', pDigit, (image) => {
+    let x0 = 28, x1 = -1, y0 = 28, y1 = -1;
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        if (image[y * 28 + x] > 0.5) {
+          x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        }
+      }
+    }
+    return x1 - x0 > y1 - y0 ? 10 : 1;
+  });
 }
 
 const picture = (body: string) =>
@@ -40,24 +46,15 @@ const bar = (x: number) => `<path d="M${x} 150 L${x + 120} 150" stroke="black" s
 
 /** Calls a mark whose ink spans at most `narrow` columns of the 28×28 "not a digit", any other a `digit` at `p`. */
 function narrowIsNone(digit: number, p: number, narrow = 6): DigitClassifier & { classes: string[] } {
-  return {
-    name: 'fake-11-narrow',
-    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'none'],
-    predictProbs(images: Float32Array, n: number): Float32Array {
-      const out = new Float32Array(n * 11);
-      for (let i = 0; i < n; i++) {
-        let columns = 0;
-        for (let x = 0; x < 28; x++) {
-          let ink = false;
-          for (let y = 0; y < 28; y++) ink ||= images[i * 784 + y * 28 + x] > 0.5;
-          if (ink) columns++;
-        }
-        out.fill((1 - p) / 10, i * 11, i * 11 + 11);
-        out[i * 11 + (columns <= narrow ? 10 : digit)] = p;
-      }
-      return out;
-    },
-  };
+  return byRule('fake-11-narrow', p, (image) => {
+    let columns = 0;
+    for (let x = 0; x < 28; x++) {
+      let ink = false;
+      for (let y = 0; y < 28; y++) ink ||= image[y * 28 + x] > 0.5;
+      if (ink) columns++;
+    }
+    return columns <= narrow ? 10 : digit;
+  });
 }
 
 describe('an 11-class model decides per mark', () => {
