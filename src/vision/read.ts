@@ -11,7 +11,7 @@ import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis, type LookOptions } from './pipeline.ts';
 import { wideWindow, type StepTimer } from './normalise.ts';
-import { confidenceVerdict, looksSolid, NOISE_MARKS, noveltyVerdict } from './reject.ts';
+import { confidenceVerdict, looksSolid, noveltyVerdict, tooManyMarks } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { readSegments } from './touching.ts';
@@ -65,7 +65,7 @@ export async function readDigits(
         return null;
       };
       const noDigitMark = seesNoDigitMark(analysis, readings);
-      if ((noDigitMark || tooManyMarks(analysis, opts)) && analysis.norm.linesSpared > 0) {
+      if ((noDigitMark || tooManyMarks(analysis.norm, analysis.segmentation, opts, learned)) && analysis.norm.linesSpared > 0) {
         // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
         // may be glued to the digit, or its pieces be the many marks: look again with every line out
         const r = await lookAgain({ lines: 'every' });
@@ -123,11 +123,6 @@ function asRefusal(r: Reading): Reading {
   const least = r.perDigit.reduce((a, d) => (d.confidence < a.confidence ? d : a));
   const reason = confidenceVerdict(least.digit, least.confidence, { minConfidence: SECOND_LOOK_CONFIDENCE }) ?? 'not sure it is a digit';
   return { digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity: r.polarity, candidates: r.marks, marks: r.marks };
-}
-
-/** Refused for more marks than a picture of digits has (noise, text, or the pieces of lines). */
-function tooManyMarks(a: Analysis, opts: VisionOptions): boolean {
-  return a.segmentation.segments.length > 0 && a.segmentation.marks > NOISE_MARKS && a.norm.inkFraction <= opts.maxInkFraction;
 }
 
 /** Marks were read (not noise, not a page of ink) and the model called every one "not a digit". */

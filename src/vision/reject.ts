@@ -38,9 +38,14 @@ export const NOISE_MARKS = 64;
 export function pictureVerdict(norm: Normalised, seg: Segmentation, opts: RejectOptions, learned = false): string | null {
   if (norm.inkFraction > opts.maxInkFraction) return 'not a digit: the picture is mostly ink (a photo or a pattern?)';
   if (seg.segments.length === 0) return seg.rejected[0]?.reason ?? 'blank image: no ink found';
-  if (seg.marks > (learned ? NOISE_MARKS : 3 * opts.maxDigits)) return 'not a digit: too many separate marks (noise or text?)';
+  if (tooManyMarks(norm, seg, opts, learned)) return 'not a digit: too many separate marks (noise or text?)';
   if (!learned && seg.segments.length > opts.maxDigits) return `not a number: more than ${opts.maxDigits} separate marks (text?)`;
   return null;
+}
+
+/** `pictureVerdict` refuses the picture for more marks than a picture of digits has (noise, text, or the pieces of lines). */
+export function tooManyMarks(norm: Normalised, seg: Segmentation, opts: Pick<RejectOptions, 'maxInkFraction' | 'maxDigits'>, learned = false): boolean {
+  return norm.inkFraction <= opts.maxInkFraction && seg.segments.length > 0 && seg.marks > (learned ? NOISE_MARKS : 3 * opts.maxDigits);
 }
 
 /** Why one segment is not a digit (too small, a line, a blob), or null; such a segment is dropped as a mark. */
