@@ -13,10 +13,9 @@
  * ones) images, not 5 × 36. A 10-class model is served as it is (its rule gates were calibrated
  * on plain probabilities).
  */
+import { IMAGE_SIDE as SIDE, IMAGE_SIZE as SIZE } from '../data/mnist.ts';
 import type { DigitClassifier } from './classifier.ts';
 
-const SIDE = 28;
-const SIZE = SIDE * SIDE;
 /** The four one-pixel shifts (dx, dy) averaged with the image itself. */
 const SHIFTS: readonly (readonly [number, number])[] = [
   [1, 0],
