@@ -44,6 +44,7 @@ import { encodeFeedbackId, NOT_A_DIGIT_VALUE } from '../src/bot/customIds.ts';
 import { NONE } from '../src/store/assign.ts';
 import { boxIntersection, type Box } from '../src/vision/raster.ts';
 import { readDigits } from '../src/vision/read.ts';
+import { lookForLabel } from '../src/vision/guided.ts';
 import type { Reading } from '../src/vision/types.ts';
 import { ALL_BASIC, DiscordEmulator, type RestCall } from '../test/support/emulator/index.ts';
 import { startHarness, type Harness } from '../test/support/botHarness.ts';
@@ -164,6 +165,7 @@ async function startWorld(): Promise<World> {
     emu,
     env: { COOLDOWN_SECONDS: '0', ...(FLOOD === null ? {} : { LABEL_FLOOD_PER_HOUR: String(FLOOD) }) },
     model: await loadActiveModel(modelsDir),
+    lookForLabel: (bytes: Buffer, classifier: DigitClassifier, label: string) => lookForLabel(bytes, classifier, label),
     readDigits: async (bytes: Buffer, classifier: DigitClassifier) => {
       const r = await readDigits(bytes, classifier);
       readings.set(sha(bytes), r);

@@ -16,6 +16,7 @@ import { watchActiveModel } from './retrain/hotSwap.ts';
 import { scheduleRetrain } from './retrain/scheduler.ts';
 import { openStore } from './store/index.ts';
 import { readDigits } from './vision/read.ts';
+import { lookForLabel } from './vision/guided.ts';
 import { createReadPool } from './vision/readPool.ts';
 import { loadMorphologyKernels } from './vision/morphologyWasm.ts';
 
@@ -68,6 +69,7 @@ const bot = createBot({
   models,
   retrainer,
   readDigits: (bytes, classifier) => (pool ? pool.read(bytes, classifier) : readDigits(bytes, classifier, readOptions)),
+  lookForLabel: (bytes, classifier, label) => lookForLabel(bytes, classifier, label, readOptions),
 });
 
 // models promoted by another process (npm run retrain / model -- promote|rollback)

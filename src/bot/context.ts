@@ -11,6 +11,7 @@ import type { MessageClaims } from './claims.ts';
 import type { Cooldown } from './cooldown.ts';
 import type { Limiter, TaskTracker } from './limiter.ts';
 import type { ModelHolder } from './modelHolder.ts';
+import type { LookForLabelFn } from './guidedLook.ts';
 
 /** Reads the digits of a picture; throws only ImageRejectedError (src/vision/read.ts). */
 export type ReadDigitsFn = (bytes: Buffer, classifier: DigitClassifier) => Promise<Reading>;
@@ -21,6 +22,8 @@ export interface BotDeps {
   store: Store;
   models: ModelHolder;
   readDigits: ReadDigitsFn;
+  /** a correction's label-guided look at its picture (bot/guidedLook.ts; absent: labels land on the answer's marks) */
+  lookForLabel?: LookForLabelFn;
   renderCharts?: StatsChartRenderer;
   /** runs /retrain (absent: the command says retraining is not set up) */
   retrainer?: Retrainer;

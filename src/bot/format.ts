@@ -241,11 +241,24 @@ export function learningNote(a: Assignment, hold: Hold | null): string {
           ? `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above, digit by digit`
           : a.how === 'at'
             ? pointedAt(a.labels)
+            : a.how === 'guided'
+              ? lookedAgain(a)
             : a.how === 'single'
               ? `mark ${ORDINAL(a.labels.filter((l) => l.label !== NONE).map((l) => l.position))} above${notDigits(a.labels)}`
               : `${positions.length === 1 ? 'mark' : 'marks'} ${ORDINAL(positions)} above`;
   if (hold) return `⏸️ Kept (${where}) but held for a second opinion: ${hold.why}. I will learn from it once someone else or a moderator agrees (🤝 below).`;
   return `Thanks, I will learn from it: ${where}.`;
+}
+
+/** Where a label-guided look put the label: the answer's marks it found again, or marks the answer had not cut. */
+function lookedAgain(a: Extract<Assignment, { used: true }>): string {
+  const shown = a.labels.filter((l) => l.position < a.marks).map((l) => l.position);
+  const found = a.labels.length - shown.length;
+  const parts = [
+    ...(shown.length > 0 ? [`${shown.length === 1 ? 'mark' : 'marks'} ${ORDINAL(shown)} above`] : []),
+    ...(found > 0 ? [`${found === 1 ? 'a mark' : `${found} marks`} I had not cut (not in the strip)`] : []),
+  ];
+  return `${parts.join(' and ')}, found by looking again knowing the label`;
 }
 
 /** The picker's choice: the digit on the mark picked, the other marks read as digits as not digits. */

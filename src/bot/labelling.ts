@@ -10,6 +10,7 @@ import { markOf, type FeedbackVia } from '../store/feedback.ts';
 import type { Prediction } from '../store/index.ts';
 import type { BotContext } from './context.ts';
 import { learningNote, type VerdictView } from './format.ts';
+import { guidedLabel } from './guidedLook.ts';
 import { flooding, holdFor } from './holds.ts';
 import { canLabel, type Labeller, type LabelVerdict } from './permissions.ts';
 
@@ -59,13 +60,29 @@ export async function applyLabel(ctx: BotContext, prediction: Prediction, by: La
     ctx.store.samples.forPrediction(prediction.id),
     permission.asModerator ? Promise.resolve(0) : ctx.store.feedback.countSince(by.userId, new Date(now.getTime() - HOUR_MS)),
   ]);
-  const marks = samples.map(markOf);
-  const assignment = assignLabel(input, marks);
+  // the answer's marks (the strip shows them): marks an earlier label-guided look found are only the guided look's
+  const marks = samples.filter((s) => !s.guided).map(markOf);
+  const onAnswer = assignLabel(input, marks);
   // a per-digit menu or the picker names a mark: when there is no such mark, nothing is labelled
-  if ((input.kind === 'mark' || input.kind === 'at') && !assignment.used) return { ok: false, message: `I cannot use this: ${assignment.reason}.` };
-  const hold = holdFor({ assignment, marks, byModerator: permission.asModerator, recentLabels }, ctx.config.labels);
+  if ((input.kind === 'mark' || input.kind === 'at') && !onAnswer.used) return { ok: false, message: `I cannot use this: ${onAnswer.reason}.` };
+  // a correction: the picture looked at again, knowing the label, for the marks that show it
+  const guided = await guidedLabel(ctx, prediction, input, samples);
+  const assignment = guided?.assignment ?? onAnswer;
+  const facts = { marks, byModerator: permission.asModerator, recentLabels };
+  // held when the model contradicts the label on the answer's marks too: a guided look does not get a wrong label past the hold
+  const hold = holdFor({ ...facts, assignment }, ctx.config.labels) ?? (guided ? holdFor({ ...facts, assignment: onAnswer }, ctx.config.labels) : null);
   const label = assignment.label;
-  const updated = await ctx.store.feedback.give({ predictionId: prediction.id, userId: by.userId, label, trusted: permission.trusted, via, assignment, held: hold?.code ?? null, at: now });
+  const updated = await ctx.store.feedback.give({
+    predictionId: prediction.id,
+    userId: by.userId,
+    label,
+    trusted: permission.trusted,
+    via,
+    assignment,
+    ...(guided ? { added: guided.added } : {}),
+    held: hold?.code ?? null,
+    at: now,
+  });
   if (!updated) return { ok: false, message: 'I no longer have this answer (it may have been forgotten).' };
   const kind = updated.labelStatus ?? 'corrected';
   ctx.log.info(

@@ -114,6 +114,7 @@ export async function readAndRecord(ctx: BotContext, req: ReadRequest): Promise<
       noDigit: reading.noDigit || reading.digits === '',
       reason: reading.reason,
       perDigit: marks,
+      pictureUrl: a.url,
     });
     const payload = await answerWithMarks(
       { reading, predictionId: prediction.id, modelName: model.info.name, lowConfidence: ctx.config.lowConfidence, filename: req.showName ? a.name : undefined },

@@ -70,7 +70,8 @@ export type LabelInput =
   /** the picker: the picture shows the one digit `value` (0-9), on the mark at `position` */
   | { kind: 'at'; position: number; value: number };
 
-export type How = 'single' | 'number' | 'recut' | 'none' | 'marks' | 'at';
+/** `guided`: a correction's label-guided look found the marks (bot/guidedLook.ts) */
+export type How = 'single' | 'number' | 'recut' | 'none' | 'marks' | 'at' | 'guided';
 
 export type Assignment =
   | {

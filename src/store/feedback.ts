@@ -5,8 +5,8 @@
 import type { Client, InStatement } from '@libsql/client';
 import { num } from './db.ts';
 import { assignLabel, type Assignment, type Mark } from './assign.ts';
-import { toPrediction, type HoldCode, type Prediction } from './predictions.ts';
-import { SamplesStore, splitOnLabel, type Sample } from './samples.ts';
+import { markInsert, toPrediction, type HoldCode, type Prediction, type StoredMark } from './predictions.ts';
+import { SamplesStore, splitFor, splitOnLabel, type Sample } from './samples.ts';
 
 /** The longest label (the most digits one picture may be said to show). */
 export const MAX_LABEL_DIGITS = 32;
@@ -23,6 +23,11 @@ export interface NewFeedback {
   via: FeedbackVia;
   /** which mark gets which label (store/assign.ts); omitted: the label's digits, assigned here */
   assignment?: Assignment;
+  /**
+   * Marks a label-guided look found (vision/guided.ts), stored as the picture's next marks
+   * ('candidate': not in the answer) before the assignment, which may name their positions.
+   */
+  added?: readonly { position: number; mark: StoredMark }[];
   /** why the label waits for a second opinion (its samples are stored untrusted and held) */
   held?: HoldCode | null;
   at?: Date;
@@ -68,13 +73,18 @@ export class FeedbackStore {
       // a new label replaces the last one on every mark
       { sql: 'UPDATE samples SET label = NULL, trusted = 0, held = 0, assignment = NULL, labelled_by = NULL WHERE prediction_id = ?', args: [f.predictionId] },
     ];
+    const added = (f.added ?? []).map(({ position, mark }) => {
+      const split = splitFor(`guided:${f.predictionId}:${position}`);
+      stmts.push(markInsert({ id: f.predictionId }, position, at, { ...mark, kind: 'candidate', guided: true }, split));
+      return { predictionId: f.predictionId, position, kind: 'candidate' as const, predicted: mark.digit, split, usedInRun: null };
+    });
     if (assignment.used) {
       for (const l of assignment.labels) {
         stmts.push({
           sql: 'UPDATE samples SET label = ?, trusted = ?, held = ?, assignment = ?, labelled_by = ? WHERE prediction_id = ? AND position = ?',
           args: [l.label, trusted, held, assignment.how, f.userId, f.predictionId, l.position],
         });
-        const s = samples.find((x) => x.position === l.position);
+        const s = samples.find((x) => x.position === l.position) ?? added.find((x) => x.position === l.position);
         // held back as a correction (only by a label that can count: an untrusted one is never trained on
         // nor measured); the condition again in SQL, in case a run trained on it since it was read
         const split = s && f.trusted ? splitOnLabel(s, l.label) : null;

@@ -136,6 +136,14 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX feedback_user_time ON feedback (user_id, created_at)',
     ],
   },
+  {
+    version: 4,
+    name: 'a label-guided look: where the picture was downloaded from',
+    statements: [
+      'ALTER TABLE predictions ADD COLUMN picture_url TEXT', // the attachment's URL, to look at the picture again when it is labelled (gone with the prediction)
+      'ALTER TABLE samples ADD COLUMN guided INTEGER NOT NULL DEFAULT 0', // 1: a mark a label-guided look found, not one of the answer's
+    ],
+  },
 ];
 
 export async function migrate(client: Client, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {

@@ -1,6 +1,6 @@
 /** Predictions served (who, where, when, which model, what answer) and their samples. */
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@libsql/client';
+import type { Client, InStatement } from '@libsql/client';
 import { num, str, strOrNull } from './db.ts';
 import { encodeImage, splitFor } from './samples.ts';
 
@@ -25,6 +25,8 @@ export interface NewPrediction {
    * label can land on them).
    */
   perDigit: readonly StoredMark[];
+  /** where the picture was downloaded from (a label-guided look downloads it again) */
+  pictureUrl?: string | null;
   createdAt?: Date;
 }
 
@@ -36,6 +38,8 @@ export interface StoredMark {
   /** p("not a digit") (11-class models) */
   pNone?: number;
   box?: { x: number; y: number; width: number; height: number };
+  /** found by a correction's label-guided look, not one of the answer's marks */
+  guided?: boolean;
 }
 
 /** Why a label waits for a second opinion: the model contradicts it confidently, or its giver floods labels. */
@@ -66,6 +70,8 @@ export interface Prediction {
   labelHeld: HoldCode | null;
   /** who agreed with a held label (released it) */
   agreedBy: string | null;
+  /** where the picture was downloaded from (null: not kept) */
+  pictureUrl: string | null;
 }
 
 export function toPrediction(r: Record<string, unknown>): Prediction {
@@ -94,6 +100,22 @@ export function toPrediction(r: Record<string, unknown>): Prediction {
     trusted: num(r.trusted) === 1,
     labelHeld: held === 'contradicted' || held === 'flood' ? held : null,
     agreedBy: strOrNull(r.agreed_by),
+    pictureUrl: strOrNull(r.picture_url),
+  };
+}
+
+/**
+ * The one statement that stores a mark of a picture as a sample: at `position`, owned by the
+ * prediction's poster, on the prediction with this `key` (being recorded) or `id`.
+ */
+export function markInsert(of: { key: string } | { id: number }, position: number, createdAt: string, d: StoredMark, split: 'train' | 'holdout'): InStatement {
+  return {
+    sql: `INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, split, kind, p_none, box_x, box_y, box_w, box_h, guided)
+          SELECT id, ?, user_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM predictions WHERE ${'key' in of ? 'key' : 'id'} = ?`,
+    args: [
+      position, createdAt, encodeImage(d.image), d.digit, d.confidence, split, d.kind ?? 'read', d.pNone ?? null,
+      d.box?.x ?? null, d.box?.y ?? null, d.box?.width ?? null, d.box?.height ?? null, d.guided ? 1 : 0, 'key' in of ? of.key : of.id,
+    ],
   };
 }
 
@@ -107,21 +129,14 @@ export class PredictionsStore {
     const stmts = [
       {
         sql: `INSERT INTO predictions (key, created_at, user_id, requested_by, guild_id, channel_id, message_id,
-                attachment_index, source, model_name, digits, confidence, no_digit, reason)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+                attachment_index, source, model_name, digits, confidence, no_digit, reason, picture_url)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         args: [
           key, createdAt, p.userId, p.requestedBy, p.guildId, p.channelId, p.messageId, p.attachmentIndex, p.source,
-          p.modelName, p.digits, p.confidence, p.noDigit ? 1 : 0, p.reason ?? null,
+          p.modelName, p.digits, p.confidence, p.noDigit ? 1 : 0, p.reason ?? null, p.pictureUrl ?? null,
         ],
       },
-      ...p.perDigit.map((d, position) => ({
-        sql: `INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, split, kind, p_none, box_x, box_y, box_w, box_h)
-              SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM predictions WHERE key = ?`,
-        args: [
-          position, p.userId, createdAt, encodeImage(d.image), d.digit, d.confidence, splitFor(`${key}:${position}`), d.kind ?? 'read', d.pNone ?? null,
-          d.box?.x ?? null, d.box?.y ?? null, d.box?.width ?? null, d.box?.height ?? null, key,
-        ],
-      })),
+      ...p.perDigit.map((d, position) => markInsert({ key }, position, createdAt, d, splitFor(`${key}:${position}`))),
     ];
     const results = await this.db.batch(stmts, 'write');
     return toPrediction(results[0]!.rows[0] as Record<string, unknown>);

@@ -95,6 +95,8 @@ export interface Sample {
   labelledBy: string | null;
   split: 'train' | 'holdout';
   usedInRun: number | null;
+  /** a mark a correction's label-guided look found (bot/guidedLook.ts), not one of the answer's marks */
+  guided: boolean;
 }
 
 export interface FitOptions {
@@ -128,6 +130,7 @@ function toSample(r: Record<string, unknown>): Sample {
     labelledBy: strOrNull(r.labelled_by),
     split: str(r.split) === 'holdout' ? 'holdout' : 'train',
     usedInRun: numOrNull(r.used_in_run),
+    guided: num(r.guided) === 1,
   };
 }
 

@@ -131,14 +131,15 @@ function seesNoDigitMark(a: Analysis, readings: readonly DigitReading[]): boolea
 }
 
 /** A mark the 11-class model thinks more likely a digit than not. */
-const isDigitMark = (r: DigitReading): boolean => (r.notDigit ?? 0) < r.confidence;
+export const isDigitMark = (r: DigitReading): boolean => (r.notDigit ?? 0) < r.confidence;
 
 /** The classifier has an 11th output, "not a digit". */
 export function knowsNone(classifier: DigitClassifier): boolean {
   return classifier.classes?.length === 11;
 }
 
-async function classify(a: Analysis, classifier: DigitClassifier, toOriginal: number, opts: VisionOptions): Promise<DigitReading[]> {
+/** Every mark of a look classified, boxes in the original picture's pixels (`toOriginal`: its scale). */
+export async function classify(a: Analysis, classifier: DigitClassifier, toOriginal: number, opts: VisionOptions): Promise<DigitReading[]> {
   return (await readSegments(a, classifier, opts)).map(({ digit: d, probs }) => {
     // the digits ranked among themselves; "not a digit" is reported beside them
     const order = Array.from(probs.subarray(0, 10), (p, digit) => ({ digit, p })).sort((x, y) => y.p - x.p);

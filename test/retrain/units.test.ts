@@ -224,7 +224,7 @@ describe('training mix of an 11-class model', () => {
 describe('the users\' part of a retrain (retrainData)', () => {
   const sample = (id: number, o: Partial<Sample>): Sample => ({
     id, predictionId: id, position: 0, kind: 'read', userId: 'u', createdAt: '', image: new Float32Array(IMAGE_SIZE), predicted: 3, confidence: 0.9, pNone: 0.01,
-    box: null, label: 3, trusted: true, held: false, assignment: 'single', labelledBy: 'u', split: 'train', usedInRun: null, ...o,
+    box: null, label: 3, trusted: true, held: false, assignment: 'single', labelledBy: 'u', split: 'train', usedInRun: null, guided: false, ...o,
   });
   it('flags the corrected samples on both sides (a dropped mark was answered "not a digit"); a 10-class model gets no "not a digit" ones', () => {
     const train = [sample(1, {}), sample(2, { label: 7 }), sample(3, { kind: 'candidate', label: 10 }), sample(4, { kind: 'candidate', label: 5 })];

@@ -144,7 +144,8 @@ describe('store', () => {
     await migrate(old.db, MIGRATIONS.filter((m) => m.version <= 2));
     await old.db.execute({ sql: "INSERT INTO predictions (key, created_at, user_id, channel_id, source, model_name, digits, confidence, label, label_status, trusted) VALUES ('k', '2026-01-01T00:00:00Z', ?, ?, 'chat', 'm', '4', 0.9, '4', 'confirmed', 1)", args: [base.userId, base.channelId] });
     await old.db.execute({ sql: "INSERT INTO samples (prediction_id, position, user_id, created_at, image, predicted, confidence, label, trusted) VALUES (1, 0, ?, '2026-01-01T00:00:00Z', ?, 4, 0.9, 4, 1)", args: [base.userId, encodeImage(img(0.5))] });
-    expect(await migrate(old.db)).toEqual([3]);
+    expect(await migrate(old.db)).toEqual([3, 4]);
+    expect((await old.predictions.get(1))?.pictureUrl).toBeNull();
     const [sample] = await old.samples.forPrediction(1);
     expect(sample).toMatchObject({ kind: 'read', pNone: null, box: null, held: false, label: 4, trusted: true, labelledBy: null });
     expect((await old.samples.labelled()).map((x) => x.id)).toEqual([sample!.id]);

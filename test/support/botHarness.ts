@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
 import { createBot, type Bot } from '../../src/bot/client.ts';
+import type { LookForLabelFn } from '../../src/bot/guidedLook.ts';
 import type { ReadDigitsFn } from '../../src/bot/context.ts';
 import { ModelHolder, type ActiveModel } from '../../src/bot/modelHolder.ts';
 import type { StatsChartRenderer } from '../../src/bot/charts.ts';
@@ -107,6 +108,8 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   env?: Record<string, string>;
   readDigits?: ReadDigitsFn;
+  /** a correction's label-guided look (absent: labels land on the answer's marks) */
+  lookForLabel?: LookForLabelFn;
   model?: ActiveModel;
   dbUrl?: string;
   log?: Logger;
@@ -136,7 +139,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const models = new ModelHolder(o.model ?? fakeModel);
   const log = o.log ?? (process.env.BOT_TEST_LOG ? createLogger('debug') : silentLogger);
   const retrainer = o.retrainer?.(store, models);
-  const bot = createBot({ config, log, store, models, readDigits: o.readDigits ?? fakeReadDigits, renderCharts: o.renderCharts, retrainer });
+  const bot = createBot({ config, log, store, models, readDigits: o.readDigits ?? fakeReadDigits, lookForLabel: o.lookForLabel, renderCharts: o.renderCharts, retrainer });
   await bot.start();
   return {
     emu, bot, store, config, models, dbUrl,
