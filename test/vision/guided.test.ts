@@ -1,8 +1,8 @@
 /**
  * The label-guided look (vision/guided.ts): which marks a label is about, among the looks' marks
  * (pure), and on real pictures with the shipped model — photos of the bench-learning style
- * (picture 10205 and 10231 of the dev seed, outside the 0-599 the bench quotes) that the first look
- * refuses, whose digit another look cuts whole.
+ * (pictures 10205, 10221 and 10231 of the dev seed, outside the 0-599 the bench quotes) that the
+ * first look refuses or misreads, whose digit another look cuts whole or two of its pieces make.
  */
 import { describe, expect, it } from 'vitest';
 import { generatePicture, SPLIT_SEEDS } from '../../src/data/synth/index.ts';
@@ -59,16 +59,18 @@ const iou = (a: Box, b: Box) => {
 };
 const classifier = await loadClassifier('models').catch(() => null);
 
-describe.skipIf(!classifier?.classes)('lookForLabel on photos the first look refuses (shipped model)', () => {
+describe.skipIf(!classifier?.classes)('lookForLabel on photos the first look gets wrong (shipped model)', () => {
   it.each([
-    [10205, 'wide window'],
-    [10231, 'every line out, wide window'],
-  ])('dev picture %i: refused, but told its digit the reader finds it whole (%s)', async (i, look) => {
+    [10205, '', 'wide window'],
+    [10221, '17', 'first, pieces joined'],
+    [10231, '', 'every line out, wide window'],
+  ])('dev picture %i: read "%s", but told its digit the reader finds it (%s)', async (i, read, look) => {
     const pic = await generatePicture(SPLIT_SEEDS.dev, i, { kind: 'photo-font', maxSide: 1000 });
-    expect((await readDigits(pic.bytes, classifier!)).noDigit).toBe(true);
+    expect((await readDigits(pic.bytes, classifier!)).digits).toBe(read);
     const g = await lookForLabel(pic.bytes, classifier!, pic.label!);
     expect(g?.look).toBe(look);
     expect(g!.p[0]).toBeGreaterThan(0.9);
-    expect(iou(g!.marks[0]!.box, pic.marks[0]!.box)).toBeGreaterThan(0.8);
+    // on the drawn digit, as bench-learning counts it (boxes overlapping by half their union)
+    expect(iou(g!.marks[0]!.box, pic.marks[0]!.box)).toBeGreaterThan(0.5);
   });
 });
