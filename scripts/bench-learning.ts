@@ -390,15 +390,15 @@ interface Entry {
 
 /**
  * What the store holds for the labelled pictures, per kind of label: samples labelled, fit to
- * train on (trusted: not held, not untrusted), held, "not a digit" samples, on the right mark
+ * train on (trusted: not held, not untrusted), held, "not a digit" samples, placed by the label-guided look (guided, guidedOnRightMark), on the right mark
  * (fit to train on, the stored box matches the drawn digit's box, the label is that digit), digit
  * labels elsewhere (wrongMark), "not a digit" on the drawn digit (noneOnDigit), held samples that
  * would be on the right mark once agreed (heldOnRightMark); and per picture
  * whether one sample on the right mark exists.
  */
 async function storedSamples(w: World, labelled: Map<number, Entry>) {
-  const rs = await w.h.store.db.execute('SELECT prediction_id, kind, label, trusted, held, split, box_x, box_y, box_w, box_h FROM samples WHERE label IS NOT NULL');
-  const zero = () => ({ pictures: 0, held: 0, agreed: 0, samples: 0, fit: 0, heldSamples: 0, heldOnRightMark: 0, none: 0, candidates: 0, onRightMark: 0, wrongMark: 0, noneOnDigit: 0, picturesOnRightMark: 0 });
+  const rs = await w.h.store.db.execute('SELECT prediction_id, kind, label, trusted, held, split, assignment, box_x, box_y, box_w, box_h FROM samples WHERE label IS NOT NULL');
+  const zero = () => ({ pictures: 0, held: 0, agreed: 0, samples: 0, fit: 0, heldSamples: 0, heldOnRightMark: 0, none: 0, candidates: 0, guided: 0, guidedOnRightMark: 0, onRightMark: 0, wrongMark: 0, noneOnDigit: 0, picturesOnRightMark: 0 });
   const per: Record<LabelKind, ReturnType<typeof zero>> = { confirmed: zero(), misread: zero(), noDigit: zero(), number: zero() };
   for (const e of labelled.values()) {
     per[e.kind].pictures++;
@@ -428,6 +428,11 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
     if (String(r.kind) === 'candidate') t.candidates++;
     if (Number(r.label) === NONE) t.none++;
     if (String(r.split) === 'holdout') heldBack++;
+    // placed by the label-guided look (bot/guidedLook.ts)
+    if (String(r.assignment) === 'guided') {
+      t.guided++;
+      if (onDigit) t.guidedOnRightMark++;
+    }
     if (onDigit) {
       t.onRightMark++;
       if (!right.has(id)) t.picturesOnRightMark++;
@@ -509,6 +514,8 @@ const rm = stored.rightMark;
 const share = (x: { onRightMark: number; of: number; share: number }) => `${x.onRightMark}/${x.of} (${(100 * x.share).toFixed(1)} %)`;
 say(`posted: ${postedRight}/${POSTED} answered right; labels held ${stored.held}, agreed ${stored.agreed} (--agree ${AGREE}; flood from ${w.h.config.labels.floodPerHour}/h, held when contradicted at p ≥ ${w.h.config.labels.holdConfidence}), pictures with a sample fit to train on ${stored.used}/${labelled.size}`);
 say(`on the right mark (fit to train on, on the drawn digit, its label): corrections ${share(rm.corrections)}, all labels ${share(rm.all)}`);
+const kinds = Object.values(stored.perKind);
+say(`placed by the label-guided look: ${kinds.reduce((a, k) => a + k.guided, 0)} samples, ${kinds.reduce((a, k) => a + k.guidedOnRightMark, 0)} of them on the drawn digit`);
 say(`retraining…`);
 const run = await retrain(w);
 say(`${run.title} in ${run.seconds} s: ${run.reason}`);
