@@ -15,8 +15,7 @@ import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis, type LookOptions } from './pipeline.ts';
-import type { Segment } from './segment.ts';
-import { segmentTo28 } from './to28.ts';
+import { joinedPieces } from './join.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { classify, isDigitMark, knowsNone } from './read.ts';
 import type { DigitReading } from './types.ts';
@@ -92,39 +91,9 @@ export async function lookForLabel(bytes: Buffer, classifier: DigitClassifier, l
     // noise or a page of ink: its marks were not cut (segments beyond the cap)
     if (a.digits.length === 0) continue;
     looks.push({ look: LOOK_NAMES[i]!, marks: await classify(a, classifier, toOriginal, opts) });
-    const pairs = merged(a);
+    const pairs = joinedPieces(a);
     if (pairs) looks.push({ look: `${LOOK_NAMES[i]!}, pieces joined`, marks: await classify(pairs, classifier, toOriginal, opts) });
   }
   return chooseGuided(looks, label);
 }
 
-/** Two marks are pieces of one digit when the gap between their boxes is at most this many of the taller's heights. */
-const JOIN_GAP = 0.3;
-
-/**
- * The look's marks two by two where they lie close (a digit the look cut in pieces: a stroke
- * broken by a line taken out, a marker's outline), each pair as one mark; null when none.
- */
-function merged(a: Analysis): Analysis | null {
-  const segs = a.segmentation.segments;
-  const joined: Segment[] = [];
-  for (let i = 0; i < segs.length; i++) {
-    for (let j = i + 1; j < segs.length; j++) {
-      const p = segs[i]!.box;
-      const q = segs[j]!.box;
-      const gapX = Math.max(p.x - (q.x + q.width), q.x - (p.x + p.width), 0);
-      const gapY = Math.max(p.y - (q.y + q.height), q.y - (p.y + p.height), 0);
-      if (Math.max(gapX, gapY) > JOIN_GAP * Math.max(p.height, q.height)) continue;
-      const x = Math.min(p.x, q.x);
-      const y = Math.min(p.y, q.y);
-      joined.push({
-        box: { x, y, width: Math.max(p.x + p.width, q.x + q.width) - x, height: Math.max(p.y + p.height, q.y + q.height) - y },
-        componentIds: [...segs[i]!.componentIds, ...segs[j]!.componentIds],
-        area: segs[i]!.area + segs[j]!.area,
-        perimeter: segs[i]!.perimeter + segs[j]!.perimeter,
-      });
-    }
-  }
-  if (joined.length === 0) return null;
-  return { ...a, segmentation: { ...a.segmentation, segments: joined }, digits: joined.map((s) => segmentTo28(a.source, s)), cuts: joined.map(() => []) };
-}
