@@ -2,7 +2,7 @@
  * A label-guided look (issue 13): the person says which digits a picture shows, and the reader
  * looks at it again, knowing them, for the marks that show them. The answer's marks come from
  * one look; a digit the first look cut into pieces, glued to a line or hollowed into an outline
- * is often whole in another look (every line out, the wide window, both, fainter ink). A label
+ * is often whole in another look (every line out, the wide window, fainter ink, together). A label
  * on the answer's marks would land on a piece, an edge or a shadow; this finds the mark the
  * model itself reads as the label's digit, so the correction teaches the digit.
  *
@@ -15,24 +15,34 @@ import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis, type LookOptions } from './pipeline.ts';
-import { joinedPieces } from './join.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { classify, isDigitMark, knowsNone } from './read.ts';
 import type { DigitReading } from './types.ts';
 
 /**
  * The lowest p(label digit) a guided mark may have. Chosen on the bench-learning style's pictures
- * 10000-10599 of the dev seed (not the 0-599 the bench quotes): of the 55 wrongly read ones, the
- * best mark at p ≥ 0.25 was on the drawn digit 24 times of 26; below it, 10 of 22 (a fragment or
- * an edge at p < 0.01 made the other 12), so there the label keeps to the answer's marks.
+ * 10000-10599 of the dev seed (not the 0-599 the bench quotes), 49 of them read wrong: with the
+ * four looks again of read.ts, the best mark at p ≥ 0.25 was on the drawn digit 26 times and
+ * elsewhere never, below it no mark was sure enough 23 times (a 7 read as a 1 at p(7) 0.06, whose
+ * answer mark then takes the label; a fragment or an edge at p < 0.01); with the two fainter-ink
+ * looks added, 34 on the drawn digit, 1 elsewhere (a 7 read as a 1: another mark at p(7) 0.31),
+ * 14 not sure enough. Two close marks joined into one were also tried: they found 2 more with the
+ * four looks, none with the six, and were dropped.
  */
 export const GUIDED_MIN_P = 0.25;
 
 /** A mark the model is this sure is not a digit never takes a label (a ring made of a solid shape). */
 const GUIDED_MAX_NONE = 0.9;
 
-/** The looks, in order: the first look's options, then the looks again read.ts may take. */
-const LOOKS: readonly LookOptions[] = [{}, { lines: 'every' }, { wideOnly: true }, { lines: 'every', wideOnly: true }];
+/** The looks: the first, the looks again read.ts may take, and fainter ink with every line out and the wide window together. */
+const LOOKS: readonly { name: string; options: (first: Analysis) => LookOptions }[] = [
+  { name: 'first', options: () => ({}) },
+  { name: 'every line out', options: () => ({ lines: 'every' }) },
+  { name: 'wide window', options: () => ({ wideOnly: true }) },
+  { name: 'every line out, wide window', options: () => ({ lines: 'every', wideOnly: true }) },
+  { name: 'fainter ink', options: (first) => ({ thresholdBelow: first.norm.threshold }) },
+  { name: 'fainter ink, every line out, wide window', options: (first) => ({ thresholdBelow: first.norm.threshold, lines: 'every', wideOnly: true }) },
+];
 
 export interface GuidedMarks {
   /** the marks that show the label's digits, left to right (their 28×28 images, boxes in the picture's pixels) */
@@ -72,8 +82,6 @@ export function chooseGuided(looks: readonly { look: string; marks: readonly Dig
   return best;
 }
 
-const LOOK_NAMES = ['first', 'every line out', 'wide window', 'every line out, wide window'];
-
 /**
  * Reads `bytes` in every look and returns the marks that show `label`, or null (an 11-class
  * model only: a 10-class one cannot tell a digit-like mark). Throws what readDigits throws.
@@ -85,14 +93,12 @@ export async function lookForLabel(bytes: Buffer, classifier: DigitClassifier, l
   const toOriginal = decoded.originalWidth / decoded.image.width;
   const looks: { look: string; marks: DigitReading[] }[] = [];
   let first: Analysis | null = null;
-  for (const [i, more] of LOOKS.entries()) {
-    const a = analyse(decoded.image, { ...opts, ...more }, true, undefined, first?.norm.base);
+  for (const { name, options: more } of LOOKS) {
+    const a: Analysis = first ? analyse(decoded.image, { ...opts, ...more(first) }, true, undefined, first.norm.base) : analyse(decoded.image, opts, true);
     first ??= a;
     // noise or a page of ink: its marks were not cut (segments beyond the cap)
     if (a.digits.length === 0) continue;
-    looks.push({ look: LOOK_NAMES[i]!, marks: await classify(a, classifier, toOriginal, opts) });
-    const pairs = joinedPieces(a);
-    if (pairs) looks.push({ look: `${LOOK_NAMES[i]!}, pieces joined`, marks: await classify(pairs, classifier, toOriginal, opts) });
+    looks.push({ look: name, marks: await classify(a, classifier, toOriginal, opts) });
   }
   return chooseGuided(looks, label);
 }
