@@ -76,7 +76,7 @@ export class FeedbackStore {
     const added = (f.added ?? []).map(({ position, mark }) => {
       const split = splitFor(`guided:${f.predictionId}:${position}`);
       stmts.push(markInsert({ id: f.predictionId }, position, at, { ...mark, kind: 'candidate', guided: true }, split));
-      return { predictionId: f.predictionId, position, kind: 'candidate' as const, predicted: mark.digit, split, usedInRun: null };
+      return { predictionId: f.predictionId, position, kind: 'candidate' as const, predicted: mark.digit, confidence: mark.confidence, pNone: mark.pNone ?? null, guided: true, split, usedInRun: null };
     });
     if (assignment.used) {
       for (const l of assignment.labels) {

@@ -40,13 +40,23 @@ export function splitFor(key: string, share = HOLDOUT_SHARE): 'train' | 'holdout
   return h.readUInt32BE(0) / 0x1_0000_0000 < share ? 'holdout' : 'train';
 }
 
-/** What the model answered on a stored mark: its digit, or "not a digit" (10) for a mark it dropped. */
-export function answeredOn(s: Pick<Sample, 'kind' | 'predicted'>): number {
+/** A stored mark as `answeredOn` needs it; a mark a label-guided look found also gives the model's call on it. */
+export type AnsweredMark = Pick<Sample, 'kind' | 'predicted'> & Partial<Pick<Sample, 'guided' | 'confidence' | 'pNone'>>;
+
+/**
+ * What the model answered on a stored mark: its digit, or "not a digit" (10) for a mark it
+ * dropped. A mark a label-guided look found was in no answer: the model's own call on it (its
+ * digit, or "not a digit" when that is more likely), so a guided mark the active model already
+ * reads as the label counts as confirmed, not corrected (the gate's held-back corrected are what
+ * the active model reads wrong).
+ */
+export function answeredOn(s: AnsweredMark): number {
+  if (s.guided) return s.pNone !== null && s.pNone !== undefined && s.pNone > (s.confidence ?? 0) ? NONE_LABEL : s.predicted;
   return s.kind === 'candidate' ? NONE_LABEL : s.predicted;
 }
 
 /** A label that says the model's answer on the mark was wrong (a digit or "not a digit"). */
-export function isCorrection(s: Pick<Sample, 'kind' | 'predicted'>, label: number | null): boolean {
+export function isCorrection(s: AnsweredMark, label: number | null): boolean {
   return label !== null && label !== answeredOn(s);
 }
 
@@ -58,7 +68,7 @@ export function isCorrection(s: Pick<Sample, 'kind' | 'predicted'>, label: numbe
  * split it has: nothing ever moves from the held-back side to training here, and a trained mark is
  * never held back.
  */
-export function splitOnLabel(s: Pick<Sample, 'predictionId' | 'position' | 'kind' | 'predicted' | 'split' | 'usedInRun'>, label: number | null): 'train' | 'holdout' {
+export function splitOnLabel(s: Pick<Sample, 'predictionId' | 'position' | 'split' | 'usedInRun'> & AnsweredMark, label: number | null): 'train' | 'holdout' {
   if (s.split === 'holdout' || s.usedInRun !== null || !isCorrection(s, label)) return s.split;
   return splitFor(`corrected:${s.predictionId}:${s.position}`, CORRECTED_HOLDOUT_SHARE);
 }

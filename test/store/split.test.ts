@@ -1,7 +1,7 @@
 /** Which samples are held back: drawn when a picture is stored, plus a share of the corrections when the label is given. */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/index.ts';
-import { CORRECTED_HOLDOUT_SHARE, HOLDOUT_SHARE, splitOnLabel, type Sample } from '../../src/store/samples.ts';
+import { CORRECTED_HOLDOUT_SHARE, HOLDOUT_SHARE, isCorrection, splitOnLabel, type Sample } from '../../src/store/samples.ts';
 import { CHAT_PICTURE, tempStores } from './tempStore.ts';
 
 const storeAt = tempStores('digit-bot-split-');
@@ -55,6 +55,20 @@ describe('the held-back split', () => {
     }
     // the held-back side stays held back
     for (const label of [3, 5, null]) expect(splitOnLabel(mark(1, { split: 'holdout' }), label)).toBe('holdout');
+  });
+
+  it('a mark a label-guided look found is a correction only when the model\'s own call on it is not the label (isCorrection)', () => {
+    const found = { kind: 'candidate' as const, predicted: 8, confidence: 0.6, pNone: 0.1, guided: true };
+    // in no answer, but the model reads it as an 8: an 8 there confirms the model, a 3 corrects it
+    expect(isCorrection(found, 8)).toBe(false);
+    expect(isCorrection(found, 3)).toBe(true);
+    // the model's call is "not a digit" when that is more likely
+    expect(isCorrection({ ...found, pNone: 0.7 }, 8)).toBe(true);
+    expect(isCorrection({ ...found, pNone: 0.7 }, 10)).toBe(false);
+    // a dropped mark of the answer: any digit label corrects the answer ("not a digit")
+    expect(isCorrection({ ...found, guided: false }, 8)).toBe(true);
+    const mark = { predictionId: 1, position: 2, split: 'train' as const, usedInRun: null };
+    for (let i = 0; i < 50; i++) expect(splitOnLabel({ ...mark, ...found, predictionId: i }, 8)).toBe('train');
   });
 
   it('a correction lands on the held-back side when given, on the same side when given again; confirmations keep theirs; held-back corrections are not waiting', async () => {
