@@ -5,9 +5,12 @@
  * look. The label lands on those marks: on a stored mark when it is the same one (the answer's, or
  * one an earlier look found), else on a new mark stored beside the answer's (`guided`). Null whenever the look cannot be made or finds nothing
  * sure enough (no URL kept, the picture gone, a 10-class model, no busy reader free in time):
- * the label then lands on the answer's marks (store/assign.ts).
+ * the label then lands on the answer's marks (store/assign.ts) — but not by a re-cut when the look
+ * was made and no mark read the label: the most digit-like of marks that no look reads as the
+ * digit is a fragment or an edge more often than the digit (labelling.ts).
  */
 import { boxIntersection } from '../vision/raster.ts';
+import { knowsNone } from '../vision/read.ts';
 import type { GuidedMarks } from '../vision/guided.ts';
 import type { DigitClassifier } from '../model/classifier.ts';
 import type { Assignment, LabelInput } from '../store/assign.ts';
@@ -34,8 +37,11 @@ export interface GuidedLabel {
   added: { position: number; mark: StoredMark }[];
 }
 
-/** The label-guided placement of a correction, or null (see the file's comment). */
-export async function guidedLabel(ctx: BotContext, prediction: Prediction, input: LabelInput, samples: readonly Sample[]): Promise<GuidedLabel | null> {
+/**
+ * The label-guided placement of a correction; 'nothing' when the look was made (an 11-class
+ * model) and no mark reads the label; null when no look could be made (see the file's comment).
+ */
+export async function guidedLabel(ctx: BotContext, prediction: Prediction, input: LabelInput, samples: readonly Sample[]): Promise<GuidedLabel | 'nothing' | null> {
   const look = ctx.lookForLabel;
   if (!look || input.kind !== 'digits' || input.label === '' || input.label === prediction.digits || !prediction.pictureUrl) return null;
   const url = prediction.pictureUrl;
@@ -54,7 +60,8 @@ export async function guidedLabel(ctx: BotContext, prediction: Prediction, input
       found.catch(() => undefined);
       return null;
     }
-    return guided && placed(guided, input.label, samples);
+    if (guided) return placed(guided, input.label, samples);
+    return knowsNone(classifier) ? 'nothing' : null;
   } catch (err) {
     ctx.log.info({ predictionId: prediction.id, err: err instanceof Error ? err.message : String(err) }, 'guided look: the picture could not be read again');
     return null;

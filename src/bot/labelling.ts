@@ -5,7 +5,7 @@
  * transaction), the log line, and the verdict the public answer shows. Second opinions on a
  * held label (🤝) go through `agreeWith`.
  */
-import { assignLabel, type LabelInput } from '../store/assign.ts';
+import { assignLabel, type Assignment, type LabelInput } from '../store/assign.ts';
 import { markOf, type FeedbackVia } from '../store/feedback.ts';
 import type { Prediction } from '../store/index.ts';
 import type { BotContext } from './context.ts';
@@ -66,8 +66,9 @@ export async function applyLabel(ctx: BotContext, prediction: Prediction, by: La
   // a per-digit menu or the picker names a mark: when there is no such mark, nothing is labelled
   if ((input.kind === 'mark' || input.kind === 'at') && !onAnswer.used) return { ok: false, message: `I cannot use this: ${onAnswer.reason}.` };
   // a correction: the picture looked at again, knowing the label, for the marks that show it
-  const guided = await guidedLabel(ctx, prediction, input, samples);
-  const assignment = guided?.assignment ?? onAnswer;
+  const look = await guidedLabel(ctx, prediction, input, samples);
+  const guided = look === 'nothing' ? null : look;
+  const assignment = guided?.assignment ?? (look === 'nothing' ? unlessRecut(onAnswer) : onAnswer);
   const facts = { marks, byModerator: permission.asModerator, recentLabels };
   // held when the model contradicts the label on the answer's marks too: a guided look does not get a wrong label past the hold
   const hold = holdFor({ ...facts, assignment }, ctx.config.labels) ?? (guided ? holdFor({ ...facts, assignment: onAnswer }, ctx.config.labels) : null);
@@ -90,6 +91,18 @@ export async function applyLabel(ctx: BotContext, prediction: Prediction, by: La
     'feedback',
   );
   return { ok: true, prediction: updated, verdict: { kind, label, userId: by.userId, asModerator: permission.asModerator, learning: learningNote(assignment, hold) }, picker: pickerFor(input, marks.length, via) };
+}
+
+/**
+ * After a label-guided look that found no mark reading the label, a re-cut is not used: on
+ * bench-learning's tuning pictures (10000-10399 of the dev seed) the one such re-cut landed on a
+ * piece of the digit, and the other "no digit found" corrections whose look found nothing were not
+ * placeable anyway. The picker still lets the person point at the mark.
+ */
+function unlessRecut(a: Assignment): Assignment {
+  if (!a.used || a.how !== 'recut') return a;
+  const digit = a.label.length === 1 ? `a ${a.label}` : a.label;
+  return { used: false, label: a.label, reason: `I looked at the picture again knowing it shows ${digit}, and no mark I can cut reads as it: if a mark above shows it, pick it` };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIEmbed } from 'discord.js';
-import { png, startHarness, eventually, type Harness } from '../support/botHarness.ts';
+import { eventually, fakeClassifier, fakeModel, png, startHarness, type Harness } from '../support/botHarness.ts';
 import type { ApiMessage, ApiUser, RestCall } from '../support/emulator/index.ts';
 import type { GuidedMarks } from '../../src/vision/guided.ts';
 import type { DigitReading } from '../../src/vision/types.ts';
@@ -32,6 +32,8 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     env: { COOLDOWN_SECONDS: '0' },
+    // the fake reader's marks are an 11-class model's (p("not a digit") beside the digits)
+    model: { ...fakeModel, classifier: { ...fakeClassifier, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'none'] } },
     lookForLabel: async (bytes, _classifier, label) => {
       const picture = bytes.toString('utf8');
       calls.push({ picture, label });
@@ -80,9 +82,14 @@ describe('a correction looks at its picture again', () => {
     // trained on: the labelled samples include it
     expect((await h.store.samples.labelled()).some((s) => s.id === samples[2]!.id)).toBe(true);
 
-    // labelled again (4 this time, which the look does not find): the found mark loses its label, the answer's marks take it
+    // labelled again (4 this time, which the look does not find): the found mark loses its label, and the
+    // answer's most digit-like mark does not get it by a re-cut (no look reads a 4 anywhere)
     const again = await label(amy, answer, id, '4');
-    expect(again).toContain('re-cut to 1 mark: mark 2 of the 2 above');
+    expect(again).toContain('I will not learn from it: I looked at the picture again knowing it shows a 4, and no mark I can cut reads as it: if a mark above shows it, pick it.');
+    expect((await h.store.samples.forPrediction(id)).map((s) => s.label)).toEqual([null, null, null]);
+    // without the picture (gone from the CDN), the same label is re-cut onto the answer's marks as before
+    h.emu.cdn.delete(new URL(url).pathname);
+    expect(await label(amy, answer, id, '4')).toContain('re-cut to 1 mark: mark 2 of the 2 above');
     expect((await h.store.samples.forPrediction(id)).map((s) => s.label)).toEqual([null, 4, null]);
   });
 
