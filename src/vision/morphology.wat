@@ -758,11 +758,12 @@
     (i32.store offset=4 (local.get $out) (i32.add
       (i32.add (i32x4.extract_lane 0 (local.get $per)) (i32x4.extract_lane 1 (local.get $per)))
       (i32.add (i32x4.extract_lane 2 (local.get $per)) (i32x4.extract_lane 3 (local.get $per))))))
-;; flatten.ts for an opaque picture: opaque_planes checks that every alpha byte of the n RGBA
-  ;; pixels is 255 (out[0] = how many are not) and writes the R, G, B planes as f32 and the
-  ;; luminance f32(0.2126 r + 0.7152 g + 0.0722 b) in f64 (flatten.ts luminance, the same order),
-  ;; four pixels at a time; the planes have room for n rounded up to 4 (the tail lanes are junk).
-  (func (export "opaque_planes") (param $rgba i32) (param $n i32) (param $r i32) (param $g i32) (param $b i32) (param $lum i32) (param $out i32)
+;; flatten.ts for an opaque picture: opaque_lum checks that every alpha byte of the n RGBA
+  ;; pixels is 255 (out[0] = how many are not) and writes the luminance
+  ;; f32(0.2126 r + 0.7152 g + 0.0722 b) in f64 (flatten.ts luminance, the same order), four
+  ;; pixels at a time; `lum` has room for n rounded up to 4 (the tail lanes are junk). The colour
+  ;; planes are not written: channel_plane makes each when the ink map needs it.
+  (func (export "opaque_lum") (param $rgba i32) (param $n i32) (param $lum i32) (param $out i32)
     (local $i i32) (local $end i32) (local $v v128) (local $z v128) (local $rv v128) (local $gv v128) (local $bv v128)
     (local $bad v128) (local $o i32) (local $last v128)
     (local.set $z (v128.const i32x4 0 0 0 0))
@@ -785,9 +786,6 @@
         (local.set $rv (f32x4.convert_i32x4_u (i8x16.shuffle 0 16 16 16 4 16 16 16 8 16 16 16 12 16 16 16 (local.get $v) (local.get $z))))
         (local.set $gv (f32x4.convert_i32x4_u (i8x16.shuffle 1 16 16 16 5 16 16 16 9 16 16 16 13 16 16 16 (local.get $v) (local.get $z))))
         (local.set $bv (f32x4.convert_i32x4_u (i8x16.shuffle 2 16 16 16 6 16 16 16 10 16 16 16 14 16 16 16 (local.get $v) (local.get $z))))
-        (v128.store (i32.add (local.get $r) (local.get $o)) (local.get $rv))
-        (v128.store (i32.add (local.get $g) (local.get $o)) (local.get $gv))
-        (v128.store (i32.add (local.get $b) (local.get $o)) (local.get $bv))
         (v128.store (i32.add (local.get $lum) (local.get $o))
           (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
             (f32x4.demote_f64x2_zero (f64x2.add (f64x2.add
@@ -804,7 +802,33 @@
     (i32.store (local.get $out) (i32.add
       (i32.add (i32x4.extract_lane 0 (local.get $bad)) (i32x4.extract_lane 1 (local.get $bad)))
       (i32.add (i32x4.extract_lane 2 (local.get $bad)) (i32x4.extract_lane 3 (local.get $bad))))))
-;; normalise.ts noiseFloor's histogram: 101 bins of round(ink · 100) clamped to 0..100 (as
+
+  ;; Channel c (0 = R, 1 = G, 2 = B) of the w×h RGBA bytes at `rgba` (dense) as f32 into `dst`,
+  ;; rows `stride` floats apart (a multiple of 4), four pixels at a time: the pad columns get the
+  ;; next row's values (junk no result reads); `rgba` needs 16 readable bytes past its end.
+  (func (export "channel_plane") (param $rgba i32) (param $c i32) (param $w i32) (param $h i32) (param $stride i32) (param $dst i32)
+    (local $y i32) (local $x i32) (local $src i32) (local $row i32) (local $z v128) (local $pick v128)
+    (local.set $z (v128.const i32x4 0 0 0 0))
+    ;; byte c of each pixel into the low byte of its lane: lanes of i8x16.swizzle past 15 are 0
+    (local.set $pick (i32x4.add (v128.const i32x4 0xffffff00 0xffffff04 0xffffff08 0xffffff0c) (i32x4.splat (local.get $c))))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $src (i32.add (local.get $rgba) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2))))
+        (local.set $row (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (v128.store (i32.add (local.get $row) (i32.shl (local.get $x) (i32.const 2)))
+              (f32x4.convert_i32x4_u (i8x16.swizzle (v128.load (i32.add (local.get $src) (i32.shl (local.get $x) (i32.const 2)))) (local.get $pick))))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (br $xl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  ;; normalise.ts noiseFloor's histogram: 101 bins of round(ink · 100) clamped to 0..100 (as
   ;; trunc(min(max(v · 100 + 0.5, 0), 100)) in f64: the same bin), over the pixels whose byte in
   ;; `near` (rows `stride` apart) is 0; `ink` dense w×h. Pixel x counts in copy x mod 4 of the
   ;; histogram in `scratch` (4 × 101 i32), summed into `out` (101 i32) at the end.

@@ -10,6 +10,12 @@ export interface RgbaImage {
   data: Uint8Array;
 }
 
+/**
+ * The R, G, B planes (0..255) of a picture without transparency: three float planes, or the
+ * decoded RGBA bytes of an opaque picture, whose first three channels they are (not copied).
+ */
+export type ColourPlanes = { kind: 'planes'; planes: [Float32Array, Float32Array, Float32Array] } | { kind: 'rgba'; data: Uint8Array };
+
 /** One float per pixel; the meaning (luminance 0..255, ink 0..1) is stated by the producer. */
 export interface FloatImage {
   width: number;
