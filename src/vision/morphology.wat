@@ -289,12 +289,50 @@
 
   ;; Box blur, the mean over a window of 2r+1 clamped at the borders, as box_blur in morphology.ts:
   ;; prefix sums in f64, (sum[b] - sum[a]) / (b - a), stored as f32 (the same operations in the
-  ;; same order, so the same floats). Planes are dense w×h (no padding); `line` holds w+1 f64,
+  ;; same order, so the same floats). Planes are dense w×h (no padding); `line` holds 2 × (w+1) f64,
   ;; `prefix` (h+1)×w f64 and one more. box_cols runs two columns at a time (f64x2, each lane its
   ;; own column's sums): an odd w writes one value past each row, which the next row overwrites.
+  ;; box_rows does two rows at a time (lane 0 row y, lane 1 row y + 1: each lane its own row's
+  ;; sums, so `line` holds 2 × (w+1) f64, interleaved), and an odd last row alone.
   (func (export "box_rows") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $r i32) (param $line i32)
-    (local $y i32) (local $x i32) (local $row i32) (local $a i32) (local $b i32)
+    (local $y i32) (local $x i32) (local $row i32) (local $a i32) (local $b i32) (local $wb i32) (local $acc v128) (local $q v128)
+    (local.set $wb (i32.shl (local.get $w) (i32.const 2)))
     (local.set $y (i32.const 0))
+    (block $pairs
+      (loop $pl2
+        (br_if $pairs (i32.ge_s (i32.add (local.get $y) (i32.const 1)) (local.get $h)))
+        (local.set $row (i32.mul (local.get $y) (local.get $wb)))
+        (local.set $acc (f64x2.splat (f64.const 0)))
+        (v128.store (local.get $line) (local.get $acc))
+        (local.set $x (i32.const 0))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $a (i32.add (i32.add (local.get $src) (local.get $row)) (i32.shl (local.get $x) (i32.const 2))))
+            (local.set $acc (f64x2.add (local.get $acc)
+              (f64x2.promote_low_f32x4 (v128.load32_lane 1 (i32.add (local.get $a) (local.get $wb)) (v128.load32_zero (local.get $a))))))
+            (v128.store (i32.add (local.get $line) (i32.shl (i32.add (local.get $x) (i32.const 1)) (i32.const 4))) (local.get $acc))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $sl)))
+        (local.set $x (i32.const 0))
+        (block $odone2
+          (loop $ol2
+            (br_if $odone2 (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $a (select (i32.sub (local.get $x) (local.get $r)) (i32.const 0) (i32.gt_s (i32.sub (local.get $x) (local.get $r)) (i32.const 0))))
+            (local.set $b (select (i32.add (i32.add (local.get $x) (local.get $r)) (i32.const 1)) (local.get $w)
+                                  (i32.lt_s (i32.add (i32.add (local.get $x) (local.get $r)) (i32.const 1)) (local.get $w))))
+            (local.set $q (f32x4.demote_f64x2_zero
+              (f64x2.div
+                (f64x2.sub (v128.load (i32.add (local.get $line) (i32.shl (local.get $b) (i32.const 4))))
+                           (v128.load (i32.add (local.get $line) (i32.shl (local.get $a) (i32.const 4)))))
+                (f64x2.splat (f64.convert_i32_s (i32.sub (local.get $b) (local.get $a)))))))
+            (local.set $a (i32.add (i32.add (local.get $dst) (local.get $row)) (i32.shl (local.get $x) (i32.const 2))))
+            (v128.store32_lane 0 (local.get $a) (local.get $q))
+            (v128.store32_lane 1 (i32.add (local.get $a) (local.get $wb)) (local.get $q))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $ol2)))
+        (local.set $y (i32.add (local.get $y) (i32.const 2)))
+        (br $pl2)))
     (block $ydone
       (loop $yl
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
@@ -495,6 +533,28 @@
               (f64x2.gt (local.get $v1) (local.get $c1)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $l))))
+;; ink_update for dark ink on a plane of whole numbers (a picture's bytes) in f32, four pixels at
+  ;; once: v = (b - q) / max(b, 64). The same floats as ink_update's f64: where b > q both are
+  ;; multiples of b's ulp and b - q <= b, so the f32 difference is exact (where b <= q, v <= 0 is
+  ;; never kept either way); an f32 quotient of exact f32 operands is the f64 quotient rounded to
+  ;; f32 (f64 has more than 2 × 24 + 2 bits); and where v64 > ink but rounds to it, f64 stores that
+  ;; same float, where v64 <= ink neither stores.
+  (func (export "ink_update_bytes") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32)
+    (local $i i32) (local $end i32) (local $vb v128) (local $vi v128) (local $v v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $vb (v128.load (i32.add (local.get $bg) (local.get $i))))
+        (local.set $vi (v128.load (i32.add (local.get $ink) (local.get $i))))
+        (local.set $v (f32x4.div (f32x4.sub (local.get $vb) (v128.load (i32.add (local.get $p) (local.get $i))))
+                                 (f32x4.pmax (f32x4.splat (f32.const 64)) (local.get $vb))))
+        (v128.store (i32.add (local.get $ink) (local.get $i))
+          (v128.bitselect (f32x4.pmin (f32x4.splat (f32.const 1)) (local.get $v)) (local.get $vi) (f32x4.gt (local.get $v) (local.get $vi))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l))))
+
 ;; Block extremum over f×f blocks (illumination.ts pool): out (ow × ceil(h / f), dense) from the
   ;; w×h plane at src (rows `stride` floats apart, a multiple of 4), partial blocks included; down
   ;; each block's rows four columns at a time into `acc` (stride floats), then across its columns.

@@ -18,6 +18,7 @@ interface MorphExports {
   hough_add(xs: number, ys: number, list: number, n: number, cos: number, sin: number, angles: number, hist: number, size: number, reach: number, delta: number): void;
   lerp_rows(rows: number, stride: number, y0s: number, y1s: number, fys: number, out: number, w: number, h: number): void;
   ink_update(bg: number, p: number, ink: number, n: number, dark: number): void;
+  ink_update_bytes(bg: number, p: number, ink: number, n: number): void;
   pool(src: number, stride: number, w: number, h: number, f: number, isMax: number, acc: number, out: number, ow: number): void;
   dilate_mask(src: number, tmp: number, dst: number, w: number, h: number, r: number, stride: number): void;
   ink_hist(ink: number, n: number, below: number, scratch: number, out: number): void;
@@ -201,7 +202,7 @@ export function boxBlurSimd(img: FloatImage, size: number, within?: 'below' | 'a
   const tmp = src + n;
   const dst = tmp + n;
   const line = (dst + n + 1) & ~1;
-  const prefix = line + 2 * (w + 1);
+  const prefix = line + 4 * (w + 1);
   const bytes = (prefix + 2 * (h + 1) * w + 4) * 4; // one f64 more: box_cols works on pairs of columns
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   new Float32Array(memory.buffer).set(img.data, src);
@@ -295,7 +296,7 @@ export function inkMapSimd(colour: ColourPlanes, w: number, h: number, channels:
   const blurIn = area(4 * cn);
   const blurTmp = area(4 * cn);
   const blurOut = area(4 * cn);
-  const line = area(8 * (cw + 1));
+  const line = area(16 * (cw + 1));
   const prefix = area(8 * ((ch + 1) * cw + 1));
   const rows = grid ? area(8 * w4 * ch) : 0;
   const x0s = area(4 * w4);
@@ -347,7 +348,9 @@ export function inkMapSimd(colour: ColourPlanes, w: number, h: number, channels:
     } else {
       copyRows(blurOut / 4, w, bg / 4, w4, w, h);
     }
-    k.ink_update(bg, plane, ink, w4 * h, dark ? 1 : 0);
+    // a picture's bytes and dark ink: the same floats in f32 (the kernel says why)
+    if (dark && colour.kind === 'rgba') k.ink_update_bytes(bg, plane, ink, w4 * h);
+    else k.ink_update(bg, plane, ink, w4 * h, dark ? 1 : 0);
   }
   const out = new Float32Array(n);
   if (w4 === w) out.set(f32.subarray(ink / 4, ink / 4 + n));
