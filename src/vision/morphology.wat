@@ -863,6 +863,32 @@
       (i32.add (i32x4.extract_lane 0 (local.get $bad)) (i32x4.extract_lane 1 (local.get $bad)))
       (i32.add (i32x4.extract_lane 2 (local.get $bad)) (i32x4.extract_lane 3 (local.get $bad))))))
 
+;; decode.ts for a PNG decoded whole: the RGB bytes of the n RGBA pixels at `rgba` packed into
+  ;; `rgb` (3n bytes; 16 more are written), and out[0] = how many alpha bytes are not 255, four
+  ;; pixels at a time (`rgba` needs 16 readable bytes past its end; the lanes past n not counted).
+  (func (export "rgb_of_rgba") (param $rgba i32) (param $n i32) (param $rgb i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $v v128) (local $bad v128) (local $o i32)
+    (local.set $bad (v128.const i32x4 0 0 0 0))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (local.set $o (local.get $rgb))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (v128.load (i32.add (local.get $rgba) (local.get $i))))
+        (local.set $bad (i32x4.sub (local.get $bad)
+          (v128.and
+            (i32x4.lt_u (i32x4.add (i32x4.splat (local.get $i)) (v128.const i32x4 0 4 8 12)) (i32x4.splat (local.get $end)))
+            (i32x4.ne (v128.and (local.get $v) (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000))
+                      (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000)))))
+        (v128.store (local.get $o) (i8x16.shuffle 0 1 2 4 5 6 8 9 10 12 13 14 3 7 11 15 (local.get $v) (local.get $v)))
+        (local.set $o (i32.add (local.get $o) (i32.const 12)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (i32.store (local.get $out) (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $bad)) (i32x4.extract_lane 1 (local.get $bad)))
+      (i32.add (i32x4.extract_lane 2 (local.get $bad)) (i32x4.extract_lane 3 (local.get $bad))))))
+
   ;; Channel c (0 = R, 1 = G, 2 = B) of the w×h RGBA bytes at `rgba` (dense) as f32 into `dst`,
   ;; rows `stride` floats apart (a multiple of 4), four pixels at a time: the pad columns get the
   ;; next row's values (junk no result reads); `rgba` needs 16 readable bytes past its end.

@@ -26,6 +26,7 @@ interface MorphExports {
   stroke_stats(mask: number, w: number, h: number, stride: number, out: number): void;
   opaque_lum(rgba: number, n: number, lum: number, out: number): void;
   channel_plane(rgba: number, c: number, w: number, h: number, stride: number, dst: number): void;
+  rgb_of_rgba(rgba: number, n: number, rgb: number, out: number): void;
   ext_row(dst: number, a: number, b: number, bytes: number, isMax: number): void;
   noise_hist(ink: number, near: number, w: number, h: number, stride: number, scratch: number, out: number): void;
   across_rows(s: number, sw: number, sh: number, x0s: number, x1s: number, fxs: number, rows: number, w: number, rstride: number): void;
@@ -459,6 +460,24 @@ export function opaqueLumSimd(rgba: Uint8Array, n: number): Float32Array | null 
   k.opaque_lum(src, n, lum, out);
   if (new Int32Array(memory.buffer, out, 1)[0] !== 0) return null;
   return new Float32Array(memory.buffer, lum, n).slice();
+}
+
+/**
+ * decode.ts's opaqueRgb in the module: `rgb` the RGB bytes of the n RGBA pixels (3 a pixel), or
+ * null when some pixel is not fully opaque; null itself when the module is not loaded.
+ */
+export function opaqueRgbSimd(rgba: Uint8Array, n: number): { rgb: Uint8Array | null } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  // byte offsets
+  const src = 16;
+  const rgb = (src + 4 * n + 16 + 15) & ~15;
+  const out = (rgb + 3 * n + 16 + 15) & ~15;
+  const bytes = out + 16;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Uint8Array(memory.buffer, src, 4 * n).set(rgba.subarray(0, 4 * n));
+  k.rgb_of_rgba(src, n, rgb, out);
+  return { rgb: new Int32Array(memory.buffer, out, 1)[0] !== 0 ? null : new Uint8Array(memory.buffer, rgb, 3 * n).slice() };
 }
 
 /**
