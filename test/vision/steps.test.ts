@@ -11,7 +11,7 @@ import { segmentDigits } from '../../src/vision/segment.ts';
 import { labelComponents } from '../../src/vision/components.ts';
 import { flattenAlpha, luminance, planesOf, type FlatImage } from '../../src/vision/flatten.ts';
 import { detectPolarity } from '../../src/vision/polarity.ts';
-import { centreByMass, centreOfMass, fitTo20 } from '../../src/vision/to28.ts';
+import { centreByMass, centreOfMass, fitTo20, kthSmallest } from '../../src/vision/to28.ts';
 import { mulberry32 } from './fixtures.ts';
 
 function brute(data: Float32Array, w: number, h: number, size: number, isMax: boolean): Float32Array {
@@ -425,6 +425,19 @@ describe('detectPolarity', () => {
   });
   it('light strokes on a dark screen', () => {
     expect(detectPolarity(page(30, 240)).polarity).toBe('light-on-dark');
+  });
+});
+
+describe('kthSmallest', () => {
+  it('is the k-th value of the sorted array, for every k, with and without repeated values', () => {
+    const rnd = mulberry32(3);
+    for (const n of [1, 2, 3, 10, 101, 1000]) {
+      for (const levels of [0, 3, 50]) {
+        const values = Float32Array.from({ length: n }, () => (levels ? Math.floor(rnd() * levels) / levels : rnd()));
+        const sorted = Float32Array.from(values).sort();
+        for (const k of new Set([0, n - 1, Math.floor(0.9 * (n - 1)), Math.floor(rnd() * n)])) expect(kthSmallest(Float32Array.from(values), k)).toBe(sorted[k]);
+      }
+    }
   });
 });
 
