@@ -172,20 +172,23 @@ export function extremaSimd(img: FloatImage, steps: ExtremumStep[]): Float32Arra
 
 /**
  * The histograms (256 bins, values rounded and clamped to 0..255) of the black top-hat
- * (closing − picture) and the white top-hat (picture − opening) at window `size`, or null when
- * the SIMD kernels are not loaded: the planes never leave the module.
+ * (closing − picture) and the white top-hat (picture − opening) at each window of `sizes`, or
+ * null when the SIMD kernels are not loaded: the picture is copied in once for all the windows
+ * and the planes never leave the module.
  */
-export function topHatHistogramsSimd(img: FloatImage, size: number): { dark: Uint32Array; light: Uint32Array } | null {
+export function topHatHistogramsSimd(img: FloatImage, sizes: readonly number[]): { dark: Uint32Array; light: Uint32Array }[] | null {
   if (!kernels) return null;
   const { exports: k, memory } = kernels;
-  const l = prepare(img, Math.max(1, size | 1), memory);
-  new Uint32Array(memory.buffer, l.hist * 4, 512).fill(0);
-  const closed = run(k, l, l.input, [{ size, isMax: true }, { size, isMax: false }]);
-  k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
-  const opened = run(k, l, l.input, [{ size, isMax: false }, { size, isMax: true }]);
-  k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4, (l.hist + 512) * 4);
-  const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
-  return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
+  const l = prepare(img, sizes.reduce((m, size) => Math.max(m, Math.max(1, size | 1)), 1), memory);
+  return sizes.map((size) => {
+    new Uint32Array(memory.buffer, l.hist * 4, 512).fill(0);
+    const closed = run(k, l, l.input, [{ size, isMax: true }, { size, isMax: false }]);
+    k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
+    const opened = run(k, l, l.input, [{ size, isMax: false }, { size, isMax: true }]);
+    k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4, (l.hist + 512) * 4);
+    const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
+    return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
+  });
 }
 
 /**

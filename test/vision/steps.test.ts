@@ -90,13 +90,18 @@ describe('morphology', () => {
       light[bin(im.data[i] - opened[i])]++;
     }
     const js = topHatHistogramsJs(im, size);
-    const simd = topHatHistogramsSimd(im, size)!;
+    const simd = topHatHistogramsSimd(im, [size])![0];
     expect([Array.from(js.dark), Array.from(js.light)]).toEqual([dark, light]);
     expect([Array.from(simd.dark), Array.from(simd.light)]).toEqual([dark, light]);
+    // several windows from one copy of the picture (laid out for the widest): each its own counts
+    const sizes = [size + 6, 3, size];
+    expect(topHatHistogramsSimd(im, sizes)!.map((t) => [Array.from(t.dark), Array.from(t.light)])).toEqual(
+      sizes.map((k) => topHatHistogramsJs(im, k)).map((t) => [Array.from(t.dark), Array.from(t.light)]),
+    );
     // a flat page with one dark stroke: runs of zeros (counted four at a time in the module)
     const page = { width: w2, height: h2, data: new Float32Array(w2 * h2).fill(200) };
     for (let y = 0; y < h2; y++) page.data[y * w2 + Math.floor(w2 / 2)] = 40.5;
-    const flat = topHatHistogramsSimd(page, size)!;
+    const flat = topHatHistogramsSimd(page, [size])![0];
     const flatJs = topHatHistogramsJs(page, size);
     expect([Array.from(flat.dark), Array.from(flat.light)]).toEqual([Array.from(flatJs.dark), Array.from(flatJs.light)]);
     expect(flat.dark[0] + flat.dark[160] + flat.dark[159]).toBe(w2 * h2);
