@@ -133,14 +133,17 @@
 
 ;; row_ext: the same running extremum along the rows of a w×h plane (rows `stride` floats apart,
   ;; a multiple of 4; the pad columns get junk): each row is copied into `buf` between fill values
-  ;; (±inf), then buf[i] = ext(buf[i], buf[i + s]) for s = 1, 2, 4, … below the largest power of
-  ;; two m ≤ size, in place, four at a time, so that buf[i] is the extremum of m samples from i;
-  ;; pixel x is ext(buf[x], buf[x + size - m]), its whole window. The extremum of the same
-  ;; samples as the van Herk pass, so the same float, with no transposing and all in the cache.
+  ;; (±inf), then buf[i] = ext(buf[i], buf[i + s]) for s = 1, 2, 4, … below a power of two m,
+  ;; in place, four at a time, so that buf[i] is the extremum of m samples from i; pixel x is
+  ;; ext(buf[x], buf[x + mid], buf[x + size - m]), its whole window: m the largest power of two
+  ;; ≤ size and mid 0, or half that when three such runs still cover the window (size ≤ 3m/2:
+  ;; the polarity windows 3·2^j − 1), mid = m, one doubling pass fewer. The extremum of the
+  ;; same samples as the van Herk pass, so the same float, with no transposing and all in the cache.
   (func (export "row_ext") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $stride i32)
         (param $size i32) (param $isMax i32) (param $buf i32)
     (local $r i32) (local $m i32) (local $len i32) (local $fillEnd i32) (local $y i32) (local $s i32) (local $i i32)
     (local $x i32) (local $fill v128) (local $rowS i32) (local $rowD i32) (local $off i32) (local $sb i32) (local $end i32)
+    (local $mid i32)
     (local.set $r (i32.shr_u (local.get $size) (i32.const 1)))
     (local.set $m (i32.const 1))
     (block $mdone
@@ -148,6 +151,10 @@
         (br_if $mdone (i32.gt_s (i32.shl (local.get $m) (i32.const 1)) (local.get $size)))
         (local.set $m (i32.shl (local.get $m) (i32.const 1)))
         (br $ml)))
+    (if (i32.and (i32.ge_s (local.get $m) (i32.const 2)) (i32.le_s (local.get $size) (i32.mul (i32.shr_u (local.get $m) (i32.const 1)) (i32.const 3))))
+      (then
+        (local.set $m (i32.shr_u (local.get $m) (i32.const 1)))
+        (local.set $mid (i32.shl (local.get $m) (i32.const 2)))))
     (local.set $off (i32.shl (i32.sub (local.get $size) (local.get $m)) (i32.const 2)))
     (local.set $len (i32.shl (i32.add (local.get $w) (i32.shl (local.get $r) (i32.const 1))) (i32.const 2)))
     (local.set $end (i32.add (local.get $buf) (local.get $len)))
@@ -197,7 +204,8 @@
               (loop $ol1
                 (br_if $o1 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
                 (v128.store (i32.add (local.get $rowD) (local.get $x))
-                  (f32x4.pmax (v128.load (i32.add (local.get $buf) (local.get $x))) (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
+                  (f32x4.pmax (f32x4.pmax (v128.load (i32.add (local.get $buf) (local.get $x))) (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $mid))))
+                              (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
                 (local.set $x (i32.add (local.get $x) (i32.const 16)))
                 (br $ol1))))
           (else
@@ -205,7 +213,8 @@
               (loop $ol2
                 (br_if $o2 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
                 (v128.store (i32.add (local.get $rowD) (local.get $x))
-                  (f32x4.pmin (v128.load (i32.add (local.get $buf) (local.get $x))) (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
+                  (f32x4.pmin (f32x4.pmin (v128.load (i32.add (local.get $buf) (local.get $x))) (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $mid))))
+                              (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
                 (local.set $x (i32.add (local.get $x) (i32.const 16)))
                 (br $ol2)))))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
