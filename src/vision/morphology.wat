@@ -220,17 +220,26 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 
+  ;; the sum of the sixteen unsigned bytes of v
+  (func $sum_u8 (param $v v128) (result i32)
+    (local $s v128)
+    (local.set $s (i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (local.get $v))))
+    (i32.add (i32.add (i32x4.extract_lane 0 (local.get $s)) (i32x4.extract_lane 1 (local.get $s)))
+             (i32.add (i32x4.extract_lane 2 (local.get $s)) (i32x4.extract_lane 3 (local.get $s)))))
+
   ;; hist[i32] += 1 at clampByte(a - b) for the w×h picture in planes a and b (rows `stride` floats
   ;; apart, stride a multiple of 4; the pad columns are not counted): the difference in f64 (exact
   ;; for two float32s), then 0 below 0, 255 from 255 up, else trunc(d + 0.5), which is
   ;; Math.floor(d + 0.5) for 0 < d < 255 — done as trunc(min(max(d + 0.5, 0), 255)), the same bin
   ;; for every d: the top-hat histograms of polarity.ts. Four pixels at a time, each of the four
   ;; lanes counted in its own histogram of `scratch` (4 × 256 i32; a run of equal bins no longer
-  ;; waits on its own previous increment), added into `hist` at the end.
+  ;; waits on its own previous increment), added into `hist` at the end. Whole groups of sixteen
+  ;; go faster (below); `scratch` needs 16 bytes more (4112).
   (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32) (param $scratch i32)
     (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $va v128) (local $vb v128)
     (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
     (local $bins v128) (local $d v128) (local $raw v128) (local $zeros i32)
+    (local $pa i32) (local $pb i32) (local $v16 v128) (local $m i32) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
     (local.set $half (f64x2.splat (f64.const 0.5)))
     (local.set $top (f64x2.splat (f64.const 255)))
     (local.set $zero (f64x2.splat (f64.const 0)))
@@ -243,6 +252,81 @@
         (local.set $ra (i32.add (local.get $a) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
         (local.set $rb (i32.add (local.get $b) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
         (local.set $x (i32.const 0))
+        ;; sixteen pixels at a time while whole groups of sixteen are left: their bins as bytes
+        ;; (0..255, exact), bins 0..7 counted in byte lanes ($c0..$c7, at most one per lane per
+        ;; step, added to lane 0's histogram at the row's end), higher bins one by one
+        (local.set $pa (local.get $ra))
+        (local.set $pb (local.get $rb))
+        (block $fdone
+          (loop $fl
+            (br_if $fdone (i32.gt_s (i32.add (local.get $x) (i32.const 16)) (local.get $w)))
+            (local.set $v16 (i8x16.narrow_i16x8_u
+              (i16x8.narrow_i32x4_u (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $half)
+                  (f64x2.sub (f64x2.promote_low_f32x4 (local.tee $va (v128.load offset=0 (local.get $pa)))) (f64x2.promote_low_f32x4 (local.tee $vb (v128.load offset=0 (local.get $pb)))))))))
+                (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $half)
+                  (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+                             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $half)
+                  (f64x2.sub (f64x2.promote_low_f32x4 (local.tee $va (v128.load offset=16 (local.get $pa)))) (f64x2.promote_low_f32x4 (local.tee $vb (v128.load offset=16 (local.get $pb)))))))))
+                (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $half)
+                  (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+                             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))))))
+              (i16x8.narrow_i32x4_u (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $half)
+                  (f64x2.sub (f64x2.promote_low_f32x4 (local.tee $va (v128.load offset=32 (local.get $pa)))) (f64x2.promote_low_f32x4 (local.tee $vb (v128.load offset=32 (local.get $pb)))))))))
+                (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $half)
+                  (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+                             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $half)
+                  (f64x2.sub (f64x2.promote_low_f32x4 (local.tee $va (v128.load offset=48 (local.get $pa)))) (f64x2.promote_low_f32x4 (local.tee $vb (v128.load offset=48 (local.get $pb)))))))))
+                (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $top) (f64x2.pmax (local.get $zero) (f64x2.add (local.get $half)
+                  (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+                             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))))))))
+            (if (v128.any_true (local.get $v16))
+              (then
+                (local.set $c0 (i8x16.sub (local.get $c0) (i8x16.eq (local.get $v16) (i8x16.splat (i32.const 0)))))
+                (local.set $c1 (i8x16.sub (local.get $c1) (i8x16.eq (local.get $v16) (i8x16.splat (i32.const 1)))))
+                (local.set $c2 (i8x16.sub (local.get $c2) (i8x16.eq (local.get $v16) (i8x16.splat (i32.const 2)))))
+                (local.set $c3 (i8x16.sub (local.get $c3) (i8x16.eq (local.get $v16) (i8x16.splat (i32.const 3)))))
+                (local.set $c4 (i8x16.sub (local.get $c4) (i8x16.eq (local.get $v16) (i8x16.splat (i32.const 4)))))
+                (local.set $c5 (i8x16.sub (local.get $c5) (i8x16.eq (local.get $v16) (i8x16.splat (i32.const 5)))))
+                (local.set $c6 (i8x16.sub (local.get $c6) (i8x16.eq (local.get $v16) (i8x16.splat (i32.const 6)))))
+                (local.set $c7 (i8x16.sub (local.get $c7) (i8x16.eq (local.get $v16) (i8x16.splat (i32.const 7)))))
+                (local.set $m (i8x16.bitmask (i8x16.gt_u (local.get $v16) (i8x16.splat (i32.const 7)))))
+                (if (local.get $m)
+                  (then
+                    (v128.store offset=4096 (local.get $scratch) (local.get $v16))
+                    (block $mdone
+                      (loop $ml
+                        (br_if $mdone (i32.eqz (local.get $m)))
+                        (local.set $i (i32.add (local.get $scratch)
+                          (i32.shl (i32.load8_u offset=4096 (i32.add (local.get $scratch) (i32.ctz (local.get $m)))) (i32.const 2))))
+                        (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))
+                        (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+                        (br $ml))))))
+              (else (local.set $zeros (i32.add (local.get $zeros) (i32.const 16)))))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 64)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 64)))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $fl)))
+        (i32.store offset=0 (local.get $scratch) (i32.add (i32.load offset=0 (local.get $scratch)) (call $sum_u8 (local.get $c0))))
+        (local.set $c0 (v128.const i32x4 0 0 0 0))
+        (i32.store offset=4 (local.get $scratch) (i32.add (i32.load offset=4 (local.get $scratch)) (call $sum_u8 (local.get $c1))))
+        (local.set $c1 (v128.const i32x4 0 0 0 0))
+        (i32.store offset=8 (local.get $scratch) (i32.add (i32.load offset=8 (local.get $scratch)) (call $sum_u8 (local.get $c2))))
+        (local.set $c2 (v128.const i32x4 0 0 0 0))
+        (i32.store offset=12 (local.get $scratch) (i32.add (i32.load offset=12 (local.get $scratch)) (call $sum_u8 (local.get $c3))))
+        (local.set $c3 (v128.const i32x4 0 0 0 0))
+        (i32.store offset=16 (local.get $scratch) (i32.add (i32.load offset=16 (local.get $scratch)) (call $sum_u8 (local.get $c4))))
+        (local.set $c4 (v128.const i32x4 0 0 0 0))
+        (i32.store offset=20 (local.get $scratch) (i32.add (i32.load offset=20 (local.get $scratch)) (call $sum_u8 (local.get $c5))))
+        (local.set $c5 (v128.const i32x4 0 0 0 0))
+        (i32.store offset=24 (local.get $scratch) (i32.add (i32.load offset=24 (local.get $scratch)) (call $sum_u8 (local.get $c6))))
+        (local.set $c6 (v128.const i32x4 0 0 0 0))
+        (i32.store offset=28 (local.get $scratch) (i32.add (i32.load offset=28 (local.get $scratch)) (call $sum_u8 (local.get $c7))))
+        (local.set $c7 (v128.const i32x4 0 0 0 0))
+        ;; the rest of the row four at a time
         (block $xdone
           (loop $xl
             (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))

@@ -116,7 +116,7 @@ interface Layout {
   planes: [number, number, number];
   g: number;
   hh: number;
-  /** 2 × 256 histogram counts, then 4 × 256 of scratch */
+  /** 2 × 256 histogram counts, then 4 × 256 + 4 of scratch */
   hist: number;
 }
 
@@ -132,7 +132,7 @@ function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory): 
   const g = input + 4 * plane;
   const hh = g + padded;
   const hist = hh + padded;
-  const bytes = (hist + 512 + 1024) * 4;
+  const bytes = (hist + 512 + 1028) * 4;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const f32 = new Float32Array(memory.buffer);
   for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), input + y * w4);
