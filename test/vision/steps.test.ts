@@ -395,6 +395,52 @@ describe('labelComponents', () => {
     expect(b.area).toBe(3);
     expect(c.area).toBe(1);
   });
+
+  it('on random masks: the labels and statistics of a flood fill numbered by first pixel (aligned or not)', () => {
+    const rnd = mulberry32(21);
+    for (const [w, h] of [[1, 1], [7, 5], [33, 20], [64, 48], [13, 41]]) {
+      for (const density of [0.05, 0.3, 0.55, 0.8]) {
+        const bytes = Uint8Array.from({ length: w * h + 1 }, () => (rnd() < density ? 1 : 0));
+        for (const data of [bytes.subarray(0, w * h), bytes.subarray(1)]) {
+          // flood fill, 8-connected, components numbered in raster order of their first pixel
+          const want = new Int32Array(w * h);
+          const stats: { area: number; box: number[]; perimeter: number; touches: boolean[] }[] = [];
+          for (let i = 0; i < w * h; i++) {
+            if (!data[i] || want[i]) continue;
+            const id = stats.length + 1;
+            const st = { area: 0, box: [w, -1, h, -1], perimeter: 0, touches: [false, false, false, false] };
+            stats.push(st);
+            const stack = [i];
+            want[i] = id;
+            while (stack.length) {
+              const p = stack.pop()!;
+              const x = p % w;
+              const y = (p - x) / w;
+              st.area++;
+              st.box = [Math.min(st.box[0], x), Math.max(st.box[1], x), Math.min(st.box[2], y), Math.max(st.box[3], y)];
+              const at = (xx: number, yy: number): number => (xx < 0 || yy < 0 || xx >= w || yy >= h ? 0 : data[yy * w + xx]);
+              if (!at(x - 1, y) || !at(x + 1, y) || !at(x, y - 1) || !at(x, y + 1)) st.perimeter++;
+              st.touches = [st.touches[0] || x === 0, st.touches[1] || x === w - 1, st.touches[2] || y === 0, st.touches[3] || y === h - 1];
+              for (let dy = -1; dy <= 1; dy++) {
+                for (let dx = -1; dx <= 1; dx++) {
+                  const q = (y + dy) * w + x + dx;
+                  if (at(x + dx, y + dy) && !want[q]) {
+                    want[q] = id;
+                    stack.push(q);
+                  }
+                }
+              }
+            }
+          }
+          const lab = labelComponents({ width: w, height: h, data });
+          expect(Array.from(lab.labels)).toEqual(Array.from(want));
+          expect(
+            lab.components.map((c) => ({ area: c.area, box: [c.minX, c.maxX, c.minY, c.maxY], perimeter: c.perimeter, touches: [c.touches.left, c.touches.right, c.touches.top, c.touches.bottom] })),
+          ).toEqual(stats);
+        }
+      }
+    }
+  });
 });
 
 describe('flattenAlpha', () => {
