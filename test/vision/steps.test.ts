@@ -13,6 +13,7 @@ import { flattenAlpha, luminance, planesOf, type FlatImage } from '../../src/vis
 import { detectPolarity } from '../../src/vision/polarity.ts';
 import { centreByMass, centreOfMass, fitTo20, kthSmallest } from '../../src/vision/to28.ts';
 import { mulberry32 } from './fixtures.ts';
+import { countInk, forEachInk } from '../../src/vision/raster.ts';
 
 function brute(data: Float32Array, w: number, h: number, size: number, isMax: boolean): Float32Array {
   const r = size >> 1;
@@ -476,6 +477,24 @@ describe('detectPolarity', () => {
   });
   it('light strokes on a dark screen', () => {
     expect(detectPolarity(page(30, 240)).polarity).toBe('light-on-dark');
+  });
+});
+
+describe('countInk and forEachInk', () => {
+  it('count and visit every ink byte of a 0/1 mask in order, aligned or not, sparse or dense', () => {
+    const rnd = mulberry32(17);
+    for (const n of [0, 1, 3, 4, 5, 64, 1001]) {
+      for (const density of [0, 0.01, 0.5, 1]) {
+        const bytes = Uint8Array.from({ length: n + 1 }, () => (rnd() < density ? 1 : 0));
+        for (const data of [bytes.subarray(0, n), bytes.subarray(1)]) {
+          const want = Array.from(data.keys()).filter((i) => data[i]);
+          const seen: number[] = [];
+          forEachInk(data, (i) => seen.push(i));
+          expect(seen).toEqual(want);
+          expect(countInk(data)).toBe(want.length);
+        }
+      }
+    }
   });
 });
 
