@@ -1014,6 +1014,7 @@
   (func (export "noise_hist") (param $ink i32) (param $near i32) (param $w i32) (param $h i32) (param $stride i32)
         (param $scratch i32) (param $out i32)
     (local $y i32) (local $x i32) (local $src i32) (local $row i32) (local $slot i32) (local $b i32)
+    (local $far v128) (local $iv v128) (local $bins v128)
     (memory.fill (local.get $scratch) (i32.const 0) (i32.const 1616))
     (local.set $src (local.get $ink))
     (local.set $y (i32.const 0))
@@ -1022,6 +1023,35 @@
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
         (local.set $row (i32.add (local.get $near) (i32.mul (local.get $y) (local.get $stride))))
         (local.set $x (i32.const 0))
+        ;; four pixels at a time while four are left in the row: their bins in f64 (the same
+        ;; integers), and a pixel near ink adds 0 to its bin instead of 1
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.gt_s (i32.add (local.get $x) (i32.const 4)) (local.get $w)))
+            (local.set $far (i32x4.eq
+              (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (i32.add (local.get $row) (local.get $x)))))
+              (v128.const i32x4 0 0 0 0)))
+            (if (v128.any_true (local.get $far))
+              (then
+                (local.set $iv (v128.load (local.get $src)))
+                (local.set $bins (i32x4.add (v128.const i32x4 0 404 808 1212) (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 100)) (f64x2.pmax (f64x2.splat (f64.const 0))
+                    (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $iv)) (f64x2.splat (f64.const 100))) (f64x2.splat (f64.const 0.5))))))
+                  (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (f64x2.splat (f64.const 100)) (f64x2.pmax (f64x2.splat (f64.const 0))
+                    (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $iv) (local.get $iv))) (f64x2.splat (f64.const 100))) (f64x2.splat (f64.const 0.5)))))))
+                  (i32.const 2))))
+                (local.set $slot (i32.add (local.get $scratch) (i32x4.extract_lane 0 (local.get $bins))))
+                (i32.store (local.get $slot) (i32.sub (i32.load (local.get $slot)) (i32x4.extract_lane 0 (local.get $far))))
+                (local.set $slot (i32.add (local.get $scratch) (i32x4.extract_lane 1 (local.get $bins))))
+                (i32.store (local.get $slot) (i32.sub (i32.load (local.get $slot)) (i32x4.extract_lane 1 (local.get $far))))
+                (local.set $slot (i32.add (local.get $scratch) (i32x4.extract_lane 2 (local.get $bins))))
+                (i32.store (local.get $slot) (i32.sub (i32.load (local.get $slot)) (i32x4.extract_lane 2 (local.get $far))))
+                (local.set $slot (i32.add (local.get $scratch) (i32x4.extract_lane 3 (local.get $bins))))
+                (i32.store (local.get $slot) (i32.sub (i32.load (local.get $slot)) (i32x4.extract_lane 3 (local.get $far))))))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (br $vl)))
+        ;; the rest of the row one at a time
         (block $xdone
           (loop $xl
             (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
