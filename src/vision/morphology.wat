@@ -788,13 +788,22 @@
   (func (export "ink_hist") (param $ink i32) (param $n i32) (param $below f64) (param $scratch i32) (param $out i32)
     (local $i i32) (local $end i32) (local $vv v128) (local $lo v128) (local $hi v128) (local $ob v128) (local $qb v128)
     (local $keep v128) (local $lane i32) (local $j i32) (local $v f64) (local $b i32)
+    (local $zeros i32) (local $skip i32)
     (memory.fill (local.get $scratch) (i32.const 0) (i32.const 20112))
     (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
     (local.set $i (i32.const 0))
+    ;; four values at or below 0 (paper of a clean drawing) are bin 0 of both, and kept for Otsu
+    ;; when below > 0: counted at the end
+    (local.set $skip (f64.gt (local.get $below) (f64.const 0)))
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
         (local.set $vv (v128.load (i32.add (local.get $ink) (local.get $i))))
+        (if (i32.and (local.get $skip) (i32.eqz (v128.any_true (f32x4.gt (local.get $vv) (v128.const f32x4 0 0 0 0)))))
+          (then
+            (local.set $zeros (i32.add (local.get $zeros) (i32.const 4)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $l)))
         (local.set $lo (f64x2.promote_low_f32x4 (local.get $vv)))
         (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv))))
         ;; byte offsets of the bins, lane j's histograms 5028 bytes after lane j-1's
@@ -851,7 +860,9 @@
             (i32.add (i32.load (i32.add (local.get $scratch) (local.get $b))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 5028)))))
             (i32.add (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 10056)))) (i32.load (i32.add (local.get $scratch) (i32.add (local.get $b) (i32.const 15084)))))))
         (local.set $b (i32.add (local.get $b) (i32.const 4)))
-        (br $sl))))
+        (br $sl)))
+    (i32.store (local.get $out) (i32.add (i32.load (local.get $out)) (local.get $zeros)))
+    (i32.store offset=1024 (local.get $out) (i32.add (i32.load offset=1024 (local.get $out)) (local.get $zeros))))
 
   ;; The ink mask of normalise.ts and its stroke statistics. binarize: mask byte (x, y) at
   ;; mask + (y + 1) * stride + 1 + x is ink[y * w + x] > threshold (compared in f64, as threshold.ts
