@@ -23,10 +23,16 @@ export interface Labelling {
   components: Component[];
 }
 
+/**
+ * Labels by runs: each row's runs of ink, joined to the runs of the row above that touch them
+ * (8-connectivity: overlapping or diagonal), then numbered in the order of their first pixel
+ * (raster order) — the labels and statistics a pixel-by-pixel union-find gives, with the work
+ * per run rather than per pixel (a thick stroke is a few runs a row).
+ */
 export function labelComponents(mask: MaskImage): Labelling {
   const { width: w, height: h, data } = mask;
   const labels = new Int32Array(w * h);
-  // Union-find over provisional labels; at most one new label per ink pixel, and far fewer in practice.
+  // Union-find over provisional labels, one per run that touches none above.
   let parent = new Int32Array(1024);
   let next = 1;
   const find = (a: number): number => {
@@ -36,37 +42,36 @@ export function labelComponents(mask: MaskImage): Labelling {
     }
     return a;
   };
-  /** joins the sets of a and b (b may be 0: nothing); the smaller root wins */
-  const union = (a: number, b: number): number => {
-    if (b === 0 || a === b) return a || b;
-    if (a === 0) return b;
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return ra;
-    if (ra < rb) {
-      parent[rb] = ra;
-      return ra;
-    }
-    parent[ra] = rb;
-    return rb;
-  };
+  // the runs, in raster order: row, first and last x, provisional label
+  let runs = new Int32Array(4 * 1024);
+  let count = 0;
   // Four mask bytes at a time where the mask is 4-aligned: runs of paper are skipped a word at a time.
   const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2) : null;
-  // First pass: provisional labels from the already-visited neighbours (W, NW, N, NE).
+  let above = 0; // first run of the row above
   for (let y = 0; y < h; y++) {
     const o = y * w;
+    const first = count;
+    let j = above; // runs of the row above not yet left behind
     for (let x = 0; x < w; x++) {
-      const i = o + x;
-      if (words && (i & 3) === 0 && x + 4 <= w && words[i >> 2] === 0) {
-        x += 3;
-        continue;
+      if (words && ((o + x) & 3) === 0) {
+        while (x + 4 <= w && words[(o + x) >> 2] === 0) x += 4;
+        if (x >= w) break;
       }
-      if (!data[i]) continue;
-      let l = x > 0 ? labels[i - 1] : 0;
-      if (y > 0) {
-        if (x > 0) l = union(l, labels[i - w - 1]);
-        l = union(l, labels[i - w]);
-        if (x < w - 1) l = union(l, labels[i - w + 1]);
+      if (!data[o + x]) continue;
+      const x0 = x;
+      while (x + 1 < w && data[o + x + 1]) x++;
+      // join the runs above that reach x0 - 1 .. x + 1
+      let l = 0;
+      while (j < first && runs[4 * j + 2] < x0 - 1) j++;
+      for (let k = j; k < first && runs[4 * k + 1] <= x + 1; k++) {
+        const r = find(runs[4 * k + 3]);
+        if (l === 0) l = r;
+        else if (r !== l) {
+          if (r < l) {
+            parent[l] = r;
+            l = r;
+          } else parent[r] = l;
+        }
       }
       if (!l) {
         if (next === parent.length) {
@@ -77,19 +82,26 @@ export function labelComponents(mask: MaskImage): Labelling {
         l = next++;
         parent[l] = l;
       }
-      labels[i] = l;
+      if (4 * count === runs.length) {
+        const grown = new Int32Array(runs.length * 2);
+        grown.set(runs);
+        runs = grown;
+      }
+      runs[4 * count] = y;
+      runs[4 * count + 1] = x0;
+      runs[4 * count + 2] = x;
+      runs[4 * count++ + 3] = l;
     }
+    above = first;
   }
-  // Second pass: final compact ids and statistics.
+  // Final compact ids (in the order of each component's first pixel) and statistics.
   const compact = new Int32Array(next);
   const comps: Component[] = [];
-  for (let i = 0; i < w * h; i++) {
-    if (words && (i & 3) === 0 && i + 4 <= w * h && words[i >> 2] === 0) {
-      i += 3;
-      continue;
-    }
-    if (!labels[i]) continue;
-    const root = find(labels[i]);
+  for (let r = 0; r < count; r++) {
+    const y = runs[4 * r];
+    const x0 = runs[4 * r + 1];
+    const x1 = runs[4 * r + 2];
+    const root = find(runs[4 * r + 3]);
     let id = compact[root];
     if (!id) {
       id = comps.length + 1;
@@ -105,20 +117,20 @@ export function labelComponents(mask: MaskImage): Labelling {
         touches: { left: false, right: false, top: false, bottom: false },
       });
     }
-    labels[i] = id;
     const c = comps[id - 1];
-    const x = i % w;
-    const y = (i - x) / w;
-    c.area++;
-    if (x < c.minX) c.minX = x;
-    if (x > c.maxX) c.maxX = x;
+    const o = y * w;
+    labels.fill(id, o + x0, o + x1 + 1);
+    c.area += x1 - x0 + 1;
+    if (x0 < c.minX) c.minX = x0;
+    if (x1 > c.maxX) c.maxX = x1;
     if (y < c.minY) c.minY = y;
     if (y > c.maxY) c.maxY = y;
-    const edge =
-      x === 0 || y === 0 || x === w - 1 || y === h - 1 || !data[i - 1] || !data[i + 1] || !data[i - w] || !data[i + w];
-    if (edge) c.perimeter++;
-    if (x === 0) c.touches.left = true;
-    if (x === w - 1) c.touches.right = true;
+    for (let x = x0; x <= x1; x++) {
+      const i = o + x;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1 || !data[i - 1] || !data[i + 1] || !data[i - w] || !data[i + w]) c.perimeter++;
+    }
+    if (x0 === 0) c.touches.left = true;
+    if (x1 === w - 1) c.touches.right = true;
     if (y === 0) c.touches.top = true;
     if (y === h - 1) c.touches.bottom = true;
   }

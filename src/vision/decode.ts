@@ -3,8 +3,9 @@
  * the final 28x28 encoding for --explain). Every refusal happens here, and as early as
  * possible: size before parsing, header (format, dimensions) before decoding.
  */
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { RgbaImage } from './raster.ts';
+import { loadMorphologyKernels, opaqueRgbSimd } from './morphologyWasm.ts';
 import { ImageRejectedError } from './types.ts';
 import type { VisionOptions } from './options.ts';
 import { looksLikeSvg, svgProblem, svgRenderSize } from './svg.ts';
@@ -91,10 +92,14 @@ export async function decodeImage(bytes: Buffer, limits: DecodeLimits): Promise<
   const swap = (meta.orientation ?? 1) >= 5; // orientations 5-8 swap width and height
   const w0 = meta.width ?? 0;
   const h0 = meta.pageHeight ?? meta.height ?? 0;
+  const timeout = { seconds: Math.max(1, Math.ceil(limits.timeBudgetMs / 1000)) };
   try {
     const input = svgDensity === undefined ? { pages: 1 } : { density: svgDensity };
-    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning', ...input })
-      .timeout({ seconds: Math.max(1, Math.ceil(limits.timeBudgetMs / 1000)) })
+    const source = decodesWhole(meta, w0 * h0)
+      ? await wholePng(bytes, limits, timeout)
+      : sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning', ...input });
+    const { data, info } = await source
+      .timeout(timeout)
       .rotate()
       .resize({ width: limits.workingSize, height: limits.workingSize, fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
@@ -113,6 +118,49 @@ export async function decodeImage(bytes: Buffer, limits: DecodeLimits): Promise<
   } catch (err) {
     throw mapSharpError(err, 'corrupt');
   }
+}
+
+/** A PNG of 8-bit RGBA up to this many pixels is decoded whole before shrinking (`wholePng`). */
+const WHOLE_PNG_PIXELS = 4_000_000;
+
+/** An 8-bit sRGB + alpha PNG, one frame, upright, without a colour profile, of at most WHOLE_PNG_PIXELS. */
+function decodesWhole(meta: Metadata, pixels: number): boolean {
+  return (
+    meta.format === 'png' && meta.channels === 4 && meta.depth === 'uchar' && meta.space === 'srgb' && !meta.icc &&
+    (meta.orientation ?? 1) === 1 && (meta.pages ?? 1) === 1 && pixels <= WHOLE_PNG_PIXELS
+  );
+}
+
+/**
+ * Drawing apps and renderers often save an alpha channel they do not use. libvips shrinks a
+ * picture with alpha premultiplied (4 channels, through floats), which for alpha 255 everywhere
+ * gives the same bytes as shrinking its 3 colour channels alone, at twice the cost. So such a PNG
+ * is decoded whole (cheap: no shrink-on-load to lose) and, when every pixel is opaque, shrunk as
+ * RGB; else its RGBA is shrunk as the PNG would have been.
+ */
+async function wholePng(bytes: Buffer, limits: DecodeLimits, timeout: { seconds: number }): Promise<Sharp> {
+  const [{ data, info }] = await Promise.all([
+    sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning' }).timeout(timeout).raw().toBuffer({ resolveWithObject: true }),
+    loadMorphologyKernels(),
+  ]);
+  const { width, height, channels } = info;
+  if (channels !== 4) return sharp(data, { raw: { width, height, channels } });
+  const rgb = opaqueRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), width * height);
+  return rgb ? sharp(rgb, { raw: { width, height, channels: 3 } }) : sharp(data, { raw: { width, height, channels: 4 } });
+}
+
+/** The RGB bytes of n RGBA pixels, or null when some pixel is not fully opaque (the SIMD module's when loaded). */
+function opaqueRgb(rgba: Uint8Array, n: number): Uint8Array | null {
+  const simd = opaqueRgbSimd(rgba, n);
+  return simd ? simd.rgb : opaqueRgbJs(rgba, n);
+}
+
+/** opaqueRgb in TypeScript (exported for the tests that hold the SIMD module to it). */
+export function opaqueRgbJs(rgba: Uint8Array, n: number): Uint8Array | null {
+  for (let i = 0; i < n; i++) if (rgba[4 * i + 3] !== 255) return null;
+  const rgb = new Uint8Array(3 * n);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) rgb[3 * i + c] = rgba[4 * i + c];
+  return rgb;
 }
 
 /** Turns a libvips message into one plain sentence with a code; keeps our own errors as they are. */

@@ -6,16 +6,16 @@
  *    dark strokes on white;
  *  - a few transparent pixels (rounded corners, a cut-out margin) → they get the paper colour
  *    (median of the opaque pixels), so they never look like ink;
- *  - opaque → unchanged.
+ *  - opaque → unchanged (its RGBA bytes are kept as they are).
  */
-import type { FloatImage, RgbaImage } from './raster.ts';
-import { opaquePlanesSimd } from './morphologyWasm.ts';
+import type { ColourPlanes, FloatImage, RgbaImage } from './raster.ts';
+import { opaqueLumSimd } from './morphologyWasm.ts';
 
 export interface FlatImage {
   width: number;
   height: number;
-  /** R, G, B planes, 0..255. */
-  planes: [Float32Array, Float32Array, Float32Array];
+  /** R, G, B, 0..255: float planes, or an opaque picture's own RGBA bytes (`planesOf` makes the planes). */
+  colour: ColourPlanes;
   /** Set when the ink came from the alpha channel: polarity is then known, not guessed. */
   alphaIsInk: boolean;
 }
@@ -26,9 +26,6 @@ const ALPHA_INK_FRACTION = 0.5;
 export function flattenAlpha(img: RgbaImage): FlatImage {
   const n = img.width * img.height;
   const d = img.data;
-  const r = new Float32Array(n);
-  const g = new Float32Array(n);
-  const b = new Float32Array(n);
   let transparent = 0;
   let partial = 0;
   for (let i = 0; i < n; i++) {
@@ -36,23 +33,16 @@ export function flattenAlpha(img: RgbaImage): FlatImage {
     if (a < 128) transparent++;
     if (a < 255) partial++;
   }
-  if (partial === 0) {
-    for (let i = 0; i < n; i++) {
-      r[i] = d[i * 4];
-      g[i] = d[i * 4 + 1];
-      b[i] = d[i * 4 + 2];
-    }
-    return { width: img.width, height: img.height, planes: [r, g, b], alphaIsInk: false };
-  }
+  const { width, height } = img;
+  if (partial === 0) return { width, height, colour: { kind: 'rgba', data: d }, alphaIsInk: false };
+  const r = new Float32Array(n);
   if (transparent >= ALPHA_INK_FRACTION * n) {
-    for (let i = 0; i < n; i++) {
-      const v = 255 - d[i * 4 + 3];
-      r[i] = v;
-      g[i] = v;
-      b[i] = v;
-    }
-    return { width: img.width, height: img.height, planes: [r, g, b], alphaIsInk: true };
+    // one grey plane, shared by the three channels
+    for (let i = 0; i < n; i++) r[i] = 255 - d[i * 4 + 3];
+    return { width, height, colour: { kind: 'planes', planes: [r, r, r] }, alphaIsInk: true };
   }
+  const g = new Float32Array(n);
+  const b = new Float32Array(n);
   const paper = medianOpaqueColour(img);
   for (let i = 0; i < n; i++) {
     const a = d[i * 4 + 3] / 255;
@@ -60,7 +50,17 @@ export function flattenAlpha(img: RgbaImage): FlatImage {
     g[i] = a * d[i * 4 + 1] + (1 - a) * paper[1];
     b[i] = a * d[i * 4 + 2] + (1 - a) * paper[2];
   }
-  return { width: img.width, height: img.height, planes: [r, g, b], alphaIsInk: false };
+  return { width, height, colour: { kind: 'planes', planes: [r, g, b] }, alphaIsInk: false };
+}
+
+/** The R, G, B float planes of a flattened picture (made from its bytes when it is opaque). */
+export function planesOf(flat: FlatImage): [Float32Array, Float32Array, Float32Array] {
+  if (flat.colour.kind === 'planes') return flat.colour.planes;
+  const d = flat.colour.data;
+  const n = flat.width * flat.height;
+  const planes: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) planes[c][i] = d[i * 4 + c];
+  return planes;
 }
 
 function medianOpaqueColour(img: RgbaImage): [number, number, number] {
@@ -88,19 +88,20 @@ function histMedian(h: Uint32Array, count: number): number {
 
 /**
  * flattenAlpha and luminance together: for an opaque picture in one pass of the SIMD module when
- * it is loaded (the same floats), else the two in turn.
+ * it is loaded (the same floats; the picture's bytes kept as its colour, no planes copied), else
+ * the two in turn.
  */
 export function flattenWithLuminance(img: RgbaImage): { flat: FlatImage; lum: FloatImage } {
   const { width, height } = img;
-  const simd = opaquePlanesSimd(img.data, width * height);
-  if (simd) return { flat: { width, height, planes: simd.planes, alphaIsInk: false }, lum: { width, height, data: simd.lum } };
+  const lum = opaqueLumSimd(img.data, width * height);
+  if (lum) return { flat: { width, height, colour: { kind: 'rgba', data: img.data }, alphaIsInk: false }, lum: { width, height, data: lum } };
   const flat = flattenAlpha(img);
   return { flat, lum: luminance(flat) };
 }
 
 /** Rec. 709 luminance of the flattened picture, 0..255. */
 export function luminance(flat: FlatImage): FloatImage {
-  const [r, g, b] = flat.planes;
+  const [r, g, b] = planesOf(flat);
   const out = new Float32Array(r.length);
   for (let i = 0; i < r.length; i++) out[i] = 0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i];
   return { width: flat.width, height: flat.height, data: out };

@@ -7,9 +7,9 @@
  * whatever the luminance says (yellow on white is nearly invisible in grey).
  */
 import { boxBlurWithin, closing, opening } from './morphology.ts';
-import { inkMapSimd, poolSimd, type Paper } from './morphologyWasm.ts';
+import { inkMapSimd, type Taps } from './morphologyWasm.ts';
 import type { FloatImage } from './raster.ts';
-import type { FlatImage } from './flatten.ts';
+import { planesOf, type FlatImage } from './flatten.ts';
 import type { Polarity } from './polarity.ts';
 
 /** Paper darker than this (0..255) is treated as this: grain on a dark desk or in deep shadow is not ink. */
@@ -23,14 +23,20 @@ interface Background {
 
 /**
  * The paper under the strokes. Lighting varies slowly, so the estimate is made on a grid reduced
- * by about window/8 (block max for dark ink, block min for light ink — itself the first step of
- * the closing/opening), then interpolated back (`inkMap`): the same picture for a fraction of the cost.
+ * by f, about window/8 (block max for dark ink, block min for light ink — itself the first step of
+ * the closing/opening), closed (opened) and smoothed there with a window of k cells, then
+ * interpolated back (`inkMap`): the same picture for a fraction of the cost.
  */
+function paperGrid(size: number): { f: number; k: number } {
+  const f = Math.max(1, Math.floor(size / 8));
+  return { f, k: Math.max(3, Math.round(size / f) | 1) };
+}
+
+/** The paper estimate of one plane in TypeScript (`inkMap` without the SIMD module). */
 function estimateBackground(plane: FloatImage, polarity: Polarity, size: number): Background {
   const dark = polarity === 'dark-on-light';
-  const f = Math.max(1, Math.floor(size / 8));
-  const small = f > 1 ? (poolSimd(plane, f, dark) ?? poolJs(plane, f, dark)) : plane;
-  const k = Math.max(3, Math.round(size / f) | 1);
+  const { f, k } = paperGrid(size);
+  const small = f > 1 ? poolJs(plane, f, dark) : plane;
   const bg = dark ? closing(small, k) : opening(small, k);
   // Smoothing must not carry the paper's level across a hard shadow edge: blurred, the lit side
   // would raise the estimate on the shadowed side and leave a band of false ink along the edge.
@@ -43,7 +49,7 @@ function estimateBackground(plane: FloatImage, polarity: Polarity, size: number)
 /**
  * Block extremum over f×f blocks (partial blocks at the edges included): down each block's rows
  * first (a whole row at a time), then across each block's columns; the extremum of the same
- * values. The SIMD module's twin (poolSimd) runs when loaded; exported for the tests holding the two together.
+ * values as the SIMD module's `pool` (inside inkMapSimd); exported for the tests.
  */
 export function poolJs(img: FloatImage, f: number, isMax: boolean): FloatImage {
   const w = Math.ceil(img.width / f);
@@ -72,44 +78,55 @@ export function poolJs(img: FloatImage, f: number, isMax: boolean): FloatImage {
 }
 
 /**
- * Bilinear interpolation of the grid of block values (block centres) back to full size, as the
- * ink loop needs it: per output column the two grid columns and the weight of the second (in
- * doubles), per output row the same for grid rows.
+ * The paper under one colour plane, w×h: the plane itself when f = 1 (`grid`), else a coarser
+ * grid (gw × gh) to interpolate bilinearly (block centres): per output column the two grid
+ * columns and the weight of the second (`x`), per output row the same for grid rows (`y`).
  */
+export type Paper = { kind: 'plane'; grid: Float32Array } | { kind: 'grid'; grid: Float32Array; gw: number; gh: number; x: Taps; y: Taps };
+
+/** The interpolation taps of n samples from `cells` block centres f apart, in doubles. */
+function taps(n: number, cells: number, f: number): Taps {
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = Math.min(cells - 1, Math.max(0, (i + 0.5) / f - 0.5));
+    lo[i] = Math.floor(g);
+    hi[i] = Math.min(cells - 1, lo[i] + 1);
+    t[i] = g - lo[i];
+  }
+  return { lo, hi, t };
+}
+
 function paperOf(bg: Background, width: number, height: number): Paper {
   const { grid: small, f } = bg;
   if (f === 1) return { kind: 'plane', grid: small.data };
-  const taps = (n: number, cells: number): { lo: Int32Array; hi: Int32Array; t: Float64Array } => {
-    const lo = new Int32Array(n);
-    const hi = new Int32Array(n);
-    const t = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const g = Math.min(cells - 1, Math.max(0, (i + 0.5) / f - 0.5));
-      lo[i] = Math.floor(g);
-      hi[i] = Math.min(cells - 1, lo[i] + 1);
-      t[i] = g - lo[i];
-    }
-    return { lo, hi, t };
-  };
-  const x = taps(width, small.width);
-  const y = taps(height, small.height);
-  return { kind: 'grid', grid: small.data, gw: small.width, gh: small.height, x0: x.lo, x1: x.hi, fx: x.t, y0: y.lo, y1: y.hi, fy: y.t };
+  return { kind: 'grid', grid: small.data, gw: small.width, gh: small.height, x: taps(width, small.width, f), y: taps(height, small.height, f) };
 }
 
 /**
  * Ink 0..1 per pixel: per colour plane, the departure from the paper estimate relative to the
- * paper's brightness, the strongest plane kept. In the SIMD module when it is loaded, else
- * `inkMapJs`; the same floats.
+ * paper's brightness, the strongest plane kept. In the SIMD module when it is loaded (every step
+ * of every plane there, the picture copied in once), else in TypeScript; the same floats.
  */
 export function inkMap(flat: FlatImage, polarity: Polarity, size: number): FloatImage {
   const { width: w, height: h } = flat;
-  const grey = flat.planes[0] === flat.planes[1] || isGrey(flat);
-  const planes = (grey ? [flat.planes[0]] : flat.planes).map((plane) => ({
-    plane,
-    paper: paperOf(estimateBackground({ width: w, height: h, data: plane }, polarity, size), w, h),
-  }));
+  const channels = isGrey(flat) ? 1 : 3;
   const dark = polarity === 'dark-on-light';
-  return { width: w, height: h, data: inkMapSimd(w, h, dark, planes) ?? inkMapJs(w, h, dark, planes) };
+  const { f, k } = paperGrid(size);
+  const grid = f > 1 ? { x: taps(w, Math.ceil(w / f), f), y: taps(h, Math.ceil(h / f), f) } : null;
+  const simd = inkMapSimd(flat.colour, w, h, channels, { f, k, dark, grid });
+  if (simd) return { width: w, height: h, data: simd };
+  return { width: w, height: h, data: inkMapTs(flat, channels, polarity, size) };
+}
+
+/** inkMap in TypeScript (exported for the tests that hold the SIMD module to it). */
+export function inkMapTs(flat: FlatImage, channels: number, polarity: Polarity, size: number): Float32Array {
+  const { width: w, height: h } = flat;
+  const planes = planesOf(flat)
+    .slice(0, channels)
+    .map((plane) => ({ plane, paper: paperOf(estimateBackground({ width: w, height: h, data: plane }, polarity, size), w, h) }));
+  return inkMapJs(w, h, polarity === 'dark-on-light', planes);
 }
 
 /** The ink loop in TypeScript (exported for the tests that hold the SIMD one to it): the paper a row at a time, as float32. */
@@ -124,7 +141,8 @@ export function inkMapJs(w: number, h: number, dark: boolean, planes: readonly {
       if (paper.kind !== 'grid') return;
       const s = paper.grid;
       const o = gy * paper.gw;
-      for (let x = 0; x < w; x++) dst[x] = s[o + paper.x0[x]] * (1 - paper.fx[x]) + s[o + paper.x1[x]] * paper.fx[x];
+      const { lo, hi, t } = paper.x;
+      for (let x = 0; x < w; x++) dst[x] = s[o + lo[x]] * (1 - t[x]) + s[o + hi[x]] * t[x];
     };
     let rowA = -1;
     let rowB = -1;
@@ -134,9 +152,9 @@ export function inkMapJs(w: number, h: number, dark: boolean, planes: readonly {
       if (paper.kind === 'plane') {
         bgRow = paper.grid.subarray(o, o + w);
       } else {
-        if (rowA !== paper.y0[y]) across((rowA = paper.y0[y]), a);
-        if (rowB !== paper.y1[y]) across((rowB = paper.y1[y]), b);
-        const fy = paper.fy[y];
+        if (rowA !== paper.y.lo[y]) across((rowA = paper.y.lo[y]), a);
+        if (rowB !== paper.y.hi[y]) across((rowB = paper.y.hi[y]), b);
+        const fy = paper.y.t[y];
         for (let x = 0; x < w; x++) row[x] = a[x] * (1 - fy) + b[x] * fy;
         bgRow = row;
       }
@@ -158,9 +176,16 @@ export function inkMapJs(w: number, h: number, dark: boolean, planes: readonly {
   return ink;
 }
 
-/** All three planes equal (grey picture, or alpha-as-ink): one channel is enough. */
+/** All three planes equal (grey picture, or alpha-as-ink), at every 7th pixel: one channel is enough. */
 function isGrey(flat: FlatImage): boolean {
-  const [r, g, b] = flat.planes;
-  for (let i = 0; i < r.length; i += 7) if (r[i] !== g[i] || g[i] !== b[i]) return false;
+  const n = flat.width * flat.height;
+  if (flat.colour.kind === 'rgba') {
+    const d = flat.colour.data;
+    for (let i = 0; i < n; i += 7) if (d[4 * i] !== d[4 * i + 1] || d[4 * i + 1] !== d[4 * i + 2]) return false;
+    return true;
+  }
+  const [r, g, b] = flat.colour.planes;
+  if (r === g && g === b) return true;
+  for (let i = 0; i < n; i += 7) if (r[i] !== g[i] || g[i] !== b[i]) return false;
   return true;
 }

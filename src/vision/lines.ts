@@ -11,7 +11,7 @@
  * stroke passes there. A stroke as thin as the line lying exactly on it is lost.
  * Pure; works on the binary mask (ink pixels only, so the cost is ~2 × angles × ink pixels).
  */
-import type { MaskImage } from './raster.ts';
+import { countInk, forEachInk, type MaskImage } from './raster.ts';
 import { houghCountsSimd, type HoughCounts } from './morphologyWasm.ts';
 
 /** Lines are looked for up to this far from horizontal / vertical (rotated photos: ±15°, perspective). */
@@ -96,16 +96,15 @@ export type LineMode = 'ruled' | 'every';
 /** Finds the lines of the mask and returns a mask without them (the input is not modified). */
 export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemoval {
   const { width: w, height: h, data } = mask;
-  let n = 0;
-  for (let i = 0; i < data.length; i++) n += data[i];
+  const n = countInk(data);
   if (n === 0 || n > MAX_INK * data.length) return { mask, lines: [], removed: 0, spared: 0 };
   const xs = new Int32Array(n);
   const ys = new Int32Array(n);
-  for (let i = 0, k = 0; i < data.length; i++) {
-    if (!data[i]) continue;
+  let k = 0;
+  forEachInk(data, (i) => {
     xs[k] = i % w;
     ys[k++] = Math.floor(i / w);
-  }
+  });
   const angles = (centre: number): number[] => {
     const out: number[] = [];
     for (let a = -MAX_TILT; a <= MAX_TILT + 1e-9; a += ANGLE_STEP) out.push(centre + a);

@@ -200,11 +200,12 @@ let prefixPlane = new Float64Array(0);
 /**
  * Histograms (256 bins) of the black top-hat (closing − picture: what is darker than its
  * surroundings and narrower than the window) and of the white top-hat (picture − opening), each
- * value rounded to the nearest integer (halves up) and clamped to 0..255. In the SIMD module when
- * loaded (the planes never leave it), else here; the same counts.
+ * value rounded to the nearest integer (halves up) and clamped to 0..255, for each window of
+ * `sizes`. In the SIMD module when loaded (the picture copied in once, the planes never leave
+ * it), else here; the same counts.
  */
-export function topHatHistograms(img: FloatImage, size: number): { dark: Uint32Array; light: Uint32Array } {
-  return topHatHistogramsSimd(img, size) ?? topHatHistogramsJs(img, size);
+export function topHatHistograms(img: FloatImage, sizes: readonly number[]): { dark: Uint32Array; light: Uint32Array }[] {
+  return topHatHistogramsSimd(img, sizes) ?? sizes.map((size) => topHatHistogramsJs(img, size));
 }
 
 /** The TypeScript top-hat histograms (exported for the tests that hold the SIMD ones to them). */

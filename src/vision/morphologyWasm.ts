@@ -7,7 +7,7 @@
  * on which ran. Own memory, reused from call to call (the pipeline is synchronous).
  */
 import { readFile } from 'node:fs/promises';
-import type { FloatImage, MaskImage } from './raster.ts';
+import type { ColourPlanes, FloatImage, MaskImage } from './raster.ts';
 
 interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
@@ -18,37 +18,39 @@ interface MorphExports {
   hough_add(xs: number, ys: number, list: number, n: number, cos: number, sin: number, angles: number, hist: number, size: number, reach: number, delta: number): void;
   lerp_rows(rows: number, stride: number, y0s: number, y1s: number, fys: number, out: number, w: number, h: number): void;
   ink_update(bg: number, p: number, ink: number, n: number, dark: number): void;
+  ink_update_bytes(bg: number, p: number, ink: number, n: number): void;
   pool(src: number, stride: number, w: number, h: number, f: number, isMax: number, acc: number, out: number, ow: number): void;
   dilate_mask(src: number, tmp: number, dst: number, w: number, h: number, r: number, stride: number): void;
   ink_hist(ink: number, n: number, below: number, scratch: number, out: number): void;
   binarize(ink: number, w: number, h: number, threshold: number, mask: number, stride: number): void;
   stroke_stats(mask: number, w: number, h: number, stride: number, out: number): void;
-  opaque_planes(rgba: number, n: number, r: number, g: number, b: number, lum: number, out: number): void;
+  opaque_lum(rgba: number, n: number, lum: number, out: number): void;
+  channel_plane(rgba: number, c: number, w: number, h: number, stride: number, dst: number): void;
+  rgb_of_rgba(rgba: number, n: number, rgb: number, out: number): void;
   ext_row(dst: number, a: number, b: number, bytes: number, isMax: number): void;
   noise_hist(ink: number, near: number, w: number, h: number, stride: number, scratch: number, out: number): void;
   across_rows(s: number, sw: number, sh: number, x0s: number, x1s: number, fxs: number, rows: number, w: number, rstride: number): void;
   argmax(p: number, n: number): number;
 }
 
+/** Bilinear interpolation taps (illumination.ts): per output sample the two grid cells and the weight of the second. */
+export interface Taps {
+  lo: Int32Array;
+  hi: Int32Array;
+  t: Float64Array;
+}
+
 /**
- * The paper under one colour plane (illumination.ts), w×h: the plane itself when f = 1 (`grid`),
- * else a coarser grid (gw × gh) to interpolate: per output column the two grid columns and the
- * weight of the second, per output row the same for grid rows.
+ * How illumination.ts estimates the paper of a plane: block extremum over f×f blocks (none when
+ * f = 1), closing (dark ink) or opening of k cells, box blur of k kept on the paper's side, and
+ * with f > 1 the taps to interpolate the grid back to full size.
  */
-export type Paper =
-  | { kind: 'plane'; grid: Float32Array }
-  | {
-      kind: 'grid';
-      grid: Float32Array;
-      gw: number;
-      gh: number;
-      x0: Int32Array;
-      x1: Int32Array;
-      fx: Float64Array;
-      y0: Int32Array;
-      y1: Int32Array;
-      fy: Float64Array;
-    };
+export interface PaperPlan {
+  f: number;
+  k: number;
+  dark: boolean;
+  grid: { x: Taps; y: Taps } | null;
+}
 
 /** Strip counts of lines.ts's Hough transform: angles × size, flat, and how to take pixels out. */
 export interface HoughCounts {
@@ -114,7 +116,7 @@ interface Layout {
   planes: [number, number, number];
   g: number;
   hh: number;
-  /** 2 × 256 histogram counts, then 4 × 256 of scratch */
+  /** 2 × 256 histogram counts, then 4 × 256 + 4 of scratch */
   hist: number;
 }
 
@@ -130,7 +132,7 @@ function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory): 
   const g = input + 4 * plane;
   const hh = g + padded;
   const hist = hh + padded;
-  const bytes = (hist + 512 + 1024) * 4;
+  const bytes = (hist + 512 + 1028) * 4;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const f32 = new Float32Array(memory.buffer);
   for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), input + y * w4);
@@ -170,20 +172,23 @@ export function extremaSimd(img: FloatImage, steps: ExtremumStep[]): Float32Arra
 
 /**
  * The histograms (256 bins, values rounded and clamped to 0..255) of the black top-hat
- * (closing − picture) and the white top-hat (picture − opening) at window `size`, or null when
- * the SIMD kernels are not loaded: the planes never leave the module.
+ * (closing − picture) and the white top-hat (picture − opening) at each window of `sizes`, or
+ * null when the SIMD kernels are not loaded: the picture is copied in once for all the windows
+ * and the planes never leave the module.
  */
-export function topHatHistogramsSimd(img: FloatImage, size: number): { dark: Uint32Array; light: Uint32Array } | null {
+export function topHatHistogramsSimd(img: FloatImage, sizes: readonly number[]): { dark: Uint32Array; light: Uint32Array }[] | null {
   if (!kernels) return null;
   const { exports: k, memory } = kernels;
-  const l = prepare(img, Math.max(1, size | 1), memory);
-  new Uint32Array(memory.buffer, l.hist * 4, 512).fill(0);
-  const closed = run(k, l, l.input, [{ size, isMax: true }, { size, isMax: false }]);
-  k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
-  const opened = run(k, l, l.input, [{ size, isMax: false }, { size, isMax: true }]);
-  k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4, (l.hist + 512) * 4);
-  const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
-  return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
+  const l = prepare(img, sizes.reduce((m, size) => Math.max(m, Math.max(1, size | 1)), 1), memory);
+  return sizes.map((size) => {
+    new Uint32Array(memory.buffer, l.hist * 4, 512).fill(0);
+    const closed = run(k, l, l.input, [{ size, isMax: true }, { size, isMax: false }]);
+    k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
+    const opened = run(k, l, l.input, [{ size, isMax: false }, { size, isMax: true }]);
+    k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4, (l.hist + 512) * 4);
+    const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
+    return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
+  });
 }
 
 /**
@@ -201,7 +206,7 @@ export function boxBlurSimd(img: FloatImage, size: number, within?: 'below' | 'a
   const tmp = src + n;
   const dst = tmp + n;
   const line = (dst + n + 1) & ~1;
-  const prefix = line + 2 * (w + 1);
+  const prefix = line + 4 * (w + 1);
   const bytes = (prefix + 2 * (h + 1) * w + 4) * 4; // one f64 more: box_cols works on pairs of columns
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   new Float32Array(memory.buffer).set(img.data, src);
@@ -255,73 +260,106 @@ export function houghCountsSimd(xs: Int32Array, ys: Int32Array, cos: Float64Arra
 }
 
 /**
- * The ink map of illumination.ts (inkMapJs there) in the module: per colour plane its paper
- * (interpolated back to full size there), then the ink loop, four pixels at a time in f64, the
- * same arithmetic; or null when the module is not loaded.
+ * The ink map of illumination.ts (inkMapTs there) in the module, or null when it is not loaded:
+ * per colour plane (the first `channels` of R, G, B) the paper by `plan` — pool, closing or
+ * opening, blur kept on the paper's side, interpolation back — then the ink loop, four pixels at
+ * a time in f64; the same kernels and arithmetic as the separate steps, so the same floats. The
+ * picture is copied in once and no plane leaves the module but the ink map.
  */
-export function inkMapSimd(w: number, h: number, dark: boolean, planes: readonly { plane: Float32Array; paper: Paper }[]): Float32Array | null {
+export function inkMapSimd(colour: ColourPlanes, w: number, h: number, channels: number, plan: PaperPlan): Float32Array | null {
   if (!inkKernels) return null;
   const { exports: k, memory } = inkKernels;
+  const { f, k: size, dark, grid } = plan;
   const n = w * h;
-  const n4 = (n + 3) & ~3;
-  const w2 = (w + 1) & ~1;
-  const cells = planes.reduce((m, { paper }) => (paper.kind === 'grid' ? Math.max(m, paper.gw * paper.gh) : m), 0);
-  const gridRows = planes.reduce((m, { paper }) => (paper.kind === 'grid' ? Math.max(m, paper.gh) : m), 0);
-  // byte offsets, f64 areas on 8 bytes
-  const pl = 16;
-  const ink = pl + 4 * n4;
-  const bg = ink + 4 * n4;
-  const rows = bg + 4 * (n4 + 4);
-  const grid = rows + 8 * w2 * gridRows;
-  const fxs = (grid + 4 * cells + 7) & ~7;
-  const fys = fxs + 8 * w;
-  const x0s = fys + 8 * h;
-  const x1s = x0s + 4 * w;
-  const y0s = x1s + 4 * w;
-  const y1s = y0s + 4 * h;
-  const bytes = y1s + 4 * h;
-  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
-  const buf = memory.buffer;
-  new Float32Array(buf, ink, n4).fill(0);
-  for (const { plane, paper } of planes) {
-    new Float32Array(buf, pl, n).set(plane);
-    if (paper.kind === 'plane') {
-      new Float32Array(buf, bg, n).set(paper.grid);
-    } else {
-      new Float32Array(buf, grid, paper.gw * paper.gh).set(paper.grid);
-      new Int32Array(buf, x0s, w).set(paper.x0);
-      new Int32Array(buf, x1s, w).set(paper.x1);
-      new Float64Array(buf, fxs, w).set(paper.fx);
-      new Int32Array(buf, y0s, h).set(paper.y0);
-      new Int32Array(buf, y1s, h).set(paper.y1);
-      new Float64Array(buf, fys, h).set(paper.fy);
-      k.across_rows(grid, paper.gw, paper.gh, x0s, x1s, fxs, rows, w, w2);
-      k.lerp_rows(rows, 8 * w2, y0s, y1s, fys, bg, w, h);
-    }
-    k.ink_update(bg, pl, ink, n4, dark ? 1 : 0);
-  }
-  return new Float32Array(buf, ink, n).slice();
-}
-
-/** illumination.ts's block extremum over f×f blocks (poolJs there) in the module, or null when it is not loaded. */
-export function poolSimd(img: FloatImage, f: number, isMax: boolean): FloatImage | null {
-  if (!kernels) return null;
-  const { exports: k, memory } = kernels;
-  const { width: w, height: h } = img;
   const w4 = (w + 3) & ~3;
-  const ow = Math.ceil(w / f);
-  const oh = Math.ceil(h / f);
-  // float offsets
-  const src = 4;
-  const acc = src + w4 * h;
-  const out = acc + w4;
-  const bytes = (out + ow * oh) * 4;
-  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
-  const f32 = new Float32Array(memory.buffer);
-  if (w4 === w) f32.set(img.data, src);
-  else for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), src + y * w4);
-  k.pool(src * 4, w4, w, h, f, isMax ? 1 : 0, acc * 4, out * 4, ow);
-  return { width: ow, height: oh, data: f32.slice(out, out + ow * oh) };
+  const h4 = (h + 3) & ~3;
+  // the plane the paper is closed on: the grid of blocks, or (f = 1) the picture itself
+  const cw = grid ? Math.ceil(w / f) : w;
+  const ch = grid ? Math.ceil(h / f) : h;
+  const cw4 = (cw + 3) & ~3;
+  const ch4 = (ch + 3) & ~3;
+  const cn = cw * ch;
+  // byte offsets, each area on 16 bytes with 16 spare (kernels that run past an odd end)
+  let end = 16;
+  const area = (bytes: number): number => {
+    const at = end;
+    end = (end + bytes + 31) & ~15;
+    return at;
+  };
+  const rgba = colour.kind === 'rgba' ? area(4 * n) : 0;
+  const plane = area(4 * w4 * h4);
+  const ink = area(4 * w4 * h);
+  const bg = area(4 * w4 * h);
+  const acc = area(4 * w4);
+  const pooled = area(4 * cn);
+  const input = grid ? area(4 * cw4 * ch4) : plane;
+  const planes: [number, number, number] = [area(4 * cw4 * ch4), area(4 * cw4 * ch4), area(4 * cw4 * ch4)];
+  const padded = (Math.max(cw, ch) + 2 * Math.max(1, size | 1)) * Math.max(cw4, ch4);
+  const g = area(4 * padded);
+  const hh = area(4 * padded);
+  const blurIn = area(4 * cn);
+  const blurTmp = area(4 * cn);
+  const blurOut = area(4 * cn);
+  const line = area(16 * (cw + 1));
+  const prefix = area(8 * ((ch + 1) * cw + 1));
+  const rows = grid ? area(8 * w4 * ch) : 0;
+  const x0s = area(4 * w4);
+  const x1s = area(4 * w4);
+  const fxs = area(8 * w4);
+  const y0s = area(4 * h);
+  const y1s = area(4 * h);
+  const fys = area(8 * h);
+  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE_BYTES));
+  const buf = memory.buffer;
+  const f32 = new Float32Array(buf);
+  /** rows of `width` floats from `from` (rows `fromStride` apart) to `to` (rows `toStride` apart), float offsets */
+  const copyRows = (from: number, fromStride: number, to: number, toStride: number, width: number, height: number): void => {
+    if (fromStride === width && toStride === width) f32.copyWithin(to, from, from + width * height);
+    else for (let y = 0; y < height; y++) f32.copyWithin(to + y * toStride, from + y * fromStride, from + y * fromStride + width);
+  };
+  if (colour.kind === 'rgba') new Uint8Array(buf, rgba, 4 * n).set(colour.data.subarray(0, 4 * n));
+  if (grid) {
+    new Int32Array(buf, x0s, w4).fill(0).set(grid.x.lo);
+    new Int32Array(buf, x1s, w4).fill(0).set(grid.x.hi);
+    new Float64Array(buf, fxs, w4).fill(0).set(grid.x.t);
+    new Int32Array(buf, y0s, h).set(grid.y.lo);
+    new Int32Array(buf, y1s, h).set(grid.y.hi);
+    new Float64Array(buf, fys, h).set(grid.y.t);
+  }
+  f32.fill(0, ink / 4, ink / 4 + w4 * h);
+  const layout: Layout = { w: cw, h: ch, w4: cw4, h4: ch4, input: input / 4, planes: [planes[0] / 4, planes[1] / 4, planes[2] / 4], g: g / 4, hh: hh / 4, hist: 0 };
+  const r = Math.max(0, size >> 1);
+  for (let c = 0; c < channels; c++) {
+    if (colour.kind === 'rgba') k.channel_plane(rgba, c, w, h, w4, plane);
+    else {
+      const src = colour.planes[c];
+      if (w4 === w) f32.set(src, plane / 4);
+      else for (let y = 0; y < h; y++) f32.set(src.subarray(y * w, y * w + w), plane / 4 + y * w4);
+    }
+    if (grid) {
+      k.pool(plane, w4, w, h, f, dark ? 1 : 0, acc, pooled, cw);
+      copyRows(pooled / 4, cw, input / 4, cw4, cw, ch);
+    }
+    // the closing (dark ink) or opening of the grid, then its blur kept on the paper's side
+    const closed = run(k, layout, layout.input, [{ size, isMax: dark }, { size, isMax: !dark }]);
+    copyRows(closed, cw4, blurIn / 4, cw, cw, ch);
+    k.box_rows(blurIn, blurTmp, cw, ch, r, line);
+    k.box_cols(blurTmp, blurOut, cw, ch, r, prefix);
+    k.ext_row(blurOut, blurOut, blurIn, (4 * cn + 15) & ~15, dark ? 0 : 1);
+    if (grid) {
+      k.across_rows(blurOut, cw, ch, x0s, x1s, fxs, rows, w4, w4);
+      k.lerp_rows(rows, 8 * w4, y0s, y1s, fys, bg, w4, h);
+    } else {
+      copyRows(blurOut / 4, w, bg / 4, w4, w, h);
+    }
+    // a picture's bytes and dark ink: the same floats in f32 (the kernel says why)
+    if (dark && colour.kind === 'rgba') k.ink_update_bytes(bg, plane, ink, w4 * h);
+    else k.ink_update(bg, plane, ink, w4 * h, dark ? 1 : 0);
+  }
+  const out = new Float32Array(n);
+  if (w4 === w) out.set(f32.subarray(ink / 4, ink / 4 + n));
+  else for (let y = 0; y < h; y++) out.set(f32.subarray(ink / 4 + y * w4, ink / 4 + y * w4 + w), y * w);
+  return out;
 }
 
 /**
@@ -408,27 +446,41 @@ export function binarizeSimd(ink: FloatImage, threshold: number): { mask: MaskIm
 }
 
 /**
- * flatten.ts for an opaque picture in the module: its R, G, B planes and its luminance, or null
- * when the module is not loaded or some pixel is not fully opaque (flattenAlpha's other cases).
+ * flatten.ts's luminance of an opaque picture in the module, or null when the module is not
+ * loaded or some pixel is not fully opaque (flattenAlpha's other cases).
  */
-export function opaquePlanesSimd(rgba: Uint8Array, n: number): { planes: [Float32Array, Float32Array, Float32Array]; lum: Float32Array } | null {
+export function opaqueLumSimd(rgba: Uint8Array, n: number): Float32Array | null {
   if (!kernels) return null;
   const { exports: k, memory } = kernels;
   const n4 = (n + 3) & ~3;
   // byte offsets
   const src = 16;
-  const r = src + 4 * n4;
-  const g = r + 4 * n4;
-  const b = g + 4 * n4;
-  const lum = b + 4 * n4;
+  const lum = src + 4 * n4;
   const out = lum + 4 * n4;
   const bytes = out + 16;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   new Uint8Array(memory.buffer, src, 4 * n).set(rgba.subarray(0, 4 * n));
-  k.opaque_planes(src, n, r, g, b, lum, out);
+  k.opaque_lum(src, n, lum, out);
   if (new Int32Array(memory.buffer, out, 1)[0] !== 0) return null;
-  const plane = (at: number): Float32Array => new Float32Array(memory.buffer, at, n).slice();
-  return { planes: [plane(r), plane(g), plane(b)], lum: plane(lum) };
+  return new Float32Array(memory.buffer, lum, n).slice();
+}
+
+/**
+ * decode.ts's opaqueRgb in the module: `rgb` the RGB bytes of the n RGBA pixels (3 a pixel), or
+ * null when some pixel is not fully opaque; null itself when the module is not loaded.
+ */
+export function opaqueRgbSimd(rgba: Uint8Array, n: number): { rgb: Uint8Array | null } | null {
+  if (!kernels) return null;
+  const { exports: k, memory } = kernels;
+  // byte offsets
+  const src = 16;
+  const rgb = (src + 4 * n + 16 + 15) & ~15;
+  const out = (rgb + 3 * n + 16 + 15) & ~15;
+  const bytes = out + 16;
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  new Uint8Array(memory.buffer, src, 4 * n).set(rgba.subarray(0, 4 * n));
+  k.rgb_of_rgba(src, n, rgb, out);
+  return { rgb: new Int32Array(memory.buffer, out, 1)[0] !== 0 ? null : new Uint8Array(memory.buffer, rgb, 3 * n).slice() };
 }
 
 /**

@@ -10,7 +10,7 @@ import { binarize, otsuHistogram, otsuOfHistogram, quantileHistogram, quantilesO
 import { binarizeSimd, inkHistogramsSimd, noiseHistogramSimd } from './morphologyWasm.ts';
 import { labelComponents, strokeWidth, type Labelling } from './components.ts';
 import { removeLines, type Line, type LineMode } from './lines.ts';
-import type { FloatImage, MaskImage, RgbaImage } from './raster.ts';
+import { countInk, type FloatImage, type MaskImage, type RgbaImage } from './raster.ts';
 
 export interface Normalised {
   /** Luminance 0..255 after flattening, before any correction (for shape checks). */
@@ -116,8 +116,7 @@ export function normalise(img: RgbaImage, opts: NormaliseOptions, lap?: StepTime
   const { mask: clean, lines, spared } = removeLines(mask, opts.lines);
   lap?.('lines');
   const labelling = labelComponents(clean);
-  let inkCount = 0;
-  for (let i = 0; i < clean.data.length; i++) inkCount += clean.data[i];
+  const inkCount = countInk(clean.data);
   lap?.('components');
   return {
     lum,

@@ -44,9 +44,7 @@ export function detectPolarity(lum: FloatImage): PolarityDecision {
   // window wider than the digit's loops both sides do. Summed over scales, the ink side wins.
   let ratio = 0;
   const short = Math.min(w, h);
-  for (const k of WINDOWS) {
-    if (k > short / 2) break;
-    const { dark: darkHist, light: lightHist } = topHatHistograms(lum, k);
+  for (const { dark: darkHist, light: lightHist } of topHatHistograms(lum, WINDOWS.filter((k) => k <= short / 2))) {
     // The strength of the strongest narrow structures (the strokes), at two quantiles: the 99th
     // sees ink covering 1 % of the picture, the 99.9th a small thin digit. Between ruled lines
     // the whole page is "light and narrow", but only by the lines' faint contrast.

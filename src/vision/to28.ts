@@ -4,7 +4,7 @@
  * anti-aliased grey edges), then placed in 28x28 so that its centre of mass falls on pixel
  * (14, 14) — where MNIST's own digits have it, measured on the test set (14.01, 13.99).
  */
-import { maxFilter } from './morphology.ts';
+import { dilateMask, maxFilter } from './morphology.ts';
 import { areaResample } from './resample.ts';
 import { strokeWidth } from './components.ts';
 import type { Box, FloatImage } from './raster.ts';
@@ -55,7 +55,7 @@ export function cropSegment(src: InkSource, seg: Segment): { patch: FloatImage; 
   // membership by label id (a byte table, not a Set lookup per pixel)
   const ids = new Uint8Array(Math.max(0, ...seg.componentIds) + 1);
   for (const id of seg.componentIds) ids[id] = 1;
-  const member = new Float32Array(cw * ch);
+  const member = new Uint8Array(cw * ch);
   const values = new Float32Array(cw * ch);
   let n = 0;
   for (let y = 0; y < ch; y++) {
@@ -68,11 +68,9 @@ export function cropSegment(src: InkSource, seg: Segment): { patch: FloatImage; 
       }
     }
   }
-  const near = maxFilter({ width: cw, height: ch, data: member }, 2 * EDGE + 1).data;
-  // Contrast stretch: the typical stroke core becomes 1, the paper noise 0. (A typed array sorts
-  // numerically; ink values are never NaN nor -0, so the same order as (a, b) => a - b.)
-  const core = values.subarray(0, n).sort();
-  const top = Math.max(src.threshold, core.length ? core[Math.floor(0.9 * (core.length - 1))] : 1);
+  const near = dilateMask({ width: cw, height: ch, data: member }, 2 * EDGE + 1).data;
+  // Contrast stretch: the typical stroke core becomes 1, the paper noise 0.
+  const top = Math.max(src.threshold, n ? kthSmallest(values.subarray(0, n), Math.floor(0.9 * (n - 1))) : 1);
   const floor = Math.min(src.noiseFloor, top * 0.5);
   const patch = new Float32Array(cw * ch);
   for (let y = 0; y < ch; y++) {
@@ -83,6 +81,38 @@ export function cropSegment(src: InkSource, seg: Segment): { patch: FloatImage; 
     }
   }
   return tighten({ width: cw, height: ch, data: patch }, x0, y0);
+}
+
+/**
+ * The k-th smallest value (0-based) of `a`, which it reorders: what a[k] would be once sorted
+ * (ink values are never NaN nor -0, so numerically), by selection instead of a whole sort.
+ */
+export function kthSmallest(a: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    // Hoare partition around the median of three
+    const mid = (lo + hi) >> 1;
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 /** Shrinks a patch to the box of its non-zero pixels; (ox, oy) is the patch's offset. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { checkHeader, decodeImage } from '../../src/vision/decode.ts';
+import { checkHeader, decodeImage, opaqueRgbJs } from '../../src/vision/decode.ts';
+import { loadMorphologyKernels, opaqueRgbSimd } from '../../src/vision/morphologyWasm.ts';
 import { resolveOptions } from '../../src/vision/options.ts';
 import { ImageRejectedError } from '../../src/vision/types.ts';
 import {
@@ -10,7 +11,9 @@ import {
   decompressionBombPng,
   exifRotatedJpeg,
   exoticEncodings,
+  mulberry32,
   onePixelPng,
+  transparentPng,
   truncatedJpeg,
 } from './fixtures.ts';
 
@@ -80,6 +83,49 @@ describe('decodeImage', () => {
     const first = halves(d.image);
     const seven = halves((await decodeImage(await cleanPng('7'), opts)).image);
     expect(first.top).toBeGreaterThan(seven.top);
+  });
+
+  it('an 8-bit RGBA PNG (decoded whole, shrunk as RGB when opaque) gives the bytes libvips makes of it directly', async () => {
+    const rnd = mulberry32(5);
+    const noise = (w: number, h: number, alpha: () => number): Promise<Buffer> =>
+      sharp(Buffer.from(Uint8Array.from({ length: 4 * w * h }, (_, i) => (i % 4 === 3 ? alpha() : Math.floor(rnd() * 256)))), { raw: { width: w, height: h, channels: 4 } })
+        .png()
+        .toBuffer();
+    const pictures = [
+      await sharp(await cleanPng('2024', { scale: 2 })).resize(1000, 1000, { fit: 'contain', background: '#fff' }).png().toBuffer(), // opaque, with alpha
+      await noise(1001, 777, () => 255), // opaque noise: every rounding of the shrink
+      await noise(900, 850, () => (rnd() < 0.01 ? Math.floor(rnd() * 255) : 255)), // a few pixels not opaque
+      await transparentPng('7'),
+      await noise(500, 300, () => 255), // under the working size: not shrunk
+    ];
+    for (const bytes of pictures) {
+      const meta = await sharp(bytes).metadata();
+      expect([meta.channels, meta.depth]).toEqual([4, 'uchar']);
+      const direct = await sharp(bytes)
+        .rotate()
+        .resize({ width: opts.workingSize, height: opts.workingSize, fit: 'inside', withoutEnlargement: true })
+        .toColourspace('srgb')
+        .ensureAlpha()
+        .raw({ depth: 'uchar' })
+        .toBuffer();
+      const d = await decodeImage(bytes, opts);
+      expect(Buffer.from(d.image.data).equals(direct)).toBe(true);
+    }
+  });
+
+  it('opaqueRgb: the RGB bytes of opaque pixels, null when one pixel is not opaque (SIMD and TypeScript)', async () => {
+    const rnd = mulberry32(9);
+    for (const n of [1, 3, 4, 5, 17]) {
+      const rgba = Uint8Array.from({ length: 4 * n }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(rnd() * 256)));
+      const want = Uint8Array.from({ length: 3 * n }, (_, i) => rgba[4 * Math.floor(i / 3) + (i % 3)]);
+      expect(await loadMorphologyKernels()).toBe(true);
+      const some = Uint8Array.from(rgba);
+      some[4 * n - 1] = 254; // the last pixel, also when it ends a partial group of four
+      for (const opaqueRgb of [opaqueRgbJs, (x: Uint8Array, m: number) => opaqueRgbSimd(x, m)!.rgb]) {
+        expect(Array.from(opaqueRgb(rgba, n) ?? [])).toEqual(Array.from(want));
+        expect(opaqueRgb(some, n)).toBeNull();
+      }
+    }
   });
 
   it('shrinks big pictures to the working size', async () => {

@@ -1,18 +1,19 @@
 /** The pure steps alone, on hand-made arrays: morphology, resampling, thresholds, components, 28x28. */
 import { describe, expect, it } from 'vitest';
 import { boxBlur, boxBlurJs, boxBlurWithin, closing, dilateMask, dilateMaskJs, maxFilter, minFilter, opening, separableJs, topHatHistogramsJs } from '../../src/vision/morphology.ts';
-import { binarizeSimd, boxBlurSimd, extremaSimd, inkHistogramsSimd, inkMapSimd, loadMorphologyKernels, noiseHistogramSimd, opaquePlanesSimd, poolSimd, topHatHistogramsSimd, type Paper } from '../../src/vision/morphologyWasm.ts';
-import { inkMapJs, poolJs } from '../../src/vision/illumination.ts';
+import { binarizeSimd, boxBlurSimd, extremaSimd, inkHistogramsSimd, loadMorphologyKernels, noiseHistogramSimd, opaqueLumSimd, topHatHistogramsSimd } from '../../src/vision/morphologyWasm.ts';
+import { inkMap, inkMapTs, poolJs } from '../../src/vision/illumination.ts';
 import { areaResample } from '../../src/vision/resample.ts';
 import { binarize, otsuHistogram, otsuThreshold, quantile, quantileHistogram, quantilesOf } from '../../src/vision/threshold.ts';
 import { chooseThreshold, maskStrokeWidth, noiseHistogramJs } from '../../src/vision/normalise.ts';
 import { strokeWidth } from '../../src/vision/components.ts';
 import { segmentDigits } from '../../src/vision/segment.ts';
 import { labelComponents } from '../../src/vision/components.ts';
-import { flattenAlpha, luminance } from '../../src/vision/flatten.ts';
+import { flattenAlpha, luminance, planesOf, type FlatImage } from '../../src/vision/flatten.ts';
 import { detectPolarity } from '../../src/vision/polarity.ts';
-import { centreByMass, centreOfMass, fitTo20 } from '../../src/vision/to28.ts';
+import { centreByMass, centreOfMass, fitTo20, kthSmallest } from '../../src/vision/to28.ts';
 import { mulberry32 } from './fixtures.ts';
+import { countInk, forEachInk } from '../../src/vision/raster.ts';
 
 function brute(data: Float32Array, w: number, h: number, size: number, isMax: boolean): Float32Array {
   const r = size >> 1;
@@ -90,20 +91,24 @@ describe('morphology', () => {
       light[bin(im.data[i] - opened[i])]++;
     }
     const js = topHatHistogramsJs(im, size);
-    const simd = topHatHistogramsSimd(im, size)!;
+    const simd = topHatHistogramsSimd(im, [size])![0];
     expect([Array.from(js.dark), Array.from(js.light)]).toEqual([dark, light]);
     expect([Array.from(simd.dark), Array.from(simd.light)]).toEqual([dark, light]);
+    // several windows from one copy of the picture (laid out for the widest): each its own counts
+    const sizes = [size + 6, 3, size];
+    expect(topHatHistogramsSimd(im, sizes)!.map((t) => [Array.from(t.dark), Array.from(t.light)])).toEqual(
+      sizes.map((k) => topHatHistogramsJs(im, k)).map((t) => [Array.from(t.dark), Array.from(t.light)]),
+    );
     // a flat page with one dark stroke: runs of zeros (counted four at a time in the module)
     const page = { width: w2, height: h2, data: new Float32Array(w2 * h2).fill(200) };
     for (let y = 0; y < h2; y++) page.data[y * w2 + Math.floor(w2 / 2)] = 40.5;
-    const flat = topHatHistogramsSimd(page, size)!;
+    const flat = topHatHistogramsSimd(page, [size])![0];
     const flatJs = topHatHistogramsJs(page, size);
     expect([Array.from(flat.dark), Array.from(flat.light)]).toEqual([Array.from(flatJs.dark), Array.from(flatJs.light)]);
     expect(flat.dark[0] + flat.dark[160] + flat.dark[159]).toBe(w2 * h2);
   });
 
-  it.each([[1, 1, 2], [7, 5, 2], [33, 20, 2], [16, 9, 2], [41, 7, 2], [33, 20, 3], [64, 3, 4], [41, 29, 15], [10, 10, 20]])('block pooling on %i×%i by %i: SIMD = TypeScript = brute force', async (w2, h2, f) => {
-    expect(await loadMorphologyKernels()).toBe(true);
+  it.each([[1, 1, 2], [7, 5, 2], [33, 20, 2], [16, 9, 2], [41, 7, 2], [33, 20, 3], [64, 3, 4], [41, 29, 15], [10, 10, 20]])('block pooling on %i×%i by %i: TypeScript = brute force', (w2, h2, f) => {
     const im = { width: w2, height: h2, data: Float32Array.from({ length: w2 * h2 }, () => rnd() * 255) };
     for (const isMax of [true, false]) {
       const ow = Math.ceil(w2 / f);
@@ -115,36 +120,30 @@ describe('morphology', () => {
         return m;
       });
       expect(Array.from(poolJs(im, f, isMax).data)).toEqual(want);
-      expect(Array.from(poolSimd(im, f, isMax)!.data)).toEqual(want);
     }
   });
 
-  it.each([[1, 1], [7, 5], [33, 20], [64, 3]])('the SIMD ink map on %i×%i gives the TypeScript loop\'s floats, both polarities, both kinds of paper', async (w2, h2) => {
+  it.each([[1, 1, 7], [7, 5, 7], [33, 20, 15], [33, 20, 17], [64, 3, 23], [50, 41, 33], [29, 37, 121]])('the SIMD ink map on %i×%i, window %i, gives the TypeScript steps\' floats: both polarities, bytes or planes, grey or colour', async (w2, h2, size) => {
     expect(await loadMorphologyKernels()).toBe(true);
     const n = w2 * h2;
-    // paper values on both sides of the 64 floor (and of 255 − 64), planes darker and lighter than it
+    // paper values on both sides of the 64 floor (and of 255 − 64), ink darker and lighter than it
+    const bytes = Uint8Array.from({ length: 4 * n }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(rnd() * 256)));
+    const grey = Uint8Array.from(bytes, (v, i) => (i % 4 === 3 ? 255 : bytes[i - (i % 4)]));
     const plane = (): Float32Array => Float32Array.from({ length: n }, () => Math.round(rnd() * 255) + (rnd() < 0.5 ? 0 : rnd()));
-    const gridPaper = (): Paper => {
-      const gw = 1 + Math.floor(rnd() * 5);
-      const gh = 1 + Math.floor(rnd() * 4);
-      const taps = (n: number, cells: number): [Int32Array, Int32Array, Float64Array] => {
-        const lo = Int32Array.from({ length: n }, () => Math.floor(rnd() * cells));
-        return [lo, lo.map((v) => Math.min(cells - 1, v + 1)), Float64Array.from({ length: n }, () => rnd())];
-      };
-      const [x0, x1, fx] = taps(w2, gw);
-      const [y0, y1, fy] = taps(h2, gh);
-      return { kind: 'grid', grid: Float32Array.from({ length: gw * gh }, () => rnd() * 255), gw, gh, x0, x1, fx, y0, y1, fy };
-    };
-    for (const dark of [true, false]) {
-      const planes = [
-        { plane: plane(), paper: { kind: 'plane', grid: plane() } as Paper },
-        { plane: plane(), paper: gridPaper() },
-        { plane: plane(), paper: gridPaper() },
-      ];
-      for (const some of [planes.slice(0, 1), planes.slice(1, 2), planes]) {
-        const js = inkMapJs(w2, h2, dark, some);
+    const flats: FlatImage[] = [
+      { width: w2, height: h2, colour: { kind: 'rgba', data: bytes }, alphaIsInk: false },
+      { width: w2, height: h2, colour: { kind: 'rgba', data: grey }, alphaIsInk: false },
+      { width: w2, height: h2, colour: { kind: 'planes', planes: [plane(), plane(), plane()] }, alphaIsInk: false },
+    ];
+    for (const flat of flats) {
+      for (const polarity of ['dark-on-light', 'light-on-dark'] as const) {
+        const simd = inkMap(flat, polarity, size).data;
+        const channels = flat === flats[1] ? 1 : 3;
+        const js = inkMapTs(flat, channels, polarity, size);
         if (n > 1) expect(js.some((v) => v > 0 && v < 1)).toBe(true);
-        expect(Array.from(inkMapSimd(w2, h2, dark, some)!)).toEqual(Array.from(js));
+        expect(Array.from(simd)).toEqual(Array.from(js));
+        // a colour picture reads all three planes: the first alone gives another map
+        if (channels === 3 && n > 1) expect(Array.from(inkMapTs(flat, 1, polarity, size))).not.toEqual(Array.from(js));
       }
     }
   });
@@ -221,11 +220,14 @@ describe('ink histograms and mask in the SIMD module', () => {
 
   it.each([1, 3, 4, 7, 1001])('the histograms of %i values: SIMD = TypeScript, with and without a `below`', async (n) => {
     expect(await loadMorphologyKernels()).toBe(true);
-    const v = values(n);
-    for (const below of [Infinity, 0.4, 0]) {
-      const simd = inkHistogramsSimd(v, below)!;
-      expect(Array.from(simd.quantiles)).toEqual(Array.from(quantileHistogram(v)));
-      expect(Array.from(simd.otsu)).toEqual(Array.from(otsuHistogram(v.filter((x) => x < below))));
+    // and a clean drawing's map: mostly paper at or below 0 (counted four at a time in the module)
+    const paper = Float32Array.from(values(n), (x, i) => (i % 11 < 9 ? (i % 2 ? 0 : -0.01) : x));
+    for (const v of [values(n), paper]) {
+      for (const below of [Infinity, 0.4, 0, -0.005]) {
+        const simd = inkHistogramsSimd(v, below)!;
+        expect(Array.from(simd.quantiles)).toEqual(Array.from(quantileHistogram(v)));
+        expect(Array.from(simd.otsu)).toEqual(Array.from(otsuHistogram(v.filter((x) => x < below))));
+      }
     }
   });
 
@@ -252,19 +254,18 @@ describe('ink histograms and mask in the SIMD module', () => {
 });
 
 describe('flattening an opaque picture in the SIMD module', () => {
-  it.each([[1, 1], [3, 5], [8, 4], [13, 7]])('%i×%i: the planes and luminance of flattenAlpha + luminance, or null when a pixel is not opaque', async (w, h) => {
+  it.each([[1, 1], [3, 5], [8, 4], [13, 7]])('%i×%i: the luminance of flattenAlpha + luminance, or null when a pixel is not opaque', async (w, h) => {
     expect(await loadMorphologyKernels()).toBe(true);
     const rnd = mulberry32(w * 31 + h);
     const data = Uint8Array.from({ length: 4 * w * h }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(rnd() * 256)));
     const img = { width: w, height: h, data };
     const flat = flattenAlpha(img);
-    const simd = opaquePlanesSimd(data, w * h)!;
-    expect(simd.planes.map((p) => Array.from(p))).toEqual(flat.planes.map((p) => Array.from(p)));
-    expect(Array.from(simd.lum)).toEqual(Array.from(luminance(flat).data));
+    expect(planesOf(flat).map((p) => Array.from(p))).toEqual([0, 1, 2].map((c) => Array.from({ length: w * h }, (_, i) => data[4 * i + c])));
+    expect(Array.from(opaqueLumSimd(data, w * h)!)).toEqual(Array.from(luminance(flat).data));
     for (const a of [254, 0]) {
       const some = Uint8Array.from(data);
       some[4 * (w * h - 1) + 3] = a; // the last pixel, also when it ends a partial group of four
-      expect(opaquePlanesSimd(some, w * h)).toBeNull();
+      expect(opaqueLumSimd(some, w * h)).toBeNull();
     }
   });
 });
@@ -398,6 +399,52 @@ describe('labelComponents', () => {
     expect(b.area).toBe(3);
     expect(c.area).toBe(1);
   });
+
+  it('on random masks: the labels and statistics of a flood fill numbered by first pixel (aligned or not)', () => {
+    const rnd = mulberry32(21);
+    for (const [w, h] of [[1, 1], [7, 5], [33, 20], [64, 48], [13, 41]]) {
+      for (const density of [0.05, 0.3, 0.55, 0.8]) {
+        const bytes = Uint8Array.from({ length: w * h + 1 }, () => (rnd() < density ? 1 : 0));
+        for (const data of [bytes.subarray(0, w * h), bytes.subarray(1)]) {
+          // flood fill, 8-connected, components numbered in raster order of their first pixel
+          const want = new Int32Array(w * h);
+          const stats: { area: number; box: number[]; perimeter: number; touches: boolean[] }[] = [];
+          for (let i = 0; i < w * h; i++) {
+            if (!data[i] || want[i]) continue;
+            const id = stats.length + 1;
+            const st = { area: 0, box: [w, -1, h, -1], perimeter: 0, touches: [false, false, false, false] };
+            stats.push(st);
+            const stack = [i];
+            want[i] = id;
+            while (stack.length) {
+              const p = stack.pop()!;
+              const x = p % w;
+              const y = (p - x) / w;
+              st.area++;
+              st.box = [Math.min(st.box[0], x), Math.max(st.box[1], x), Math.min(st.box[2], y), Math.max(st.box[3], y)];
+              const at = (xx: number, yy: number): number => (xx < 0 || yy < 0 || xx >= w || yy >= h ? 0 : data[yy * w + xx]);
+              if (!at(x - 1, y) || !at(x + 1, y) || !at(x, y - 1) || !at(x, y + 1)) st.perimeter++;
+              st.touches = [st.touches[0] || x === 0, st.touches[1] || x === w - 1, st.touches[2] || y === 0, st.touches[3] || y === h - 1];
+              for (let dy = -1; dy <= 1; dy++) {
+                for (let dx = -1; dx <= 1; dx++) {
+                  const q = (y + dy) * w + x + dx;
+                  if (at(x + dx, y + dy) && !want[q]) {
+                    want[q] = id;
+                    stack.push(q);
+                  }
+                }
+              }
+            }
+          }
+          const lab = labelComponents({ width: w, height: h, data });
+          expect(Array.from(lab.labels)).toEqual(Array.from(want));
+          expect(
+            lab.components.map((c) => ({ area: c.area, box: [c.minX, c.maxX, c.minY, c.maxY], perimeter: c.perimeter, touches: [c.touches.left, c.touches.right, c.touches.top, c.touches.bottom] })),
+          ).toEqual(stats);
+        }
+      }
+    }
+  });
 });
 
 describe('flattenAlpha', () => {
@@ -408,8 +455,8 @@ describe('flattenAlpha', () => {
       for (let x = 0; x < 10; x++) data.set([colour, colour, colour, 255], (5 * 10 + x) * 4);
       const flat = flattenAlpha({ width: 10, height: 10, data });
       expect(flat.alphaIsInk).toBe(true);
-      expect(flat.planes[0][5 * 10 + 3]).toBe(0); // dark stroke
-      expect(flat.planes[0][0]).toBe(255); // white paper
+      expect(planesOf(flat)[0][5 * 10 + 3]).toBe(0); // dark stroke
+      expect(planesOf(flat)[0][0]).toBe(255); // white paper
     }
   });
 
@@ -418,7 +465,7 @@ describe('flattenAlpha', () => {
     for (let i = 0; i < 100; i++) data.set([240, 235, 220, i < 5 ? 0 : 255], i * 4);
     const flat = flattenAlpha({ width: 10, height: 10, data });
     expect(flat.alphaIsInk).toBe(false);
-    expect(flat.planes[0][0]).toBe(240);
+    expect(planesOf(flat)[0][0]).toBe(240);
   });
 });
 
@@ -433,6 +480,37 @@ describe('detectPolarity', () => {
   });
   it('light strokes on a dark screen', () => {
     expect(detectPolarity(page(30, 240)).polarity).toBe('light-on-dark');
+  });
+});
+
+describe('countInk and forEachInk', () => {
+  it('count and visit every ink byte of a 0/1 mask in order, aligned or not, sparse or dense', () => {
+    const rnd = mulberry32(17);
+    for (const n of [0, 1, 3, 4, 5, 64, 1001]) {
+      for (const density of [0, 0.01, 0.5, 1]) {
+        const bytes = Uint8Array.from({ length: n + 1 }, () => (rnd() < density ? 1 : 0));
+        for (const data of [bytes.subarray(0, n), bytes.subarray(1)]) {
+          const want = Array.from(data.keys()).filter((i) => data[i]);
+          const seen: number[] = [];
+          forEachInk(data, (i) => seen.push(i));
+          expect(seen).toEqual(want);
+          expect(countInk(data)).toBe(want.length);
+        }
+      }
+    }
+  });
+});
+
+describe('kthSmallest', () => {
+  it('is the k-th value of the sorted array, for every k, with and without repeated values', () => {
+    const rnd = mulberry32(3);
+    for (const n of [1, 2, 3, 10, 101, 1000]) {
+      for (const levels of [0, 3, 50]) {
+        const values = Float32Array.from({ length: n }, () => (levels ? Math.floor(rnd() * levels) / levels : rnd()));
+        const sorted = Float32Array.from(values).sort();
+        for (const k of new Set([0, n - 1, Math.floor(0.9 * (n - 1)), Math.floor(rnd() * n)])) expect(kthSmallest(Float32Array.from(values), k)).toBe(sorted[k]);
+      }
+    }
   });
 });
 
