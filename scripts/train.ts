@@ -54,6 +54,8 @@ npm run train -- [options]
   --threads N        threads sharing each batch (default: 2 or the cores available)
   --name NAME        model name (default from the architecture)
   --out DIR          output folder (default models/NAME)
+  --skip-test        do not measure the MNIST test split (a candidate still being chosen: measure
+                     only the chosen one, once, with npm run evaluate)
 `;
 
 async function main(): Promise<void> {
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     threads: { type: 'string' },
     name: { type: 'string' },
     out: { type: 'string' },
+    'skip-test': { type: 'boolean' },
   });
   const oneOf = <T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T => {
     if (value === undefined) return fallback;
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
       );
     },
   });
-  const test = evaluate(net, data.test);
+  const test = v['skip-test'] ? null : evaluate(net, data.test);
   // with crops the selection figure mixes two kinds of images: say each one
   const parts: Record<string, number> = {};
   if (v['val-crops']) {
@@ -181,7 +184,8 @@ async function main(): Promise<void> {
     console.log(`Validation of the best epoch: MNIST ${(100 * parts.mnistValidation).toFixed(2)}%, crops ${(100 * parts.cropValidation).toFixed(2)}%`);
   }
   console.log(`Best epoch ${result.bestEpoch}: validation ${(100 * result.bestValidationAccuracy).toFixed(2)}%`);
-  console.log(`Test: ${test.correct} / ${test.total} (${(100 * test.accuracy).toFixed(2)}%), ${test.total - test.correct} of 10,000 wrong; ${result.seconds.toFixed(0)}s in all`);
+  if (test) console.log(`Test: ${test.correct} / ${test.total} (${(100 * test.accuracy).toFixed(2)}%), ${test.total - test.correct} of 10,000 wrong`);
+  console.log(`${result.seconds.toFixed(0)}s in all`);
 
   await saveModel(outDir, net, {
     name,
@@ -200,7 +204,11 @@ async function main(): Promise<void> {
       seconds: Math.round(result.seconds),
       kernels: net.kernels.name,
     },
-    metrics: { testAccuracy: test.accuracy, validationAccuracy: result.bestValidationAccuracy, testErrors: test.total - test.correct, ...parts },
+    metrics: {
+      ...(test ? { testAccuracy: test.accuracy, testErrors: test.total - test.correct } : {}),
+      validationAccuracy: result.bestValidationAccuracy,
+      ...parts,
+    },
   });
   if (net.outSize === 11 && trainCrops.length > 0 && v['val-crops']) {
     // an 11-class model carries crops for its retrains: a replay of its training crops, the selection crops as the gate
