@@ -164,8 +164,16 @@ async function main(): Promise<void> {
   }
   console.log(`  ${trainSet.n} training / ${validation.n} validation images; ${JSON.stringify({ ...settings, plateau: undefined })}`);
 
+  // SIGINT / SIGTERM end training after the current batch, keeping the best epoch so far (a deadline, Ctrl-C)
+  let stopRequested = false;
+  const requestStop = (signal: string) => {
+    stopRequested = true;
+    console.log(`\n${signal}: stopping after this batch, keeping the best epoch so far`);
+  };
+  process.once('SIGINT', requestStop).once('SIGTERM', requestStop);
   const bar = new ProgressBar();
   const result = await train(net, trainSet, validation, settings, {
+    shouldStop: () => stopRequested,
     onProgress: (done, total) => bar.update(done, total),
     onEpoch: (r) => {
       bar.clear();
