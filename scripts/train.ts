@@ -3,6 +3,7 @@
  * measures it on the 10k test images and writes models/NAME/{model.json, weights.bin,
  * history.json, accuracy.png}.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,7 @@ npm run train -- [options]
   --out DIR          output folder (default models/NAME)
   --skip-test        do not measure the MNIST test split (a candidate still being chosen: measure
                      only the chosen one, once, with npm run evaluate)
+  --stop-file PATH   when this file appears, stop after the current batch and keep the best epoch so far
 `;
 
 async function main(): Promise<void> {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     name: { type: 'string' },
     out: { type: 'string' },
     'skip-test': { type: 'boolean' },
+    'stop-file': { type: 'string' },
   });
   const oneOf = <T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T => {
     if (value === undefined) return fallback;
@@ -164,16 +167,14 @@ async function main(): Promise<void> {
   }
   console.log(`  ${trainSet.n} training / ${validation.n} validation images; ${JSON.stringify({ ...settings, plateau: undefined })}`);
 
-  // SIGINT / SIGTERM end training after the current batch, keeping the best epoch so far (a deadline, Ctrl-C)
-  let stopRequested = false;
-  const requestStop = (signal: string) => {
-    stopRequested = true;
-    console.log(`\n${signal}: stopping after this batch, keeping the best epoch so far`);
-  };
-  process.once('SIGINT', requestStop).once('SIGTERM', requestStop);
+  // the epochs run synchronously (no signal gets through): a file that appears at --stop-file ends training
+  // after the current batch, keeping the best epoch so far (a deadline on a shared machine)
+  const stopFile = v['stop-file'];
+  let batches = 0;
+  const stopRequested = () => stopFile !== undefined && ++batches % 20 === 0 && existsSync(stopFile);
   const bar = new ProgressBar();
   const result = await train(net, trainSet, validation, settings, {
-    shouldStop: () => stopRequested,
+    shouldStop: stopRequested,
     onProgress: (done, total) => bar.update(done, total),
     onEpoch: (r) => {
       bar.clear();
