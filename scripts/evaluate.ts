@@ -8,15 +8,17 @@ import { parseCli, runMain } from '../src/cli/args.ts';
 import { IMAGE_SIZE, loadMnistSplit } from '../src/data/mnist.ts';
 import { loadModel } from '../src/model/format.ts';
 import { activeModelName } from '../src/model/registry.ts';
+import { served } from '../src/model/shifts.ts';
 import { initKernels } from '../src/nn/kernels/index.ts';
 import { evaluate } from '../src/training/evaluate.ts';
 import { renderConfusionMatrix, renderImageGrid } from '../src/vision/render.ts';
 
 const USAGE = `
-npm run evaluate -- [--model DIR] [--split test|validation] [--out DIR] [--json]
+npm run evaluate -- [--model DIR] [--split test|validation] [--served] [--out DIR] [--json]
 
   --model DIR   model folder (default: the active model in models/)
   --split S     test (default) or validation
+  --served      as the bot serves it (shifts.ts: an 11-class model averaged over one-pixel shifts)
   --out DIR     where the PNGs go (default out/evaluate)
   --json        end with one JSON line: {accuracy, errors, total, model, perDigit, confusion}
 `;
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     split: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    served: { type: 'boolean' },
   });
   const split = v.split === 'validation' ? 'validation' : 'test';
   const dir = v.model ?? join('models', await activeModelName('models'));
@@ -34,10 +37,10 @@ async function main(): Promise<void> {
   const model = await loadModel(dir, { maxBatch: 256 });
   const data = await loadMnistSplit(split);
   const t0 = performance.now();
-  const ev = evaluate(model, data);
+  const ev = evaluate(v.served ? served(model) : model, data);
   const seconds = (performance.now() - t0) / 1000;
 
-  console.log(`Model ${model.name} [${model.architecture}] on the ${data.n.toLocaleString('en')} MNIST ${split} images:`);
+  console.log(`Model ${model.name} [${model.architecture}]${v.served ? ' as served' : ''} on the ${data.n.toLocaleString('en')} MNIST ${split} images:`);
   console.log(`Accuracy: ${ev.correct} / ${ev.total} (${(100 * ev.accuracy).toFixed(2)}%), ${ev.total - ev.correct} of ${ev.total.toLocaleString('en')} wrong (${seconds.toFixed(2)}s, ${Math.round(ev.total / seconds)} images/s)`);
   console.log('Per digit:');
   for (const d of ev.perDigit) console.log(`  ${d.digit}: ${(100 * d.accuracy).toFixed(2)}% (${d.total - d.correct} of ${d.total} wrong)`);
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         model: model.name,
         split,
+        served: v.served === true,
         accuracy: ev.accuracy,
         errors: ev.total - ev.correct,
         total: ev.total,

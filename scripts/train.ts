@@ -3,6 +3,7 @@
  * measures it on the 10k test images and writes models/NAME/{model.json, weights.bin,
  * history.json, accuracy.png}.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,9 @@ npm run train -- [options]
   --threads N        threads sharing each batch (default: 2 or the cores available)
   --name NAME        model name (default from the architecture)
   --out DIR          output folder (default models/NAME)
+  --skip-test        do not measure the MNIST test split (a candidate still being chosen: measure
+                     only the chosen one, once, with npm run evaluate)
+  --stop-file PATH   when this file appears, stop after the current batch and keep the best epoch so far
 `;
 
 async function main(): Promise<void> {
@@ -81,6 +85,8 @@ async function main(): Promise<void> {
     threads: { type: 'string' },
     name: { type: 'string' },
     out: { type: 'string' },
+    'skip-test': { type: 'boolean' },
+    'stop-file': { type: 'string' },
   });
   const oneOf = <T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T => {
     if (value === undefined) return fallback;
@@ -161,8 +167,14 @@ async function main(): Promise<void> {
   }
   console.log(`  ${trainSet.n} training / ${validation.n} validation images; ${JSON.stringify({ ...settings, plateau: undefined })}`);
 
+  // the epochs run synchronously (no signal gets through): a file that appears at --stop-file ends training
+  // after the current batch, keeping the best epoch so far (a deadline on a shared machine)
+  const stopFile = v['stop-file'];
+  let batches = 0;
+  const stopRequested = () => stopFile !== undefined && ++batches % 20 === 0 && existsSync(stopFile);
   const bar = new ProgressBar();
   const result = await train(net, trainSet, validation, settings, {
+    shouldStop: stopRequested,
     onProgress: (done, total) => bar.update(done, total),
     onEpoch: (r) => {
       bar.clear();
@@ -172,7 +184,7 @@ async function main(): Promise<void> {
       );
     },
   });
-  const test = evaluate(net, data.test);
+  const test = v['skip-test'] ? null : evaluate(net, data.test);
   // with crops the selection figure mixes two kinds of images: say each one
   const parts: Record<string, number> = {};
   if (v['val-crops']) {
@@ -181,7 +193,8 @@ async function main(): Promise<void> {
     console.log(`Validation of the best epoch: MNIST ${(100 * parts.mnistValidation).toFixed(2)}%, crops ${(100 * parts.cropValidation).toFixed(2)}%`);
   }
   console.log(`Best epoch ${result.bestEpoch}: validation ${(100 * result.bestValidationAccuracy).toFixed(2)}%`);
-  console.log(`Test: ${test.correct} / ${test.total} (${(100 * test.accuracy).toFixed(2)}%), ${test.total - test.correct} of 10,000 wrong; ${result.seconds.toFixed(0)}s in all`);
+  if (test) console.log(`Test: ${test.correct} / ${test.total} (${(100 * test.accuracy).toFixed(2)}%), ${test.total - test.correct} of 10,000 wrong`);
+  console.log(`${result.seconds.toFixed(0)}s in all`);
 
   await saveModel(outDir, net, {
     name,
@@ -200,7 +213,11 @@ async function main(): Promise<void> {
       seconds: Math.round(result.seconds),
       kernels: net.kernels.name,
     },
-    metrics: { testAccuracy: test.accuracy, validationAccuracy: result.bestValidationAccuracy, testErrors: test.total - test.correct, ...parts },
+    metrics: {
+      ...(test ? { testAccuracy: test.accuracy, testErrors: test.total - test.correct } : {}),
+      validationAccuracy: result.bestValidationAccuracy,
+      ...parts,
+    },
   });
   if (net.outSize === 11 && trainCrops.length > 0 && v['val-crops']) {
     // an 11-class model carries crops for its retrains: a replay of its training crops, the selection crops as the gate
