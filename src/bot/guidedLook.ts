@@ -3,13 +3,14 @@
  * it was read and the reader, told the label, finds the marks that show it (vision/guided.ts) —
  * a digit the first look cut into pieces, glued to a line or hollowed is often whole in another
  * look. The label lands on those marks: on a stored mark when it is the same one (the answer's, or
- * one an earlier look found), else on a new mark stored beside the answer's (`guided`). Null whenever the look cannot be made or finds nothing
- * sure enough (no URL kept, the picture gone, a 10-class model, no busy reader free in time):
- * the label then lands on the answer's marks (store/assign.ts) — but not by a re-cut when the look
- * was made and no mark read the label: the most digit-like of marks that no look reads as the
- * digit is a fragment or an edge more often than the digit (labelling.ts).
+ * one an earlier look found), else on a new mark stored beside the answer's (`guided`).
+ * Null whenever the look cannot be made (no URL kept, the picture gone, a 10-class model, no busy
+ * reader free in time): the label then lands on the answer's marks (store/assign.ts). 'nothing'
+ * when the look was made and no mark reads the label: it lands there too, but not by a re-cut (the
+ * most digit-like of marks no look reads as the digit is a fragment or an edge more often than the
+ * digit; labelling.ts).
  */
-import { boxIntersection } from '../vision/raster.ts';
+import { boxIoU } from '../vision/raster.ts';
 import { knowsNone } from '../vision/read.ts';
 import type { GuidedMarks } from '../vision/guided.ts';
 import type { DigitClassifier } from '../model/classifier.ts';
@@ -17,13 +18,14 @@ import type { Assignment, LabelInput } from '../store/assign.ts';
 import type { Prediction, StoredMark } from '../store/predictions.ts';
 import type { Sample } from '../store/samples.ts';
 import type { BotContext } from './context.ts';
+import { storedMark } from './marks.ts';
 import { download } from './reading.ts';
 
 /** Finds the marks that show `label` in a picture's bytes (vision/guided.ts lookForLabel). */
 export type LookForLabelFn = (bytes: Buffer, classifier: DigitClassifier, label: string) => Promise<GuidedMarks | null>;
 
 /**
- * The whole look (download, a free reader, four looks) must end within this, or the label lands
+ * The whole look (download, a free reader, six looks) must end within this, or the label lands
  * on the answer's marks: the interaction is answered within Discord's 3 seconds.
  */
 export const GUIDED_BUDGET_MS = 2_000;
@@ -47,6 +49,8 @@ export async function guidedLabel(ctx: BotContext, prediction: Prediction, input
   const url = prediction.pictureUrl;
   const { limits } = ctx.config;
   const classifier = ctx.models.current().classifier;
+  // a 10-class model cannot tell a digit-like mark: no download for a look that finds nothing
+  if (!knowsNone(classifier)) return null;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), GUIDED_BUDGET_MS)));
   const found = (async () => {
@@ -60,8 +64,7 @@ export async function guidedLabel(ctx: BotContext, prediction: Prediction, input
       found.catch(() => undefined);
       return null;
     }
-    if (guided) return placed(guided, input.label, samples);
-    return knowsNone(classifier) ? 'nothing' : null;
+    return guided ? placed(guided, input.label, samples) : 'nothing';
   } catch (err) {
     ctx.log.info({ predictionId: prediction.id, err: err instanceof Error ? err.message : String(err) }, 'guided look: the picture could not be read again');
     return null;
@@ -75,17 +78,11 @@ export function placed(guided: GuidedMarks, label: string, samples: readonly Pic
   let next = samples.reduce((m, s) => Math.max(m, s.position + 1), 0);
   const added: GuidedLabel['added'] = [];
   const labels = guided.marks.map((m, i) => {
-    const same = samples.find((s) => s.box !== null && iou(s.box, m.box) >= SAME_MARK_IOU);
+    const same = samples.find((s) => s.box !== null && boxIoU(s.box, m.box) >= SAME_MARK_IOU);
     const position = same?.position ?? next++;
-    if (!same) added.push({ position, mark: { digit: m.digit, confidence: m.confidence, image: m.image, kind: 'candidate', ...(m.notDigit !== undefined ? { pNone: m.notDigit } : {}), box: m.box } });
+    if (!same) added.push({ position, mark: storedMark(m, 'candidate') });
     return { position, label: Number(label[i]) };
   });
   // `marks`: the answer's marks (the strip): a position past them is a mark it had not cut
   return { assignment: { used: true, how: 'guided', label, labels, marks: samples.filter((s) => !s.guided).length }, added };
-}
-
-type Box = { x: number; y: number; width: number; height: number };
-function iou(a: Box, b: Box): number {
-  const i = boxIntersection(a, b);
-  return i / (a.width * a.height + b.width * b.height - i);
 }

@@ -5,7 +5,7 @@
  */
 import type { StoredMark } from '../store/predictions.ts';
 import type { Sample } from '../store/samples.ts';
-import type { Reading } from '../vision/types.ts';
+import type { DigitReading, Reading } from '../vision/types.ts';
 
 /** At most this many marks are kept per picture (the reader hands at most 3 × maxDigits to the model). */
 export const MAX_MARKS = 36;
@@ -20,14 +20,12 @@ export function marksOf(r: Reading): StoredMark[] {
   const all = r.marks ?? (r.noDigit ? (r.candidates ?? []) : r.perDigit);
   const read = new Set(r.noDigit ? [] : r.perDigit);
   // a reader without `marks` lists only the digits read: those are all there is
-  return all.slice(0, MAX_MARKS).map((m) => ({
-    digit: m.digit,
-    confidence: m.confidence,
-    image: m.image,
-    kind: read.has(m) ? 'read' : 'candidate',
-    ...(m.notDigit !== undefined ? { pNone: m.notDigit } : {}),
-    box: m.box,
-  }));
+  return all.slice(0, MAX_MARKS).map((m) => storedMark(m, read.has(m) ? 'read' : 'candidate'));
+}
+
+/** One mark the model classified, as the store keeps it. */
+export function storedMark(m: DigitReading, kind: 'read' | 'candidate'): StoredMark {
+  return { digit: m.digit, confidence: m.confidence, image: m.image, kind, ...(m.notDigit !== undefined ? { pNone: m.notDigit } : {}), box: m.box };
 }
 
 export function shownMarks(marks: readonly { image: Float32Array; kind?: 'read' | 'candidate' }[]): ShownMark[] {

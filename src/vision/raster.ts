@@ -69,3 +69,10 @@ export function boxIntersection(a: Box, b: Box): number {
   const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
   return w > 0 && h > 0 ? w * h : 0;
 }
+
+/** How much two boxes overlap: their shared area over their union's (0 for empty boxes). */
+export function boxIoU(a: Box, b: Box): number {
+  const i = boxIntersection(a, b);
+  const union = a.width * a.height + b.width * b.height - i;
+  return union > 0 ? i / union : 0;
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { generatePicture, SPLIT_SEEDS } from '../../src/data/synth/index.ts';
 import { loadClassifier } from '../../src/model/load.ts';
 import { chooseGuided, GUIDED_MIN_P, lookForLabel } from '../../src/vision/guided.ts';
-import { boxIntersection, type Box } from '../../src/vision/raster.ts';
+import { boxIoU } from '../../src/vision/raster.ts';
 import { readDigits } from '../../src/vision/read.ts';
 import type { DigitReading } from '../../src/vision/types.ts';
 
@@ -53,10 +53,6 @@ describe('chooseGuided (pure)', () => {
   });
 });
 
-const iou = (a: Box, b: Box) => {
-  const i = boxIntersection(a, b);
-  return i / (a.width * a.height + b.width * b.height - i);
-};
 const classifier = await loadClassifier('models').catch(() => null);
 
 describe.skipIf(!classifier?.classes)('lookForLabel on photos the first look gets wrong (shipped model)', () => {
@@ -71,6 +67,6 @@ describe.skipIf(!classifier?.classes)('lookForLabel on photos the first look get
     expect(g?.look).toBe(look);
     expect(g!.p[0]).toBeGreaterThan(0.9);
     // on the drawn digit, as bench-learning counts it (boxes overlapping by half their union)
-    expect(iou(g!.marks[0]!.box, pic.marks[0]!.box)).toBeGreaterThan(0.5);
+    expect(boxIoU(g!.marks[0]!.box, pic.marks[0]!.box)).toBeGreaterThan(0.5);
   });
 });
