@@ -12,7 +12,7 @@
  * retrain gate's "not a digit" check bound its abuse; a re-cut never lands on a mark at
  * p(none) ≥ RECUT_MAX_NONE in the first place (store/assign.ts), only the picker does.
  */
-import { NONE, type Assignment, type Mark } from '../store/assign.ts';
+import { modelCall, NONE, type Assignment, type Mark } from '../store/assign.ts';
 import type { HoldCode } from '../store/predictions.ts';
 import type { LabelsConfig } from '../config.ts';
 
@@ -28,11 +28,6 @@ export interface HoldFacts {
   byModerator: boolean;
   /** labels the giver gave in the last hour (before this one) */
   recentLabels: number;
-}
-
-/** The model's own call on a mark: a digit, or NONE when "not a digit" is more likely. */
-export function modelCall(m: Mark): { label: number; p: number } {
-  return m.pNone !== null && m.pNone > m.confidence ? { label: NONE, p: m.pNone } : { label: m.predicted, p: m.confidence };
 }
 
 /** The flood rule: from `floodPerHour` labels in the last hour on (0: no limit). */

@@ -91,6 +91,11 @@ export function isDigitLike(m: Mark): boolean {
   return m.pNone === null || m.pNone < m.confidence;
 }
 
+/** The model's own call on a mark: a digit, or NONE when "not a digit" is more likely. */
+export function modelCall(m: Pick<Mark, 'predicted' | 'confidence' | 'pNone'>): { label: number; p: number } {
+  return m.pNone !== null && m.pNone > m.confidence ? { label: NONE, p: m.pNone } : { label: m.predicted, p: m.confidence };
+}
+
 const odds = (pNone: number) => (1 - pNone) / Math.max(pNone, 1e-9);
 
 export function assignLabel(input: LabelInput, marks: readonly Mark[]): Assignment {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@libsql/client';
 import { NONE_LABEL } from '../data/crops.ts';
+import { modelCall } from './assign.ts';
 import { IMAGE_SIZE } from '../data/mnist.ts';
 import { num, numOrNull, str, strOrNull } from './db.ts';
 
@@ -51,7 +52,7 @@ export type AnsweredMark = Pick<Sample, 'kind' | 'predicted'> & Partial<Pick<Sam
  * the active model reads wrong).
  */
 export function answeredOn(s: AnsweredMark): number {
-  if (s.guided) return s.pNone !== null && s.pNone !== undefined && s.pNone > (s.confidence ?? 0) ? NONE_LABEL : s.predicted;
+  if (s.guided) return modelCall({ predicted: s.predicted, confidence: s.confidence ?? 0, pNone: s.pNone ?? null }).label;
   return s.kind === 'candidate' ? NONE_LABEL : s.predicted;
 }
 
