@@ -34,9 +34,8 @@ export const GUIDED_MIN_P = 0.25;
 /** A mark the model is this sure is not a digit never takes a label (a ring made of a solid shape). */
 const GUIDED_MAX_NONE = 0.9;
 
-/** The looks: the first, the looks again read.ts may take, and fainter ink with every line out and the wide window together. */
-const LOOKS: readonly { name: string; options: (first: Analysis) => LookOptions }[] = [
-  { name: 'first', options: () => ({}) },
+/** The looks after the first: the looks again read.ts may take, and fainter ink with every line out and the wide window together. */
+const LOOKS_AGAIN: readonly { name: string; options: (first: Analysis) => LookOptions }[] = [
   { name: 'every line out', options: () => ({ lines: 'every' }) },
   { name: 'wide window', options: () => ({ wideOnly: true }) },
   { name: 'every line out, wide window', options: () => ({ lines: 'every', wideOnly: true }) },
@@ -92,14 +91,14 @@ export async function lookForLabel(bytes: Buffer, classifier: DigitClassifier, l
   const [decoded] = await Promise.all([decodeImage(bytes, opts), loadMorphologyKernels()]);
   const toOriginal = decoded.originalWidth / decoded.image.width;
   const looks: { look: string; marks: DigitReading[] }[] = [];
-  let first: Analysis | null = null;
-  for (const { name, options: more } of LOOKS) {
-    const a: Analysis = first ? analyse(decoded.image, { ...opts, ...more(first) }, true, undefined, first.norm.base) : analyse(decoded.image, opts, true);
-    first ??= a;
+  const take = async (look: string, a: Analysis): Promise<void> => {
     // noise or a page of ink: its marks were not cut (segments beyond the cap)
-    if (a.digits.length === 0) continue;
-    looks.push({ look: name, marks: await classify(a, classifier, toOriginal, opts) });
-  }
+    if (a.digits.length > 0) looks.push({ look, marks: await classify(a, classifier, toOriginal, opts) });
+  };
+  const first = analyse(decoded.image, opts, true);
+  await take('first', first);
+  // each look again reuses the first look's flattening, polarity and ink maps (one analysis alive at a time)
+  for (const { name, options: more } of LOOKS_AGAIN) await take(name, analyse(decoded.image, { ...opts, ...more(first) }, true, undefined, first.norm.base));
   return chooseGuided(looks, label);
 }
 
