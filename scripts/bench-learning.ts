@@ -67,6 +67,8 @@ pictures of the style read before and after. Small defaults; the issue's size is
   --replay R      MNIST images replayed in the retrain (default 5000)
   --mnist-gate G  MNIST validation images the gate measures (default 8000)
   --threads T     training threads of the retrain child (default 1)
+  --cross-fit K   folds of the retrain's cross-fitting (default: the bot's, 2; 0: the gate measures
+                  the held-back samples only)
   --max-side PX   long side of the photos (default 1000)
   --start S       the style's pictures are indices S.. of the dev seed (default 0: posted 0..N-1, new
                   N..N+M-1); tune with another range (e.g. 10000) than the one figures are quoted on
@@ -87,6 +89,7 @@ const { values } = parseCli(USAGE, {
   replay: { type: 'string', default: '5000' },
   'mnist-gate': { type: 'string', default: '8000' },
   threads: { type: 'string', default: '1' },
+  'cross-fit': { type: 'string' },
   'max-side': { type: 'string', default: '1000' },
   'models-dir': { type: 'string', default: 'models' },
   start: { type: 'string', default: '0' },
@@ -111,6 +114,7 @@ const settings = (mode: RetrainSettings['mode']): RetrainSettings => ({
   replay: num(values.replay, 'replay', 5000, whole),
   mnistGate: num(values['mnist-gate'], 'mnist-gate', 8000, (n) => whole(n) && n >= 100 && n <= 8000),
   threads: num(values.threads, 'threads', 1, (n) => whole(n) && n > 0),
+  ...(values['cross-fit'] === undefined ? {} : { crossFitFolds: num(values['cross-fit'], 'cross-fit', 2, (n) => whole(n) && n <= 5) }),
 });
 const JSON_ONLY = values.json === true;
 const EVADE = values.evade === true;

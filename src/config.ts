@@ -122,6 +122,7 @@ const envSchema = z.object({
   RETRAIN_NICE: int(10, 0, 19),
   RETRAIN_KEEP_MODELS: int(5, 1, 100),
   RETRAIN_MNIST_GATE: int(8_000, 100, 8_000),
+  RETRAIN_CROSS_FIT: int(2, 0, 5),
   MODEL_WATCH_MS: int(5_000, 0, 3_600_000),
 });
 
@@ -187,6 +188,8 @@ export interface RetrainConfig {
   readonly keepModels: number;
   /** MNIST validation images the gate measures both models on (8,000: all those the best epoch is not picked on; never test images) */
   readonly mnistGate: number;
+  /** folds of the cross-fitting runs (0: off; the gate then measures the held-back samples only) */
+  readonly crossFitFolds: number;
   /** how often the bot checks models/active.json for a model promoted elsewhere (0: never) */
   readonly watchMs: number;
 }
@@ -240,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nice: e.RETRAIN_NICE,
       keepModels: e.RETRAIN_KEEP_MODELS,
       mnistGate: e.RETRAIN_MNIST_GATE,
+      crossFitFolds: e.RETRAIN_CROSS_FIT,
       watchMs: e.MODEL_WATCH_MS,
     }),
     labels: Object.freeze({ holdConfidence: e.LABEL_HOLD_CONFIDENCE, floodPerHour: e.LABEL_FLOOD_PER_HOUR }),

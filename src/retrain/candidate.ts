@@ -18,9 +18,10 @@ import { Network } from '../nn/network.ts';
 import type { OptimizerSettings } from '../nn/optimizers.ts';
 import { evaluate, type ProbabilityModel } from '../training/evaluate.ts';
 import { DEFAULT_TRAIN, train, type TrainSettings } from '../training/train.ts';
-import { cropsSelectionSplit, mixTrainingSet, selectionSplit, validationSet, type UserSamples } from './data.ts';
+import { cropsSelectionSplit, mixTrainingSet, pickUserSamples, selectionSplit, validationSet, type UserSamples } from './data.ts';
+import { Rng } from '../nn/rng.ts';
 import { NONE_LABEL } from '../data/crops.ts';
-import { pairTally, type GateFigures, type Paired } from './gate.ts';
+import { pairTally, type GateFigures, type Paired, type UserTallies } from './gate.ts';
 
 export interface RetrainSettings {
   mode: 'finetune' | 'full';
@@ -49,7 +50,16 @@ export interface RetrainSettings {
   augment: AugmentOptions | null;
   threads: number;
   seed: number;
+  /**
+   * Cross-fitting: the users' training samples are split into this many folds, and for each fold a
+   * model is fine-tuned like the candidate but without that fold, then reads it; so every
+   * correction measures the gain, not only the held-back ones (0: off). See `crossFit`.
+   */
+  crossFitFolds: number;
 }
+
+/** Fewest corrected training samples for which the cross-fitting runs are worth their time. */
+export const MIN_CROSS_FIT_CORRECTED = 6;
 
 const ADAM: OptimizerSettings = { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
@@ -78,6 +88,10 @@ export function defaultRetrainSettings(mode: RetrainSettings['mode'] = 'finetune
     augment: { affine: true, elastic: false },
     threads: 1,
     seed: 1,
+    // a server's corrections are few (a style read at 90 % leaves ~40 of 400 labels): a held-back
+    // third of them (store/samples.ts) is ~12 samples, too few for the gate to see a real gain
+    // (bench-learning run 11: 5 fixed, 0 broken, rejected); cross-fitting measures all of them
+    crossFitFolds: 2,
   };
 }
 
@@ -161,26 +175,121 @@ const readGate = (model: ProbabilityModel, g: GateImages): Readings => ({
   crops: g.crops ? readAll(model, g.crops) : null,
 });
 
-/** The gate's tallies from both models' readings of the same images. */
-function tallies(g: GateImages, before: Readings, after: Readings): GateFigures {
-  const h = g.holdout;
-  const corrected = (i: number) => h.corrected[i] === true;
+/** The corrected / confirmed tallies of user samples read by both models, all and per user (corrected ones). */
+function userTallies(h: UserSamples, before: Uint8Array, after: Uint8Array): UserTallies {
+  const corrected = (i: number) => h.corrected?.[i] === true;
+  const labels = h.data.labels;
   const byUser: Record<string, Paired> = {};
   for (const u of new Set(h.users.filter((_, i) => corrected(i)))) {
-    byUser[u] = pairTally(h.data.labels, before.holdout, after.holdout, (i) => corrected(i) && h.users[i] === u);
+    byUser[u] = pairTally(labels, before, after, (i) => corrected(i) && h.users[i] === u);
   }
+  return {
+    corrected: pairTally(labels, before, after, corrected),
+    correctedByUser: byUser,
+    confirmed: pairTally(labels, before, after, (i) => !corrected(i)),
+  };
+}
+
+/** The gate's tallies from both models' readings of the same images (and the cross-fitted ones, if run). */
+function tallies(g: GateImages, before: Readings, after: Readings, crossFit: GateFigures['crossFit']): GateFigures {
   const crops = g.crops;
   return {
     mnist: pairTally(g.mnist.labels, before.mnist, after.mnist),
-    corrected: pairTally(h.data.labels, before.holdout, after.holdout, corrected),
-    correctedByUser: byUser,
-    confirmed: pairTally(h.data.labels, before.holdout, after.holdout, (i) => !corrected(i)),
+    ...userTallies(g.holdout, before.holdout, after.holdout),
     crops: crops ? pairTally(crops.labels, before.crops!, after.crops!) : null,
     refusals: crops ? pairTally(crops.labels, before.crops!, after.crops!, (i) => crops.labels[i] === NONE_LABEL) : null,
+    crossFit,
   };
 }
 
 const share = (t: Paired, which: 'before' | 'after') => (t.n > 0 ? t[which] / t.n : null);
+
+/** What every run of a retrain shares: the active model's folder, the settings, MNIST, the replayed crops. */
+interface FitContext {
+  parentDir: string;
+  settings: RetrainSettings;
+  mnistTrain: Dataset;
+  mnistValidation: Dataset;
+  /** the first MNIST validation images, on which (with a slice of the users' samples) the best epoch is picked */
+  selectImages: number;
+  replayCrops: Dataset | null;
+  hooks: CandidateHooks;
+}
+
+/**
+ * One run: a fresh copy of the active model fine-tuned (or its architecture trained from scratch)
+ * on these users' samples (but a slice set aside to pick the best epoch on) mixed with the MNIST
+ * and crop replay. Run `index` of `runs` numbers its epochs after the runs before it in the progress.
+ */
+async function fineTune(c: FitContext, userTrain: UserSamples, index: number, runs: number) {
+  const s = c.settings;
+  const parent = await loadModel(c.parentDir, { trainable: s.mode === 'finetune', maxBatch: s.batchSize, seed: s.seed });
+  const net =
+    s.mode === 'finetune'
+      ? parent.network
+      : new Network(parent.manifest.network, { kernels: (heap) => createKernelsSync(heap), maxBatch: s.batchSize, trainable: true, seed: s.seed, init: parent.manifest.init });
+  // a slice of the users' samples is not trained on in this run: the best epoch is picked on it
+  const { fit, select } = selectionSplit(userTrain, s.selectionShare, s.seed);
+  // an 11-class model keeps seeing "not a digit" (and digits as the pipeline cuts them): its crops,
+  // but for a slice the best epoch is picked on as well
+  const crops = c.replayCrops ? cropsSelectionSplit(c.replayCrops, s.selectionShare) : null;
+  const mix = mixTrainingSet(fit, c.mnistTrain, {
+    crops: crops?.fit ?? null,
+    replay: s.mode === 'full' ? Math.max(s.replay, c.mnistTrain.n) : s.replay,
+    userShare: s.userShare,
+    maxRepeats: s.maxRepeats,
+    correctedWeight: s.correctedWeight,
+    noneCropCopies: s.noneCropCopies,
+    userCap: s.userCap,
+    augment: s.augment,
+    seed: s.seed,
+  });
+  const validation = validationSet(c.mnistValidation, c.selectImages, select.data, crops?.select ?? null);
+  const settings: TrainSettings = {
+    ...DEFAULT_TRAIN,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    learningRate: s.learningRate,
+    optimizer: s.optimizer,
+    augment: null, // the user copies are distorted already; the replay stays like MNIST
+    threads: s.threads,
+    seed: s.seed,
+    plateau: { halveAfter: 2, stopAfter: 4, minLr: 1e-7 },
+  };
+  const progress = c.hooks.onProgress ?? (() => {});
+  const offset = index * s.epochs;
+  const epochs = runs * s.epochs;
+  let epoch = offset + 1;
+  const result = await train(net, mix.train, validation, settings, {
+    onProgress: (done, total) => progress({ stage: 'training', epoch, epochs, done, total }),
+    onEpoch: (r) => {
+      progress({ stage: 'training', epoch: offset + r.epoch, epochs, done: mix.train.n, total: mix.train.n, validationAccuracy: r.validationAccuracy });
+      epoch = offset + r.epoch + 1;
+    },
+    shouldStop: c.hooks.shouldStop,
+  });
+  return { net, result, fit, select, mix, validation, settings };
+}
+
+/**
+ * The folds of a retrain's cross-fitting (indices into the users' training samples), or none:
+ * off in the settings, or fewer than MIN_CROSS_FIT_CORRECTED corrected samples to measure. Seeded;
+ * corrected and confirmed samples are dealt out separately, so every fold has its share of each.
+ */
+export function crossFitPlan(userTrain: UserSamples, s: Pick<RetrainSettings, 'crossFitFolds' | 'seed'>): number[][] {
+  const k = Math.floor(s.crossFitFolds);
+  const corrected = userTrain.corrected ?? [];
+  const n = userTrain.data.n;
+  const isCorrected = (i: number) => corrected[i] === true;
+  const count = Array.from({ length: n }, (_, i) => i).filter(isCorrected).length;
+  if (k < 2 || count < Math.max(MIN_CROSS_FIT_CORRECTED, k)) return [];
+  const order = new Rng(s.seed ^ 0xc405f17).shuffle(Array.from({ length: n }, (_, i) => i));
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  let c = 0;
+  let o = 0;
+  for (const i of order) folds[(isCorrected(i) ? c++ : o++) % k]!.push(i);
+  return folds.map((f) => f.sort((a, b) => a - b));
+}
 
 export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = {}): Promise<CandidateResult> {
   const s = job.settings;
@@ -194,57 +303,43 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   const gateMnist = subset(mnistValidation, selectImages, Math.min(s.mnistGate, mnistValidation.n - selectImages));
   if (gateMnist.n === 0) throw new Error(`no MNIST validation images left for the gate (validation ${s.validation}, mnistGate ${s.mnistGate})`);
   const parentDir = join(job.modelsDir, job.parent);
-  const parent = await loadModel(parentDir, { trainable: s.mode === 'finetune', maxBatch: s.batchSize, seed: s.seed });
+  // the active model as it is: it reads the gate's images "before" (every run fine-tunes its own copy)
+  const parent = await loadModel(parentDir, { maxBatch: s.batchSize, seed: s.seed });
 
   const [replayCrops, gateCrops] = await Promise.all([loadModelCrops(parentDir, 'replay'), loadModelCrops(parentDir, 'gate')]);
   const gateImages: GateImages = { mnist: gateMnist, holdout: job.holdout, crops: gateCrops };
   progress({ stage: 'measuring' });
   const before = readGate(parent, gateImages);
 
-  const net =
-    s.mode === 'finetune'
-      ? parent.network
-      : new Network(parent.manifest.network, { kernels: (heap) => createKernelsSync(heap), maxBatch: s.batchSize, trainable: true, seed: s.seed, init: parent.manifest.init });
-  // a slice of the users' samples is not trained on in this run: the best epoch is picked on it
-  const { fit, select } = selectionSplit(job.userTrain, s.selectionShare, s.seed);
-  // an 11-class model keeps seeing "not a digit" (and digits as the pipeline cuts them): its crops,
-  // but for a slice the best epoch is picked on as well
-  const crops = replayCrops ? cropsSelectionSplit(replayCrops, s.selectionShare) : null;
-  const mix = mixTrainingSet(fit, mnistTrain, {
-    crops: crops?.fit ?? null,
-    replay: s.mode === 'full' ? Math.max(s.replay, mnistTrain.n) : s.replay,
-    userShare: s.userShare,
-    maxRepeats: s.maxRepeats,
-    correctedWeight: s.correctedWeight,
-    noneCropCopies: s.noneCropCopies,
-    userCap: s.userCap,
-    augment: s.augment,
-    seed: s.seed,
-  });
-  const validation = validationSet(mnistValidation, selectImages, select.data, crops?.select ?? null);
-  const settings: TrainSettings = {
-    ...DEFAULT_TRAIN,
-    epochs: s.epochs,
-    batchSize: s.batchSize,
-    learningRate: s.learningRate,
-    optimizer: s.optimizer,
-    augment: null, // the user copies are distorted already; the replay stays like MNIST
-    threads: s.threads,
-    seed: s.seed,
-    plateau: { halveAfter: 2, stopAfter: 4, minLr: 1e-7 },
-  };
-  let epoch = 1;
-  const result = await train(net, mix.train, validation, settings, {
-    onProgress: (done, total) => progress({ stage: 'training', epoch, epochs: s.epochs, done, total }),
-    onEpoch: (r) => {
-      progress({ stage: 'training', epoch: r.epoch, epochs: s.epochs, done: mix.train.n, total: mix.train.n, validationAccuracy: r.validationAccuracy });
-      epoch = r.epoch + 1;
-    },
-    shouldStop: hooks.shouldStop,
-  });
+  const folds = crossFitPlan(job.userTrain, s);
+  const runs = folds.length + 1;
+  const context: FitContext = { parentDir, settings: s, mnistTrain, mnistValidation, selectImages, replayCrops, hooks };
+  // cross-fitting first: each fold is read by a run that did not train on it
+  let crossFit: GateFigures['crossFit'] = null;
+  const crossStarted = performance.now();
+  if (folds.length > 0) {
+    const n = job.userTrain.data.n;
+    const beforeFolds = new Uint8Array(n);
+    const afterFolds = new Uint8Array(n);
+    for (const [f, fold] of folds.entries()) {
+      const inFold = new Set(fold);
+      const rest = Array.from({ length: n }, (_, i) => i).filter((i) => !inFold.has(i));
+      const run = await fineTune(context, pickUserSamples(job.userTrain, rest), f, runs);
+      const out = pickUserSamples(job.userTrain, fold).data;
+      progress({ stage: 'measuring' });
+      const [b, a] = [readAll(parent, out), readAll(run.net, out)];
+      fold.forEach((i, k) => {
+        beforeFolds[i] = b[k]!;
+        afterFolds[i] = a[k]!;
+      });
+    }
+    crossFit = { folds: folds.length, ...userTallies(job.userTrain, beforeFolds, afterFolds) };
+  }
+  const crossFitSeconds = (performance.now() - crossStarted) / 1000;
+  const { net, result, fit, select, mix, validation, settings } = await fineTune(context, job.userTrain, folds.length, runs);
 
   progress({ stage: 'measuring' });
-  const gate = tallies(gateImages, before, readGate(net, gateImages));
+  const gate = tallies(gateImages, before, readGate(net, gateImages), crossFit);
   const copies = mix.perUser.reduce((a, u) => a + u.copies, 0);
   const largestUserShare = copies > 0 ? Math.max(...mix.perUser.map((u) => u.copies)) / copies : 0;
   const holdoutAll = { n: gate.corrected.n + gate.confirmed.n, before: gate.corrected.before + gate.confirmed.before, after: gate.corrected.after + gate.confirmed.after, fixed: 0, broken: 0 };
@@ -277,11 +372,13 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
         cropReplay: mix.crops,
         heldBack: job.holdout.data.n,
         validationImages: validation.n,
+        crossFitFolds: folds.length,
       },
       settings: { ...settings, plateau: undefined },
       epochsRun: result.history.length,
       bestEpoch: result.bestEpoch,
       seconds: Math.round(result.seconds),
+      crossFitSeconds: Math.round(crossFitSeconds),
     },
     metrics: {
       // the MNIST test set is read once, when a model is trained from scratch (npm run train); never by a retrain

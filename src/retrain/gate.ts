@@ -5,10 +5,13 @@
  * A candidate replaces the active model only if
  * - it has not forgotten MNIST: on MNIST *validation* images the epoch was not picked on (never
  *   the test set), at most 0.1 point lower;
- * - it reads the held-back user samples the active model answered wrong ("corrected") better, by a
- *   margin that is not noise: a one-sided exact McNemar test on those paired samples (p < 0.05), on at
+ * - it reads the user samples the active model answered wrong ("corrected") better, by a margin
+ *   that is not noise: a one-sided exact McNemar test on those paired samples (p < 0.05), on at
  *   least MIN_CORRECTED of them, and still significant without the user whose samples gained most
- *   (one user cannot move the model alone);
+ *   (one user cannot move the model alone). The samples: the held-back ones, read by the candidate,
+ *   and, when the retrain cross-fitted (candidate.ts), the training ones, each read by a model
+ *   fine-tuned the same way without it; a server's corrections are too few for a held-back third
+ *   alone to show a gain. The candidate itself must not read its held-back corrected ones worse;
  * - it does not read the confirmed held-back samples worse (no significant drop, no net loss over 2
  *   points and 2 samples);
  * - it does not refuse "not a digit" marks less (the gate crops' none class: no significant drop, no net
@@ -41,17 +44,26 @@ export interface Paired {
   broken: number;
 }
 
-export interface GateFigures {
-  /** MNIST validation images the best epoch was not chosen on */
-  mnist: Paired;
-  /** held-back user samples the active model answered wrong, all and per user (the user id as key) */
+/** User samples read by two models: the ones the active model answered wrong, all and per user (the user id as key), and the others. */
+export interface UserTallies {
   corrected: Paired;
   correctedByUser: Record<string, Paired>;
-  /** held-back user samples the active model answered right */
   confirmed: Paired;
+}
+
+export interface GateFigures extends UserTallies {
+  /** MNIST validation images the best epoch was not chosen on */
+  mnist: Paired;
+  // corrected, correctedByUser, confirmed: the held-back user samples, read by the candidate
   /** the model's gate crops (11-class models; null otherwise), and their "not a digit" ones */
   crops: Paired | null;
   refusals: Paired | null;
+  /**
+   * The users' training samples, cross-fitted: each read by a model fine-tuned the same way but
+   * without its fold (null or absent: not run). They measure what training on such samples does
+   * for samples it has not seen, beside the held-back ones the candidate itself reads.
+   */
+  crossFit?: (UserTallies & { folds: number }) | null;
 }
 
 export interface GateDecision {
@@ -80,6 +92,24 @@ export function addPaired(...ts: Paired[]): Paired {
   return ts.reduce((s, t) => ({ n: s.n + t.n, before: s.before + t.before, after: s.after + t.after, fixed: s.fixed + t.fixed, broken: s.broken + t.broken }), {
     n: 0, before: 0, after: 0, fixed: 0, broken: 0,
   });
+}
+
+/** Two users' tallies side by side: per-user counts added up. */
+function mergeByUser(a: Record<string, Paired>, b: Record<string, Paired>): Record<string, Paired> {
+  const out: Record<string, Paired> = { ...a };
+  for (const [u, t] of Object.entries(b)) out[u] = out[u] ? addPaired(out[u], t) : t;
+  return out;
+}
+
+/**
+ * The corrections the gain is measured on: the held-back ones, plus the cross-fitted training ones
+ * when run. (Confirmed samples are many: the held-back ones, read by the candidate itself, measure
+ * a drop well enough; the cross-fitted ones are only reported.)
+ */
+export function evidence(g: GateFigures): Pick<UserTallies, 'corrected' | 'correctedByUser'> {
+  const x = g.crossFit;
+  if (!x) return { corrected: g.corrected, correctedByUser: g.correctedByUser };
+  return { corrected: addPaired(g.corrected, x.corrected), correctedByUser: mergeByUser(g.correctedByUser, x.correctedByUser) };
 }
 
 /** P(X ≥ k) for X ~ Binomial(n, 1/2), exact (log space, fine for any n). */
@@ -111,7 +141,7 @@ export function pairedText(t: Paired): string {
 }
 
 /** The corrected tally without the user whose samples gained most (fixed − broken), and who that is. */
-export function withoutTopUser(g: GateFigures): { user: string | null; rest: Paired } {
+export function withoutTopUser(g: Pick<UserTallies, 'correctedByUser'>): { user: string | null; rest: Paired } {
   let top: string | null = null;
   let best = -Infinity;
   for (const [u, t] of Object.entries(g.correctedByUser)) {
@@ -124,16 +154,23 @@ export function withoutTopUser(g: GateFigures): { user: string | null; rest: Pai
 
 /** Each figure the gate looked at, as a name and a value with its counts (the /retrain report, the CLI). */
 export function gateLines(g: GateFigures): { name: string; value: string }[] {
-  const users = Object.keys(g.correctedByUser).length;
-  const lo = withoutTopUser(g);
+  const e = evidence(g);
+  const users = Object.keys(e.correctedByUser).length;
+  const lo = withoutTopUser(e);
+  const x = g.crossFit;
   const lines = [
     { name: 'MNIST validation (never test)', value: pairedText(g.mnist) },
     {
-      name: `Held-back corrected (${users} user${users === 1 ? '' : 's'})`,
-      value: `${pairedText(g.corrected)}; gain ${pval(gainP(g.corrected))}, without the top user ${pval(gainP(lo.rest))}`,
+      name: `${x ? 'Corrected, held back + cross-fitted' : 'Held-back corrected'} (${users} user${users === 1 ? '' : 's'})`,
+      value: `${pairedText(e.corrected)}; gain ${pval(gainP(e.corrected))}, without the top user ${pval(gainP(lo.rest))}`,
     },
-    { name: 'Held-back confirmed', value: `${pairedText(g.confirmed)}; drop ${pval(dropP(g.confirmed))}` },
   ];
+  if (x) {
+    lines.push({ name: 'Held-back corrected (the candidate)', value: pairedText(g.corrected) });
+    lines.push({ name: `Cross-fitted corrected (${x.folds} folds)`, value: pairedText(x.corrected) });
+    lines.push({ name: `Cross-fitted confirmed (${x.folds} folds)`, value: `${pairedText(x.confirmed)}; drop ${pval(dropP(x.confirmed))}` });
+  }
+  lines.push({ name: 'Held-back confirmed', value: `${pairedText(g.confirmed)}; drop ${pval(dropP(g.confirmed))}` });
   if (g.refusals) lines.push({ name: 'Not-a-digit refusals (gate crops)', value: `${pairedText(g.refusals)}; drop ${pval(dropP(g.refusals))}` });
   if (g.crops) lines.push({ name: 'Gate crops (digits and not-digits)', value: pairedText(g.crops) });
   return lines;
@@ -158,12 +195,18 @@ export function decide(g: GateFigures, tolerance = MNIST_TOLERANCE): GateDecisio
   if (dropsBeyondNoise(g.confirmed, CONFIRMED_TOLERANCE)) {
     return reject(`reads the confirmed held-back samples worse (${pairedText(g.confirmed)}, drop ${pval(dropP(g.confirmed))})`);
   }
-  const corrText = `held-back corrected ${pairedText(g.corrected)}`;
-  if (g.corrected.n < MIN_CORRECTED) return reject(`too few held-back corrected samples to measure a gain (${g.corrected.n}, at least ${MIN_CORRECTED} needed; ${mnistText})`);
-  const p = gainP(g.corrected);
+  const x = g.crossFit;
+  // the gain: every correction the runs did not train on (held back, and cross-fitted when run)
+  const e = evidence(g);
+  const what = x ? 'corrected samples not trained on (held back and cross-fitted)' : 'held-back corrected samples';
+  const corrText = `${x ? 'corrected, held back + cross-fitted' : 'held-back corrected'} ${pairedText(e.corrected)}`;
+  if (e.corrected.n < MIN_CORRECTED) return reject(`too few ${what} to measure a gain (${e.corrected.n}, at least ${MIN_CORRECTED} needed; ${mnistText})`);
+  const p = gainP(e.corrected);
   if (p >= SIGNIFICANCE) return reject(`no gain beyond noise on the ${corrText} (${pval(p)}, needs < ${SIGNIFICANCE})`);
-  const lo = withoutTopUser(g);
+  const lo = withoutTopUser(e);
   const pRest = gainP(lo.rest);
   if (pRest >= SIGNIFICANCE) return reject(`the gain rests on one user: ${corrText} (${pval(p)}), without that user's ${pairedText(lo.rest)} (${pval(pRest)})`);
+  // the candidate itself, on the corrections it did not see: not worse
+  if (x && g.corrected.broken > g.corrected.fixed) return reject(`the candidate reads its held-back corrected samples worse (${pairedText(g.corrected)}) though training on such samples helps (${corrText})`);
   return { promote: true, reason: `promoted: ${corrText} (${pval(p)}; without the top user ${pval(pRest)}); confirmed ${pairedText(g.confirmed)}; ${mnistText}` };
 }

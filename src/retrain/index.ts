@@ -11,7 +11,7 @@ import { Retrainer, type RetrainDeps } from './job.ts';
 export function settingsFromConfig(c: RetrainConfig): (mode: RetrainSettings['mode']) => RetrainSettings {
   return (mode) => {
     const d = defaultRetrainSettings(mode);
-    return { ...d, epochs: mode === 'full' ? Math.max(d.epochs, c.epochs) : c.epochs, replay: c.replay, threads: c.threads, mnistGate: c.mnistGate };
+    return { ...d, epochs: mode === 'full' ? Math.max(d.epochs, c.epochs) : c.epochs, replay: c.replay, threads: c.threads, mnistGate: c.mnistGate, crossFitFolds: c.crossFitFolds };
   };
 }
 
