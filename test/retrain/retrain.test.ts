@@ -98,6 +98,13 @@ describe('retraining on users’ samples', () => {
     expect(f.gate.corrected.n / corrections).toBeLessThan(0.42);
     expect(f.gate.corrected.n).toBeGreaterThanOrEqual(10);
     expect(f.gate.corrected.fixed).toBeGreaterThan(f.gate.corrected.broken + 5);
+    // cross-fitted: every training sample read by the one of two fold runs that did not train on it,
+    // so the gain is measured on all corrections
+    const x = f.gate.crossFit!;
+    expect(x.folds).toBe(2);
+    expect(x.corrected.n + x.confirmed.n).toBe(trained);
+    expect(x.corrected.n + f.gate.corrected.n).toBe(corrections);
+    expect(x.corrected.fixed).toBeGreaterThan(x.corrected.broken + 10);
     expect(Object.keys(f.gate.correctedByUser).length).toBeGreaterThan(4);
     const selection = Math.round(0.15 * trained);
     expect(f.selectionSamples).toBe(selection);

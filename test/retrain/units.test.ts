@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { concatDatasets, IMAGE_SIZE, subset } from '../../src/data/mnist.ts';
 import { Rng } from '../../src/nn/rng.ts';
-import { cappedCopies, cropsSelectionSplit, mixTrainingSet, randomSubset, selectionSplit, toDataset, userRepeats, validationSet } from '../../src/retrain/data.ts';
-import { addPaired, binomialTail, decide, gateLines, pairTally, withoutTopUser, type GateFigures, type Paired } from '../../src/retrain/gate.ts';
+import { cappedCopies, cropsSelectionSplit, mixTrainingSet, randomSubset, selectionSplit, toDataset, userRepeats, validationSet, type UserSamples } from '../../src/retrain/data.ts';
+import { addPaired, binomialTail, decide, evidence, gateLines, pairTally, withoutTopUser, type GateFigures, type Paired } from '../../src/retrain/gate.ts';
+import { crossFitPlan } from '../../src/retrain/candidate.ts';
 import { settingsFromConfig } from '../../src/retrain/index.ts';
 import { retrainData } from '../../src/retrain/job.ts';
 import type { Sample } from '../../src/store/samples.ts';
@@ -85,6 +86,51 @@ describe('the promotion gate', () => {
     expect(decide(figures({ mnist: t(8000, 7950, 7941, 10, 19) }))).toMatchObject({ promote: false, reason: expect.stringMatching(/forgets MNIST.*MNIST validation 99\.38% → 99\.26%/) });
     expect(decide(figures({ mnist: t(8000, 7950, 7942, 10, 18) })).promote).toBe(true);
     expect(decide(figures({ crops: t(1000, 930, 910, 0, 20) }))).toMatchObject({ promote: false, reason: expect.stringMatching(/reads marks worse/) });
+  });
+
+  it('cross-fitting: the gain counts every correction not trained on, the one-user rule applies to all of them, and the candidate must not read its own held-back ones worse', () => {
+    // 5 held-back corrected samples alone are too few (and one user's)
+    const g = figures({ fixedEach: [3] });
+    expect(decide(g)).toMatchObject({ promote: false, reason: expect.stringMatching(/too few held-back corrected/) });
+    // with 20 cross-fitted corrections of four users (11 fixed, 1 broken) the gain is measured: 14 fixed, 1 broken in all
+    const byUser = { user0: t(5, 0, 3, 3), user1: t(5, 0, 3, 3), user2: t(5, 1, 3, 3, 1), user3: t(5, 0, 2, 2) };
+    g.crossFit = { folds: 2, corrected: addPaired(...Object.values(byUser)), correctedByUser: byUser, confirmed: t(300, 300, 296, 0, 4) };
+    const d = decide(g);
+    expect(d.promote).toBe(true);
+    expect(d.reason).toMatch(/^promoted: corrected, held back \+ cross-fitted 4\.00% → 56\.00% \(25; 14 fixed, 1 broken\)/);
+    // a user's held-back and cross-fitted samples count as one user: all of user0's fixes removed, the rest is noise
+    const one = figures({ fixedEach: [5] });
+    one.crossFit = { folds: 2, corrected: addPaired(t(20, 0, 18, 18), t(6, 0, 2, 2)), correctedByUser: { user0: t(20, 0, 18, 18), other: t(6, 0, 2, 2) }, confirmed: t(300, 300, 300, 0) };
+    expect(decide(one)).toMatchObject({ promote: false, reason: expect.stringMatching(/rests on one user/) });
+    expect(withoutTopUser(evidence(one)).user).toBe('user0');
+    // the folds gain, but the candidate itself breaks more held-back corrections than it fixes
+    const worse = figures({ fixedEach: [0, 0] });
+    worse.correctedByUser = { user0: t(5, 2, 1, 0, 1), user1: t(5, 1, 0, 0, 1) };
+    worse.corrected = addPaired(...Object.values(worse.correctedByUser));
+    const many = Object.fromEntries(Array.from({ length: 6 }, (_, u) => [`user${u}`, t(6, 0, 4, 4)]));
+    worse.crossFit = { folds: 2, corrected: addPaired(...Object.values(many)), correctedByUser: many, confirmed: t(300, 300, 300, 0) };
+    expect(decide(worse)).toMatchObject({ promote: false, reason: expect.stringMatching(/reads its held-back corrected samples worse/) });
+    // the report shows both parts
+    expect(gateLines(g).map((l) => l.name)).toEqual([
+      'MNIST validation (never test)', 'Corrected, held back + cross-fitted (4 users)', 'Held-back corrected (the candidate)', 'Cross-fitted corrected (2 folds)', 'Cross-fitted confirmed (2 folds)', 'Held-back confirmed',
+    ]);
+  });
+
+  it('cross-fitting folds: seeded, disjoint, every training sample in one, corrected ones dealt out evenly; none when off or too few corrections', () => {
+    const n = 50;
+    const corrected = Array.from({ length: n }, (_, i) => i % 5 === 0);
+    const users: UserSamples = { data: { images: new Float32Array(n * IMAGE_SIZE), labels: new Uint8Array(n), n }, users: Array.from({ length: n }, () => 'u'), corrected };
+    const folds = crossFitPlan(users, { crossFitFolds: 2, seed: 1 });
+    expect(folds).toHaveLength(2);
+    expect([...folds[0]!, ...folds[1]!].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(folds.map((f) => f.filter((i) => corrected[i]).length)).toEqual([5, 5]);
+    expect(folds.map((f) => f.length)).toEqual([25, 25]);
+    expect(crossFitPlan(users, { crossFitFolds: 2, seed: 1 })).toEqual(folds);
+    expect(crossFitPlan(users, { crossFitFolds: 2, seed: 2 })).not.toEqual(folds);
+    expect(crossFitPlan(users, { crossFitFolds: 3, seed: 1 }).map((f) => f.filter((i) => corrected[i]).length).sort()).toEqual([3, 3, 4]);
+    expect(crossFitPlan(users, { crossFitFolds: 0, seed: 1 })).toEqual([]);
+    const few = { ...users, corrected: corrected.map((c, i) => c && i < 25) };
+    expect(crossFitPlan(few, { crossFitFolds: 2, seed: 1 })).toEqual([]);
   });
 
   it('lists every figure with its counts for the report', () => {
