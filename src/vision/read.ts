@@ -10,7 +10,7 @@ import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis, type LookOptions } from './pipeline.ts';
-import { wideWindow, type StepTimer } from './normalise.ts';
+import { otherPolarity, wideWindow, type LookBase, type StepTimer } from './normalise.ts';
 import { confidenceVerdict, looksSolid, noveltyVerdict, tooManyMarks } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
@@ -55,11 +55,13 @@ export async function readDigits(
        * answer when sure, else null (kept as the refusal when more digit-like). `worth` may still
        * turn it down once its analysis is made, before its marks are classified.
        */
-      const lookAgain = async (more: LookOptions, worth: (again: Analysis) => boolean = () => true): Promise<Reading | null> => {
-        const again = analyse(decoded.image, { ...opts, ...more }, learned, undefined, analysis.norm.base);
+      const lookAgain = async (more: LookOptions, worth: (again: Analysis) => boolean = () => true, base: LookBase = analysis.norm.base): Promise<Reading | null> => {
+        const again = analyse(decoded.image, { ...opts, ...more }, learned, undefined, base);
         if (!worth(again)) return null;
         checkBudget();
         const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
+        // the picture read the other way round gives an answer or nothing: its refusal speaks of another picture
+        if (base !== analysis.norm.base) return sure(second) ? second : null;
         if (sure(second)) return second;
         if (mostDigitLike(second) > mostDigitLike(refusal)) refusal = asRefusal(second);
         return null;
@@ -82,6 +84,11 @@ export async function readDigits(
         const r = await lookAgain({ thresholdBelow: analysis.norm.threshold }, (again) => again.norm.threshold <= analysis.norm.threshold - SECOND_LOOK_MIN_DROP);
         if (r) return r;
       }
+      if (closePolarity(analysis)) {
+        // the ink may be the other way round (a faint or very thick stroke, a vignette darkening the border)
+        const r = await lookAgain({}, () => true, otherPolarity(analysis.norm.base));
+        if (r) return r;
+      }
       return refusal;
     }
     const novelty = await noveltyScores(analysis, readings, opts);
@@ -92,6 +99,20 @@ export async function readDigits(
     const detail = err instanceof Error ? err.message : String(err);
     throw new ImageRejectedError(`Something went wrong while reading this picture (${detail}).`, 'internal');
   }
+}
+
+/** Light ink decided by top-hats closer than this log ratio (or by the border with them as close) is a close call. */
+const CLOSE_POLARITY = 2.5;
+
+/**
+ * Light ink on dark was a close call: dark ink on light paper is worth a look when it finds no
+ * digit (a faint pencil or a marker wider than the top-hats' windows, a vignette or a desk
+ * darkening the border that decided). Not the other way round: on the dev split that read the
+ * outlines of shapes and words as 1s and no digit more.
+ */
+function closePolarity(a: Analysis): boolean {
+  const p = a.norm.polarity;
+  return !a.norm.alphaIsInk && p.polarity === 'light-on-dark' && Math.abs(p.skew) < CLOSE_POLARITY;
 }
 
 /** The wide look again only when the first look's window was under this fraction of the wide one. */
