@@ -15,6 +15,7 @@ import { confidenceVerdict, looksSolid, noveltyVerdict, tooManyMarks } from './r
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { readSegments } from './touching.ts';
+import { boxIntersection } from './raster.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from './types.ts';
 
 export async function readDigits(
@@ -43,10 +44,16 @@ export async function readDigits(
     checkBudget();
     if (learned) {
       const first = decideByMarks(analysis, readings, opts);
-      if (!first.noDigit) return first;
+      const atEdge = (r: Reading): boolean => onlyAtEdge(r, decoded.originalWidth, decoded.originalHeight, toOriginal / 2);
+      // an answer read only on marks cut by the picture's edge (a desk, a page edge or a shadow
+      // running out of the photo) stands unless a look again reads digits elsewhere in the picture
+      const doubtful = !first.noDigit && atEdge(first);
+      if (!first.noDigit && !doubtful) return first;
+      const elsewhere = (r: Reading): boolean => !doubtful || r.perDigit.every((d) => first.perDigit.every((e) => boxIntersection(d.box, e.box) === 0));
       // What a look again reads must be surer than a first look's answer (marks near the noise
-      // or pieces of lines are easy to misread).
-      const sure = (r: Reading): boolean => !r.noDigit && r.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE);
+      // or pieces of lines are easy to misread), and not only on marks cut by the edge.
+      const sure = (r: Reading): boolean =>
+        !r.noDigit && r.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE) && !atEdge(r) && elsewhere(r);
       // A refusal keeps the marks of the look that saw the most digit-like one: the person's
       // label lands on them (bot/labelling), and "not sure (best guess 7)" asks for it.
       let refusal = first;
@@ -66,7 +73,7 @@ export async function readDigits(
         if (mostDigitLike(second) > mostDigitLike(refusal)) refusal = asRefusal(second);
         return null;
       };
-      const noDigitMark = seesNoDigitMark(analysis, readings);
+      const noDigitMark = doubtful || seesNoDigitMark(analysis, readings);
       if ((noDigitMark || tooManyMarks(analysis.norm, analysis.segmentation, opts, learned)) && analysis.norm.linesSpared > 0) {
         // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
         // may be glued to the digit, or its pieces be the many marks: look again with every line out
@@ -79,7 +86,7 @@ export async function readDigits(
         const r = await lookAgain({ wideOnly: true });
         if (r) return r;
       }
-      if (worthASecondLook(analysis, readings, opts)) {
+      if (worthASecondLook(analysis, readings, opts, doubtful)) {
         // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
         const r = await lookAgain({ thresholdBelow: analysis.norm.threshold }, (again) => again.norm.threshold <= analysis.norm.threshold - SECOND_LOOK_MIN_DROP);
         if (r) return r;
@@ -89,7 +96,7 @@ export async function readDigits(
         const r = await lookAgain({}, () => true, otherPolarity(analysis.norm.base));
         if (r) return r;
       }
-      return refusal;
+      return doubtful ? first : refusal;
     }
     const novelty = await noveltyScores(analysis, readings, opts);
     checkBudget();
@@ -128,9 +135,21 @@ const SECOND_LOOK_CONFIDENCE = 0.8;
  * ink), or every mark "not a digit" — with room below the threshold: not noise, a page of ink or
  * writing, whose verdicts a lower threshold would not change.
  */
-function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions): boolean {
+function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions, doubtful: boolean): boolean {
   const blank = a.segmentation.segments.length === 0 && a.norm.inkFraction <= opts.maxInkFraction;
-  return (blank || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+  return (blank || doubtful || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+}
+
+/**
+ * Every digit of an answer is a mark cut by the picture's edge (boxes in the original picture's
+ * pixels, within `slack` of them: half a working pixel, the boxes' rounding): with nothing read
+ * inside the picture, it is as likely a desk, a page edge or a shadow as a digit.
+ */
+export function onlyAtEdge(r: Reading, width: number, height: number, slack: number): boolean {
+  return (
+    !r.noDigit &&
+    r.perDigit.every(({ box: b }) => b.x <= slack || b.y <= slack || b.x + b.width >= width - slack || b.y + b.height >= height - slack)
+  );
 }
 
 /** How digit-like the most digit-like mark of a reading is: 1 − p("not a digit"), 0 without marks. */

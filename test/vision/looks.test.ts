@@ -10,7 +10,8 @@ import { decodeImage } from '../../src/vision/decode.ts';
 import { loadMorphologyKernels } from '../../src/vision/morphologyWasm.ts';
 import { normalise, otherPolarity } from '../../src/vision/normalise.ts';
 import { resolveOptions } from '../../src/vision/options.ts';
-import { readDigits } from '../../src/vision/read.ts';
+import { onlyAtEdge, readDigits } from '../../src/vision/read.ts';
+import type { DigitReading, Reading } from '../../src/vision/types.ts';
 
 const opts = resolveOptions({});
 
@@ -34,6 +35,26 @@ describe('otherPolarity (pure)', () => {
   });
 });
 
+describe('onlyAtEdge (pure)', () => {
+  const mark = (x: number, y: number, width: number, height: number): DigitReading => ({
+    digit: 1,
+    confidence: 0.9,
+    top3: [{ digit: 1, p: 0.9 }],
+    image: new Float32Array(784),
+    box: { x, y, width, height },
+  });
+  const answer = (...marks: DigitReading[]): Reading => ({ digits: '1'.repeat(marks.length), confidence: 0.9, perDigit: marks, noDigit: false, marks });
+  it('true when every digit of an answer is cut by the picture edge (within the slack), false otherwise', () => {
+    expect(onlyAtEdge(answer(mark(0, 300, 40, 200)), 1000, 800, 2)).toBe(true);
+    expect(onlyAtEdge(answer(mark(500, 2, 40, 200)), 1000, 800, 2)).toBe(true);
+    expect(onlyAtEdge(answer(mark(962, 300, 37, 200)), 1000, 800, 2)).toBe(true);
+    expect(onlyAtEdge(answer(mark(500, 300, 40, 499)), 1000, 800, 2)).toBe(true);
+    expect(onlyAtEdge(answer(mark(500, 300, 40, 200)), 1000, 800, 2)).toBe(false);
+    expect(onlyAtEdge(answer(mark(0, 300, 40, 200), mark(500, 300, 40, 200)), 1000, 800, 2)).toBe(false);
+    expect(onlyAtEdge({ digits: '', confidence: 0, perDigit: [], noDigit: true }, 1000, 800, 2)).toBe(false);
+  });
+});
+
 const classifier = await loadClassifier('models').catch(() => null);
 
 describe.skipIf(!classifier?.classes)('looks again on dev pictures (shipped model)', () => {
@@ -53,5 +74,16 @@ describe.skipIf(!classifier?.classes)('looks again on dev pictures (shipped mode
     const r = await readDigits(pic.bytes, classifier!);
     expect(r.digits).toBe(label);
     expect(r.polarity).toBe('dark-on-light');
+  });
+
+  it.each([
+    [291, '9'],
+    [841, '8'],
+  ])('dev picture %i: a desk or a page edge cut by the picture read as a 1 does not stand when a look again finds the digit elsewhere: "%s"', async (i, label) => {
+    const pic = await generatePicture(SPLIT_SEEDS.dev, i);
+    expect(pic.label).toBe(label);
+    const r = await readDigits(pic.bytes, classifier!);
+    expect(r.digits).toBe(label);
+    expect(onlyAtEdge(r, pic.width, pic.height, 4)).toBe(false);
   });
 });
