@@ -80,7 +80,8 @@ export async function readDigits(
         const r = await lookAgain({ lines: 'every' });
         if (r) return r;
       }
-      if (noDigitMark && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wideWindow(decoded.image.width, decoded.image.height)) {
+      const wide = wideWindow(decoded.image.width, decoded.image.height);
+      if (noDigitMark && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wide) {
         // a marker's thick strokes hollowed into outlines by a window fitted to thin ones (grid
         // lines, grain): look again with the wide window's ink map (already made)
         const r = await lookAgain({ wideOnly: true });
@@ -93,8 +94,15 @@ export async function readDigits(
       }
       if (closePolarity(analysis)) {
         // the ink may be the other way round (a faint or very thick stroke, a vignette darkening the border)
-        const r = await lookAgain({}, () => true, otherPolarity(analysis.norm.base));
+        const flipped = otherPolarity(analysis.norm.base);
+        let window = Infinity;
+        const r = await lookAgain({}, (again) => ((window = again.norm.backgroundWindow), true), flipped);
         if (r) return r;
+        if (window < WIDE_LOOK_RATIO * wide) {
+          // and its strokes hollowed by a window fitted to thin ones, as in the first look
+          const w = await lookAgain({ wideOnly: true }, () => true, flipped);
+          if (w) return w;
+        }
       }
       return doubtful ? first : refusal;
     }
