@@ -15,7 +15,7 @@ import { confidenceVerdict, looksSolid, noveltyVerdict, tooManyMarks } from './r
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { readSegments } from './touching.ts';
-import { boxIntersection } from './raster.ts';
+import { boxIntersection, boxIoU } from './raster.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from './types.ts';
 
 export async function readDigits(
@@ -48,7 +48,6 @@ export async function readDigits(
       // an answer read only on marks cut by the picture's edge (a desk, a page edge or a shadow
       // running out of the photo) stands unless a look again reads digits elsewhere in the picture
       const doubtful = !first.noDigit && atEdge(first);
-      if (!first.noDigit && !doubtful) return first;
       const elsewhere = (r: Reading): boolean => !doubtful || r.perDigit.every((d) => first.perDigit.every((e) => boxIntersection(d.box, e.box) === 0));
       // What a look again reads must be surer than a first look's answer (marks near the noise
       // or pieces of lines are easy to misread), and not only on marks cut by the edge.
@@ -73,6 +72,22 @@ export async function readDigits(
         if (mostDigitLike(second) > mostDigitLike(refusal)) refusal = asRefusal(second);
         return null;
       };
+      const wide = wideWindow(decoded.image.width, decoded.image.height);
+      /** The picture read the other way round: with the fitted window, then (when that was narrow) with the wide one. */
+      const otherWayRound = async (): Promise<Reading | null> => {
+        const flipped = otherPolarity(analysis.norm.base);
+        let window = Infinity;
+        const r = await lookAgain({}, (again) => ((window = again.norm.backgroundWindow), true), flipped);
+        // and its strokes hollowed by a window fitted to thin ones, as in the first look
+        return r ?? (window < WIDE_LOOK_RATIO * wide ? lookAgain({ wideOnly: true }, () => true, flipped) : null);
+      };
+      if (!first.noDigit && !doubtful) {
+        // an unsure answer on a close call of the polarity: the same marks read the other way
+        // round, if sure, are the answer
+        if (!closePolarity(analysis) || first.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE)) return first;
+        const r = await otherWayRound();
+        return r && sameMarks(r, first) ? r : first;
+      }
       const noDigitMark = doubtful || seesNoDigitMark(analysis, readings);
       if ((noDigitMark || tooManyMarks(analysis.norm, analysis.segmentation, opts, learned)) && analysis.norm.linesSpared > 0) {
         // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
@@ -80,7 +95,6 @@ export async function readDigits(
         const r = await lookAgain({ lines: 'every' });
         if (r) return r;
       }
-      const wide = wideWindow(decoded.image.width, decoded.image.height);
       if (noDigitMark && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wide) {
         // a marker's thick strokes hollowed into outlines by a window fitted to thin ones (grid
         // lines, grain): look again with the wide window's ink map (already made)
@@ -94,15 +108,8 @@ export async function readDigits(
       }
       if (closePolarity(analysis)) {
         // the ink may be the other way round (a faint or very thick stroke, a vignette darkening the border)
-        const flipped = otherPolarity(analysis.norm.base);
-        let window = Infinity;
-        const r = await lookAgain({}, (again) => ((window = again.norm.backgroundWindow), true), flipped);
+        const r = await otherWayRound();
         if (r) return r;
-        if (window < WIDE_LOOK_RATIO * wide) {
-          // and its strokes hollowed by a window fitted to thin ones, as in the first look
-          const w = await lookAgain({ wideOnly: true }, () => true, flipped);
-          if (w) return w;
-        }
       }
       return doubtful ? first : refusal;
     }
@@ -146,6 +153,11 @@ const SECOND_LOOK_CONFIDENCE = 0.8;
 function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions, doubtful: boolean): boolean {
   const blank = a.segmentation.segments.length === 0 && a.norm.inkFraction <= opts.maxInkFraction;
   return (blank || doubtful || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+}
+
+/** Two answers read the same marks: as many digits, each box overlapping its counterpart's by half their union. */
+function sameMarks(a: Reading, b: Reading): boolean {
+  return a.perDigit.length === b.perDigit.length && a.perDigit.every((d, i) => boxIoU(d.box, b.perDigit[i]!.box) >= 0.5);
 }
 
 /**

@@ -88,4 +88,16 @@ describe.skipIf(!classifier?.classes)('looks again on dev pictures (shipped mode
     expect(r.digits).toBe(label);
     expect(onlyAtEdge(r, pic.width, pic.height, 4)).toBe(false);
   });
+
+  it('dev picture 301: an unsure answer (a 6 at 45 %) on a close call of the polarity gives way to a sure one the other way round: "3"', async () => {
+    const pic = await generatePicture(SPLIT_SEEDS.dev, 301);
+    expect(pic.label).toBe('3');
+    const img = (await decodeImage(pic.bytes, opts)).image;
+    await loadMorphologyKernels();
+    expect(normalise(img, opts).polarity.polarity).toBe('light-on-dark');
+    const r = await readDigits(pic.bytes, classifier!);
+    expect(r.digits).toBe('3');
+    expect(r.polarity).toBe('dark-on-light');
+    expect(r.perDigit[0]!.confidence).toBeGreaterThanOrEqual(0.8);
+  });
 });
