@@ -66,6 +66,8 @@ export interface Line {
   strong: boolean;
   /** the core of a thicker band (a line with a stroke along it): removed only as thin as the page's ruling */
   cored?: boolean;
+  /** length of the line's ink along its direction (px) */
+  span: number;
 }
 
 export interface LineRemoval {
@@ -92,6 +94,15 @@ interface Family {
  * a shadow, a grid line under uneven light glued to a digit.
  */
 export type LineMode = 'ruled' | 'every';
+
+/**
+ * How much thicker than it is a line looks from the angles being ANGLE_STEP apart: at up to half
+ * a step from the nearest angle, a line `span` px long crosses this many more strips (a grid in
+ * perspective, whose lines fan out between the steps, looks thicker than its ruling).
+ */
+function drift(l: Line): number {
+  return Math.floor(l.span * Math.tan(ANGLE_STEP / 2));
+}
 
 /** Finds the lines of the mask and returns a mask without them (the input is not modified). */
 export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemoval {
@@ -129,7 +140,7 @@ export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemo
   // ruled (some strong line was kept), it has parallel neighbours and is no thicker than the ruling;
   // so does the core of a band (a ruling line through a digit's upright), strong or not.
   const thickness = strong.map((k) => k.line.thickness).sort((a, b) => a - b)[Math.floor(strong.length / 2)] ?? 0;
-  const ruling = (c: (typeof found)[number]): boolean => c.line.thickness <= thickness + 1;
+  const ruling = (c: (typeof found)[number]): boolean => c.line.thickness <= thickness + 1 + drift(c.line);
   const weak =
     strong.length === 0
       ? []
@@ -139,7 +150,7 @@ export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemo
         );
   // a look again: any line a little thicker than the ruling (a thick one is a stroke: an arrow's shaft)
   const every = found.filter(
-    (c) => c.line.thickness <= Math.max(thickness, 2) + 2 && (c.line.strong || onRuling(c)),
+    (c) => c.line.thickness <= Math.max(thickness, 2) + 2 + drift(c.line) && (c.line.strong || onRuling(c)),
   );
   const keep = mode === 'every' ? every : [...strong, ...weak];
   const spared = every.length - every.filter((c) => keep.includes(c)).length;
@@ -281,7 +292,17 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
     const touchesBorder =
       f.name === 'horizontal' ? minX < BORDER_REACH || maxX >= w - BORDER_REACH : minY < BORDER_REACH || maxY >= h - BORDER_REACH;
     out.push({
-      line: { angle: f.angles[ba], offset: (lo + hi) / 2 - reach, thickness: hi - lo + 1, count: best, family: f.name, touchesBorder, strong: best >= minCount, ...(cored ? { cored } : {}) },
+      line: {
+        angle: f.angles[ba],
+        offset: (lo + hi) / 2 - reach,
+        thickness: hi - lo + 1,
+        count: best,
+        family: f.name,
+        touchesBorder,
+        strong: best >= minCount,
+        ...(cored ? { cored } : {}),
+        span: f.name === 'horizontal' ? maxX - minX + 1 : maxY - minY + 1,
+      },
       bins: { angle: f.angles[ba], lo: lo - reach, hi: hi - reach },
     });
   }

@@ -60,6 +60,15 @@ function lookBase(img: RgbaImage, lap?: StepTimer): LookBase {
   return { flat, lum, polarity, inkMaps: new Map() };
 }
 
+/**
+ * The same picture read the other way round (a look again when the polarity was a close call):
+ * the flattening and luminance reused, ink maps of its own.
+ */
+export function otherPolarity(base: LookBase): LookBase {
+  const polarity = base.polarity.polarity === 'dark-on-light' ? 'light-on-dark' : 'dark-on-light';
+  return { ...base, polarity: { ...base.polarity, polarity }, inkMaps: new Map() };
+}
+
 /** The ink map of window `size`, made once per picture. */
 function inkMapOf(base: LookBase, size: number): FloatImage {
   let ink = base.inkMaps.get(size);

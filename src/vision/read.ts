@@ -10,11 +10,12 @@ import type { DigitClassifier } from '../model/classifier.ts';
 import { decodeImage } from './decode.ts';
 import { loadMorphologyKernels } from './morphologyWasm.ts';
 import { analyse, type Analysis, type LookOptions } from './pipeline.ts';
-import { wideWindow, type StepTimer } from './normalise.ts';
+import { otherPolarity, wideWindow, type LookBase, type StepTimer } from './normalise.ts';
 import { confidenceVerdict, looksSolid, noveltyVerdict, tooManyMarks } from './reject.ts';
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { readSegments } from './touching.ts';
+import { boxIntersection, boxIoU } from './raster.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from './types.ts';
 
 export async function readDigits(
@@ -43,10 +44,15 @@ export async function readDigits(
     checkBudget();
     if (learned) {
       const first = decideByMarks(analysis, readings, opts);
-      if (!first.noDigit) return first;
+      const atEdge = (r: Reading): boolean => onlyAtEdge(r, decoded.originalWidth, decoded.originalHeight, toOriginal / 2);
+      // an answer read only on marks cut by the picture's edge (a desk, a page edge or a shadow
+      // running out of the photo) stands unless a look again reads digits elsewhere in the picture
+      const doubtful = !first.noDigit && atEdge(first);
+      const elsewhere = (r: Reading): boolean => !doubtful || r.perDigit.every((d) => first.perDigit.every((e) => boxIntersection(d.box, e.box) === 0));
       // What a look again reads must be surer than a first look's answer (marks near the noise
-      // or pieces of lines are easy to misread).
-      const sure = (r: Reading): boolean => !r.noDigit && r.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE);
+      // or pieces of lines are easy to misread), and not only on marks cut by the edge.
+      const sure = (r: Reading): boolean =>
+        !r.noDigit && r.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE) && !atEdge(r) && elsewhere(r);
       // A refusal keeps the marks of the look that saw the most digit-like one: the person's
       // label lands on them (bot/labelling), and "not sure (best guess 7)" asks for it.
       let refusal = first;
@@ -55,34 +61,57 @@ export async function readDigits(
        * answer when sure, else null (kept as the refusal when more digit-like). `worth` may still
        * turn it down once its analysis is made, before its marks are classified.
        */
-      const lookAgain = async (more: LookOptions, worth: (again: Analysis) => boolean = () => true): Promise<Reading | null> => {
-        const again = analyse(decoded.image, { ...opts, ...more }, learned, undefined, analysis.norm.base);
+      const lookAgain = async (more: LookOptions, worth: (again: Analysis) => boolean = () => true, base: LookBase = analysis.norm.base): Promise<Reading | null> => {
+        const again = analyse(decoded.image, { ...opts, ...more }, learned, undefined, base);
         if (!worth(again)) return null;
         checkBudget();
         const second = decideByMarks(again, await classify(again, classifier, toOriginal, opts), opts);
+        // the picture read the other way round gives an answer or nothing: its refusal speaks of another picture
+        if (base !== analysis.norm.base) return sure(second) ? second : null;
         if (sure(second)) return second;
         if (mostDigitLike(second) > mostDigitLike(refusal)) refusal = asRefusal(second);
         return null;
       };
-      const noDigitMark = seesNoDigitMark(analysis, readings);
+      const wide = wideWindow(decoded.image.width, decoded.image.height);
+      /** The picture read the other way round: with the fitted window, then (when that was narrow) with the wide one. */
+      const otherWayRound = async (): Promise<Reading | null> => {
+        const flipped = otherPolarity(analysis.norm.base);
+        let window = Infinity;
+        const r = await lookAgain({}, (again) => ((window = again.norm.backgroundWindow), true), flipped);
+        // and its strokes hollowed by a window fitted to thin ones, as in the first look
+        return r ?? (window < WIDE_LOOK_RATIO * wide ? lookAgain({ wideOnly: true }, () => true, flipped) : null);
+      };
+      if (!first.noDigit && !doubtful) {
+        // an unsure answer on a close call of the polarity: the same marks read the other way
+        // round, if sure, are the answer
+        if (!closePolarity(analysis) || first.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE)) return first;
+        const r = await otherWayRound();
+        return r && sameMarks(r, first) ? r : first;
+      }
+      const noDigitMark = doubtful || seesNoDigitMark(analysis, readings);
       if ((noDigitMark || tooManyMarks(analysis.norm, analysis.segmentation, opts, learned)) && analysis.norm.linesSpared > 0) {
         // a line left in the mask (broken by a shadow, or thickened by a digit lying along it)
         // may be glued to the digit, or its pieces be the many marks: look again with every line out
         const r = await lookAgain({ lines: 'every' });
         if (r) return r;
       }
-      if (noDigitMark && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wideWindow(decoded.image.width, decoded.image.height)) {
+      if (noDigitMark && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wide) {
         // a marker's thick strokes hollowed into outlines by a window fitted to thin ones (grid
         // lines, grain): look again with the wide window's ink map (already made)
         const r = await lookAgain({ wideOnly: true });
         if (r) return r;
       }
-      if (worthASecondLook(analysis, readings, opts)) {
+      if (worthASecondLook(analysis, readings, opts, doubtful)) {
         // faint ink (pencil) under a threshold a dark desk or a shadow pushed up: look again below it
         const r = await lookAgain({ thresholdBelow: analysis.norm.threshold }, (again) => again.norm.threshold <= analysis.norm.threshold - SECOND_LOOK_MIN_DROP);
         if (r) return r;
       }
-      return refusal;
+      if (closePolarity(analysis)) {
+        // the ink may be the other way round (a faint or very thick stroke, a vignette darkening the border)
+        const r = await otherWayRound();
+        if (r) return r;
+      }
+      return doubtful ? first : refusal;
     }
     const novelty = await noveltyScores(analysis, readings, opts);
     checkBudget();
@@ -92,6 +121,20 @@ export async function readDigits(
     const detail = err instanceof Error ? err.message : String(err);
     throw new ImageRejectedError(`Something went wrong while reading this picture (${detail}).`, 'internal');
   }
+}
+
+/** Light ink decided by top-hats closer than this log ratio (or by the border with them as close) is a close call. */
+const CLOSE_POLARITY = 2.5;
+
+/**
+ * Light ink on dark was a close call: dark ink on light paper is worth a look when it finds no
+ * digit (a faint pencil or a marker wider than the top-hats' windows, a vignette or a desk
+ * darkening the border that decided). Not the other way round: on the dev split that read the
+ * outlines of shapes and words as 1s and no digit more.
+ */
+function closePolarity(a: Analysis): boolean {
+  const p = a.norm.polarity;
+  return !a.norm.alphaIsInk && p.polarity === 'light-on-dark' && Math.abs(p.skew) < CLOSE_POLARITY;
 }
 
 /** The wide look again only when the first look's window was under this fraction of the wide one. */
@@ -107,9 +150,26 @@ const SECOND_LOOK_CONFIDENCE = 0.8;
  * ink), or every mark "not a digit" — with room below the threshold: not noise, a page of ink or
  * writing, whose verdicts a lower threshold would not change.
  */
-function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions): boolean {
+function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: VisionOptions, doubtful: boolean): boolean {
   const blank = a.segmentation.segments.length === 0 && a.norm.inkFraction <= opts.maxInkFraction;
-  return (blank || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+  return (blank || doubtful || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
+}
+
+/** Two answers read the same marks: as many digits, each box overlapping its counterpart's by half their union. */
+function sameMarks(a: Reading, b: Reading): boolean {
+  return a.perDigit.length === b.perDigit.length && a.perDigit.every((d, i) => boxIoU(d.box, b.perDigit[i]!.box) >= 0.5);
+}
+
+/**
+ * Every digit of an answer is a mark cut by the picture's edge (boxes in the original picture's
+ * pixels, within `slack` of them: half a working pixel, the boxes' rounding): with nothing read
+ * inside the picture, it is as likely a desk, a page edge or a shadow as a digit.
+ */
+export function onlyAtEdge(r: Reading, width: number, height: number, slack: number): boolean {
+  return (
+    !r.noDigit &&
+    r.perDigit.every(({ box: b }) => b.x <= slack || b.y <= slack || b.x + b.width >= width - slack || b.y + b.height >= height - slack)
+  );
 }
 
 /** How digit-like the most digit-like mark of a reading is: 1 − p("not a digit"), 0 without marks. */

@@ -64,6 +64,22 @@ describe('removeLines', () => {
     expect(count(r.mask, (x, y) => onUpright(x, y) || onBar(x, y))).toBe(count(m, (x, y) => onUpright(x, y) || onBar(x, y)));
   });
 
+  it('a fainter ruling line between two of the angles tried (a grid in perspective) goes: it looks thicker by its drift', () => {
+    // a thin horizontal ruling every 50 px, and a fainter line 700 px long tilted by a quarter
+    // degree (half the angle step): at the nearest angle it spreads over 4 strips, not 1
+    const w = 800;
+    const h = 600;
+    const tilt = Math.tan((0.25 * Math.PI) / 180);
+    const onRuling = (x: number, y: number): boolean => y % 50 === 25 && y < 300;
+    const onFaint = (x: number, y: number): boolean => x >= 50 && x < 750 && Math.abs(y - (400 + (x - 50) * tilt)) < 0.5;
+    const m = mask(w, h, (x, y) => onRuling(x, y) || onFaint(x, y));
+    const r = removeLines(m);
+    const faint = r.lines.find((l) => Math.abs(l.offset - 401.5) < 4);
+    expect(faint?.strong).toBe(false);
+    expect(faint!.thickness).toBeGreaterThan(2);
+    expect(count(r.mask, onFaint)).toBe(0);
+  });
+
   it('a thick stroke across ruled paper (the shaft of an arrow) is not taken for the ruling', () => {
     const onShaft = (x: number, y: number): boolean => x >= 40 && x < 360 && Math.abs(y - 175) < 4;
     const m = mask(W, H, (x, y) => onRule(x, y) || onShaft(x, y));
