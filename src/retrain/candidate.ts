@@ -322,8 +322,8 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     const beforeFolds = new Uint8Array(n);
     const afterFolds = new Uint8Array(n);
     for (const [f, fold] of folds.entries()) {
-      const inFold = new Set(fold);
-      const rest = Array.from({ length: n }, (_, i) => i).filter((i) => !inFold.has(i));
+      // the other folds, in the samples' order
+      const rest = folds.filter((_, g) => g !== f).flat().sort((a, b) => a - b);
       const run = await fineTune(context, pickUserSamples(job.userTrain, rest), f, runs);
       const out = pickUserSamples(job.userTrain, fold).data;
       progress({ stage: 'measuring' });

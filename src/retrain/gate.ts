@@ -112,6 +112,9 @@ export function evidence(g: GateFigures): Pick<UserTallies, 'corrected' | 'corre
   return { corrected: addPaired(g.corrected, x.corrected), correctedByUser: mergeByUser(g.correctedByUser, x.correctedByUser) };
 }
 
+/** What the corrections the gain is measured on are called in the report and the reasons. */
+const evidenceName = (g: GateFigures): string => (g.crossFit ? 'corrected, held back + cross-fitted' : 'held-back corrected');
+
 /** P(X ≥ k) for X ~ Binomial(n, 1/2), exact (log space, fine for any n). */
 export function binomialTail(k: number, n: number): number {
   if (k <= 0) return 1;
@@ -133,6 +136,7 @@ export const dropP = (t: Paired) => binomialTail(t.broken, t.fixed + t.broken);
 
 const acc = (right: number, n: number) => (n > 0 ? right / n : 0);
 const pts = (x: number) => `${(100 * x).toFixed(2)}%`;
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const pval = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** "99.50% → 99.48% (8,000; 3 fixed, 5 broken)" */
@@ -161,7 +165,7 @@ export function gateLines(g: GateFigures): { name: string; value: string }[] {
   const lines = [
     { name: 'MNIST validation (never test)', value: pairedText(g.mnist) },
     {
-      name: `${x ? 'Corrected, held back + cross-fitted' : 'Held-back corrected'} (${users} user${users === 1 ? '' : 's'})`,
+      name: `${capitalised(evidenceName(g))} (${users} user${users === 1 ? '' : 's'})`,
       value: `${pairedText(e.corrected)}; gain ${pval(gainP(e.corrected))}, without the top user ${pval(gainP(lo.rest))}`,
     },
   ];
@@ -199,7 +203,7 @@ export function decide(g: GateFigures, tolerance = MNIST_TOLERANCE): GateDecisio
   // the gain: every correction the runs did not train on (held back, and cross-fitted when run)
   const e = evidence(g);
   const what = x ? 'corrected samples not trained on (held back and cross-fitted)' : 'held-back corrected samples';
-  const corrText = `${x ? 'corrected, held back + cross-fitted' : 'held-back corrected'} ${pairedText(e.corrected)}`;
+  const corrText = `${evidenceName(g)} ${pairedText(e.corrected)}`;
   if (e.corrected.n < MIN_CORRECTED) return reject(`too few ${what} to measure a gain (${e.corrected.n}, at least ${MIN_CORRECTED} needed; ${mnistText})`);
   const p = gainP(e.corrected);
   if (p >= SIGNIFICANCE) return reject(`no gain beyond noise on the ${corrText} (${pval(p)}, needs < ${SIGNIFICANCE})`);
