@@ -115,7 +115,7 @@ describe('/retrain', () => {
 
     const e = embedOf(outcome)!;
     expect(e.title).toMatch(/promoted/);
-    expect(JSON.stringify(e.fields)).toMatch(/Held-back corrected \(8 users\).*Held-back confirmed/);
+    expect(JSON.stringify(e.fields)).toMatch(/Corrected, held back \+ cross-fitted \(8 users\).*Held-back corrected \(the candidate\).*Cross-fitted corrected \(2 folds\).*Held-back confirmed/);
     // progress edits came between the deferral and the outcome
     const edits = h.emu.calls.filter((c) => c.method === 'PATCH' && c.path.includes(String(i.token)));
     expect(edits.some((c) => /Retraining/.test(embedOf(c)?.title ?? ''))).toBe(true);
