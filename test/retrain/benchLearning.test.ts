@@ -109,6 +109,8 @@ describe('npm run bench-learning (small)', () => {
     expect(report.poisoning!.promoted).toBe(false);
     expect(report.poisoning!.modelMoved).toBe(false);
     expect(report.poisoning!.reason).toMatch(/^rejected/);
-    expect(Object.keys(report.poisoning!.figures).find((k) => k.startsWith('Held-back corrected'))).toMatch(/^Held-back corrected \((0 users|1 user)\)$/);
+    // the line the gain is measured on (held back, and cross-fitted when the retrain cross-fitted) rests on the poisoner alone
+    const evidence = /^(Held-back corrected|Corrected, held back \+ cross-fitted) \((\d+) users?\)$/;
+    expect(Object.keys(report.poisoning!.figures).find((k) => evidence.test(k))).toMatch(/ \((0 users|1 user)\)$/);
   }, 300_000);
 });
