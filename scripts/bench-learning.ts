@@ -75,6 +75,8 @@ pictures of the style read before and after. Small defaults; the issue's size is
   --keep DIR      keep the honest server's database and models folder in DIR (bot.db, models/), e.g. for
                   npm run retrain-kept
   --models-dir D  models folder whose active model is copied (default models)
+  --label-only    stop after the labelling: what was stored, and every correction that left no
+                  sample on the right mark (why: the bot's words, what was stored where); no retrain
   --json          print the report as one JSON object only`;
 
 const { values } = parseCli(USAGE, {
@@ -95,6 +97,7 @@ const { values } = parseCli(USAGE, {
   start: { type: 'string', default: '0' },
   keep: { type: 'string' },
   evade: { type: 'boolean', default: false },
+  'label-only': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
 });
 const whole = (n: number) => Number.isInteger(n) && n >= 0;
@@ -118,6 +121,7 @@ const settings = (mode: RetrainSettings['mode']): RetrainSettings => ({
 });
 const JSON_ONLY = values.json === true;
 const EVADE = values.evade === true;
+const LABEL_ONLY = values['label-only'] === true;
 const say = (s: string) => void (JSON_ONLY || console.log(s));
 const root = resolve(import.meta.dirname, '..');
 const sourceModels = resolve(root, values['models-dir']);
@@ -388,6 +392,9 @@ async function agree(w: World, user: ReturnType<DiscordEmulator['user']>, p: Pos
 interface Entry {
   p: Posted;
   kind: LabelKind;
+  via: Via;
+  /** the bot's words after the label (names and numbers blanked) */
+  verdict: string;
   held: LabelResult['held'];
   agreed: boolean;
 }
@@ -410,6 +417,8 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
     if (e.agreed) per[e.kind].agreed++;
   }
   const right = new Set<number>();
+  /** every stored sample per labelled picture, for the corrections that left none on the right mark */
+  const byPicture = new Map<number, { label: number; trusted: boolean; held: boolean; assignment: string; box: Box | null; onDigit: boolean }[]>();
   /** digit labels fit to train on that are not on the drawn digit (the first 20): where they landed */
   const wrongMarks: { picture: string; kind: LabelKind; label: string; stored: Box | null; drawn: Box | null }[] = [];
   let heldBack = 0;
@@ -423,6 +432,9 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
     const box = r.box_x === null ? null : { x: Number(r.box_x), y: Number(r.box_y), width: Number(r.box_w), height: Number(r.box_h) };
     // right: the crop lies on the drawn digit and carries its label
     const onDigit = box !== null && mark !== undefined && onMark(box, mark.box) && String(r.label) === mark.label;
+    const list = byPicture.get(id) ?? [];
+    list.push({ label: Number(r.label), trusted: Number(r.trusted) === 1, held: Number(r.held) === 1, assignment: String(r.assignment), box, onDigit: box !== null && mark !== undefined && onMark(box, mark.box) });
+    byPicture.set(id, list);
     if (Number(r.held) === 1) {
       t.heldSamples++;
       if (onDigit) t.heldOnRightMark++;
@@ -453,6 +465,9 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
   const corrections = all.filter((_, i) => i > 0);
   const sum = (xs: typeof all, k: keyof ReturnType<typeof zero>) => xs.reduce((a, x) => a + x[k], 0);
   const share = (xs: typeof all) => ({ onRightMark: sum(xs, 'picturesOnRightMark'), of: sum(xs, 'pictures'), share: sum(xs, 'picturesOnRightMark') / Math.max(1, sum(xs, 'pictures')) });
+  const missed = [...labelled.entries()]
+    .filter(([id, e]) => e.kind !== 'confirmed' && !right.has(id))
+    .map(([id, e]) => ({ picture: e.p.pic.id, kind: e.kind, read: e.p.title, label: e.p.pic.label, via: e.via, verdict: e.verdict, held: e.held, agreed: e.agreed, drawn: e.p.pic.marks[0]?.box ?? null, samples: byPicture.get(id) ?? [] }));
   return {
     perKind: per,
     trustedHeldBack: heldBack,
@@ -462,6 +477,8 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
     used: new Set(rs.rows.filter((r) => Number(r.trusted) === 1 && labelled.has(Number(r.prediction_id))).map((r) => Number(r.prediction_id))).size,
     rightMark: { corrections: share(corrections), all: share(all) },
     wrongMarks,
+    /** corrections (not confirmations) that left no sample fit to train on on the drawn digit */
+    missed,
   };
 }
 
@@ -509,7 +526,7 @@ for (let i = 0; i < POSTED; i++) {
     heldSeen++;
     if (Math.ceil(heldSeen * AGREE) > Math.ceil((heldSeen - 1) * AGREE)) agreed = await agree(w, posters[(i + 1) % POSTERS] === user ? w.h.emu.user('member') : posters[(i + 1) % POSTERS]!, p, l);
   }
-  labelled.set(p.predictionId, { p, kind: l.kind, held: l.held, agreed });
+  labelled.set(p.predictionId, { p, kind: l.kind, via: l.via, verdict: l.verdict, held: l.held, agreed });
   const key = `${l.kind} via ${l.via}: ${l.verdict}${l.held ? ` [held: ${l.held}${agreed ? ', agreed' : ''}]` : ''}`;
   verdicts[key] = (verdicts[key] ?? 0) + 1;
 }
@@ -520,6 +537,19 @@ say(`posted: ${postedRight}/${POSTED} answered right; labels held ${stored.held}
 say(`on the right mark (fit to train on, on the drawn digit, its label): corrections ${share(rm.corrections)}, all labels ${share(rm.all)}`);
 const kinds = Object.values(stored.perKind);
 say(`placed by the label-guided look: ${kinds.reduce((a, k) => a + k.guided, 0)} samples, ${kinds.reduce((a, k) => a + k.guidedOnRightMark, 0)} of them on the drawn digit`);
+if (LABEL_ONLY) {
+  const report = { posted: { pictures: POSTED, posters: POSTERS, answeredRight: postedRight }, newBefore: { right: before.right, total: before.total }, labels: stored, replies: verdicts };
+  if (JSON_ONLY) console.log(JSON.stringify(report));
+  else {
+    for (const m of stored.missed) {
+      const where = m.samples.map((x) => `${x.label === NONE ? 'none' : x.label}${x.onDigit ? '@digit' : '@elsewhere'}${x.trusted ? '' : ' untrusted'}${x.held ? ' held' : ''} (${x.assignment})`).join(', ');
+      console.log(`missed ${m.picture} drawn ${m.label}, ${m.read} → ${m.kind} via ${m.via}${m.held ? ` [held ${m.held}${m.agreed ? ', agreed' : ''}]` : ''}: ${m.verdict}\n  stored: ${where || 'nothing'}`);
+    }
+    console.log(JSON.stringify(report, null, 2));
+  }
+  await stopWorld(w);
+  process.exit(0);
+}
 say(`retraining…`);
 const run = await retrain(w);
 say(`${run.title} in ${run.seconds} s: ${run.reason}`);
@@ -564,7 +594,7 @@ if (POISON > 0) {
     const wrong = String((Number(pic.label) + 1 + (i % 9)) % 10);
     const l = await label(pw, poisoner, p, wrong);
     if (l.held) held[l.held]++;
-    poisoned.set(p.predictionId, { p, kind: l.kind, held: l.held, agreed: false });
+    poisoned.set(p.predictionId, { p, kind: l.kind, via: l.via, verdict: l.verdict, held: l.held, agreed: false });
     wrongLabels++;
   }
   const pstored = await storedSamples(pw, poisoned);
