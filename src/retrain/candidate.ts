@@ -21,7 +21,7 @@ import { DEFAULT_TRAIN, train, type TrainSettings } from '../training/train.ts';
 import { cropsSelectionSplit, mixTrainingSet, pickUserSamples, selectionSplit, validationSet, type UserSamples } from './data.ts';
 import { Rng } from '../nn/rng.ts';
 import { NONE_LABEL } from '../data/crops.ts';
-import { pairTally, type GateFigures, type Paired, type UserTallies } from './gate.ts';
+import { harmReason, pairTally, type GateFigures, type Paired, type UserTallies } from './gate.ts';
 
 export interface RetrainSettings {
   mode: 'finetune' | 'full';
@@ -311,10 +311,17 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   progress({ stage: 'measuring' });
   const before = readGate(parent, gateImages);
 
-  const folds = crossFitPlan(job.userTrain, s);
-  const runs = folds.length + 1;
+  const planned = crossFitPlan(job.userTrain, s);
   const context: FitContext = { parentDir, settings: s, mnistTrain, mnistValidation, selectImages, replayCrops, hooks };
-  // cross-fitting first: each fold is read by a run that did not train on it
+  // the candidate first: when it fails a rule that needs no gain measured (it forgets MNIST, reads
+  // marks or confirmed samples worse: a flood of wrong labels), the cross-fitting's runs would not
+  // change the verdict and are not made
+  const { net, result, fit, select, mix, validation, settings } = await fineTune(context, job.userTrain, 0, planned.length + 1);
+  progress({ stage: 'measuring' });
+  const after = readGate(net, gateImages);
+  const harm = planned.length > 0 ? harmReason(tallies(gateImages, before, after, null)) : null;
+  const folds = harm === null ? planned : [];
+  // cross-fitting: each fold is read by a run that did not train on it
   let crossFit: GateFigures['crossFit'] = null;
   const crossStarted = performance.now();
   if (folds.length > 0) {
@@ -324,7 +331,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     for (const [f, fold] of folds.entries()) {
       // the other folds, in the samples' order
       const rest = folds.filter((_, g) => g !== f).flat().sort((a, b) => a - b);
-      const run = await fineTune(context, pickUserSamples(job.userTrain, rest), f, runs);
+      const run = await fineTune(context, pickUserSamples(job.userTrain, rest), f + 1, folds.length + 1);
       const out = pickUserSamples(job.userTrain, fold).data;
       progress({ stage: 'measuring' });
       const [b, a] = [readAll(parent, out), readAll(run.net, out)];
@@ -336,10 +343,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     crossFit = { folds: folds.length, ...userTallies(job.userTrain, beforeFolds, afterFolds) };
   }
   const crossFitSeconds = (performance.now() - crossStarted) / 1000;
-  const { net, result, fit, select, mix, validation, settings } = await fineTune(context, job.userTrain, folds.length, runs);
-
-  progress({ stage: 'measuring' });
-  const gate = tallies(gateImages, before, readGate(net, gateImages), crossFit);
+  const gate = tallies(gateImages, before, after, crossFit);
   const copies = mix.perUser.reduce((a, u) => a + u.copies, 0);
   const largestUserShare = copies > 0 ? Math.max(...mix.perUser.map((u) => u.copies)) / copies : 0;
   const holdoutAll = { n: gate.corrected.n + gate.confirmed.n, before: gate.corrected.before + gate.confirmed.before, after: gate.corrected.after + gate.confirmed.after, fixed: 0, broken: 0 };
@@ -373,6 +377,8 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
         heldBack: job.holdout.data.n,
         validationImages: validation.n,
         crossFitFolds: folds.length,
+        // folds planned but not run: the candidate failed a rule that needs no gain measured
+        crossFitSkipped: planned.length - folds.length,
       },
       settings: { ...settings, plateau: undefined },
       epochsRun: result.history.length,

@@ -185,20 +185,29 @@ export function dropsBeyondNoise(t: Paired, tolerance: number): boolean {
   return dropP(t) < SIGNIFICANCE || t.broken - t.fixed > Math.max(2, tolerance * t.n);
 }
 
-export function decide(g: GateFigures, tolerance = MNIST_TOLERANCE): GateDecision {
+/**
+ * The rules that need no gain measured, only the candidate itself: it must not forget MNIST, read
+ * marks worse, refuse fewer non-digits or read the confirmed held-back samples worse. The
+ * rejection's reason when one fails, else null. Their figures do not depend on the cross-fitting,
+ * so a candidate that fails one is rejected without it (candidate.ts skips its runs).
+ */
+export function harmReason(g: GateFigures, tolerance = MNIST_TOLERANCE): string | null {
   // compare in whole images where possible: float noise must not turn "equal" into "worse"
   const eps = 1e-9;
   const drop = (t: Paired) => acc(t.before, t.n) - acc(t.after, t.n);
   const mnistText = `MNIST validation ${pairedText(g.mnist)}`;
+  if (drop(g.mnist) > tolerance + eps) return `forgets MNIST (${mnistText}, more than ${(100 * tolerance).toFixed(1)} point lower)`;
+  if (g.crops && drop(g.crops) > CROPS_TOLERANCE + eps) return `reads marks worse (gate crops of digits and non-digits ${pairedText(g.crops)}; ${mnistText})`;
+  if (g.refusals && dropsBeyondNoise(g.refusals, REFUSALS_TOLERANCE)) return `refuses fewer non-digit marks (gate crops ${pairedText(g.refusals)}, drop ${pval(dropP(g.refusals))})`;
+  if (dropsBeyondNoise(g.confirmed, CONFIRMED_TOLERANCE)) return `reads the confirmed held-back samples worse (${pairedText(g.confirmed)}, drop ${pval(dropP(g.confirmed))})`;
+  return null;
+}
+
+export function decide(g: GateFigures, tolerance = MNIST_TOLERANCE): GateDecision {
+  const mnistText = `MNIST validation ${pairedText(g.mnist)}`;
   const reject = (why: string) => ({ promote: false, reason: `rejected: ${why}` });
-  if (drop(g.mnist) > tolerance + eps) return reject(`forgets MNIST (${mnistText}, more than ${(100 * tolerance).toFixed(1)} point lower)`);
-  if (g.crops && drop(g.crops) > CROPS_TOLERANCE + eps) return reject(`reads marks worse (gate crops of digits and non-digits ${pairedText(g.crops)}; ${mnistText})`);
-  if (g.refusals && dropsBeyondNoise(g.refusals, REFUSALS_TOLERANCE)) {
-    return reject(`refuses fewer non-digit marks (gate crops ${pairedText(g.refusals)}, drop ${pval(dropP(g.refusals))})`);
-  }
-  if (dropsBeyondNoise(g.confirmed, CONFIRMED_TOLERANCE)) {
-    return reject(`reads the confirmed held-back samples worse (${pairedText(g.confirmed)}, drop ${pval(dropP(g.confirmed))})`);
-  }
+  const harm = harmReason(g, tolerance);
+  if (harm !== null) return reject(harm);
   const x = g.crossFit;
   // the gain: every correction the runs did not train on (held back, and cross-fitted when run)
   const e = evidence(g);

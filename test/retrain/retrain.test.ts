@@ -15,6 +15,7 @@ import type { Model } from '../../src/model/model.ts';
 import { inProcessTrainer, type CandidateTrainer } from '../../src/retrain/fork.ts';
 import { Retrainer } from '../../src/retrain/job.ts';
 import { LOCK_FILE } from '../../src/retrain/lock.ts';
+import { harmReason } from '../../src/retrain/gate.ts';
 import { readVerdict } from '../../src/retrain/versions.ts';
 import { activeWeights, addSamples, answeredBy, BASE, copyTrainer, image, slanted, smallSettings, trainBase, workspace, type NewSample, type Workspace } from './helpers.ts';
 
@@ -150,6 +151,14 @@ describe('retraining on users’ samples', () => {
     expect(Object.keys(g.correctedByUser)).toEqual(['poisoner']);
     // the cap left the flood a quarter of the user part a full mix aims at: the gate sees no gain, or a gain resting on one user, or forgetting
     expect(r.reason).toMatch(/no gain beyond noise|rests on one user|forgets MNIST|confirmed/);
+    // rejected for harm (forgetting, confirmed samples read worse): the cross-fitting's runs were not made
+    const harm = harmReason(g);
+    const trained = (await readManifest(join(ws.modelsDir, r.candidate!))).training as { data?: { crossFitSkipped?: number } };
+    if (harm !== null) {
+      expect(r.reason).toBe(`rejected: ${harm}`);
+      expect(g.crossFit).toBeNull();
+      expect(trained.data?.crossFitSkipped).toBe(2);
+    } else expect(trained.data?.crossFitSkipped).toBe(0);
     expect(await activeModelName(ws.modelsDir)).toBe(BASE);
     expect(promoted).toEqual([]);
     expect(Buffer.from((await activeWeights(ws.modelsDir, BASE)).buffer).equals(Buffer.from(before.buffer))).toBe(true);

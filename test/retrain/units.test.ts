@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import { concatDatasets, IMAGE_SIZE, subset } from '../../src/data/mnist.ts';
 import { Rng } from '../../src/nn/rng.ts';
 import { cappedCopies, cropsSelectionSplit, mixTrainingSet, randomSubset, selectionSplit, toDataset, userRepeats, validationSet, type UserSamples } from '../../src/retrain/data.ts';
-import { addPaired, binomialTail, decide, evidence, gateLines, pairTally, withoutTopUser, type GateFigures, type Paired } from '../../src/retrain/gate.ts';
+import { addPaired, binomialTail, decide, evidence, gateLines, harmReason, pairTally, withoutTopUser, type GateFigures, type Paired } from '../../src/retrain/gate.ts';
 import { crossFitPlan } from '../../src/retrain/candidate.ts';
 import { settingsFromConfig } from '../../src/retrain/index.ts';
 import { retrainData } from '../../src/retrain/job.ts';
@@ -86,6 +86,18 @@ describe('the promotion gate', () => {
     expect(decide(figures({ mnist: t(8000, 7950, 7941, 10, 19) }))).toMatchObject({ promote: false, reason: expect.stringMatching(/forgets MNIST.*MNIST validation 99\.38% → 99\.26%/) });
     expect(decide(figures({ mnist: t(8000, 7950, 7942, 10, 18) })).promote).toBe(true);
     expect(decide(figures({ crops: t(1000, 930, 910, 0, 20) }))).toMatchObject({ promote: false, reason: expect.stringMatching(/reads marks worse/) });
+  });
+
+  it('the rules that need no gain measured: a harm reason exactly when decide rejects for it, whatever the corrected samples say', () => {
+    expect(harmReason(figures({}))).toBeNull();
+    for (const g of [figures({ mnist: t(8000, 7950, 7941, 10, 19) }), figures({ crops: t(1000, 930, 910, 0, 20) }), figures({ confirmed: t(300, 300, 280, 0, 20) })]) {
+      const harm = harmReason(g);
+      expect(harm).not.toBeNull();
+      expect(decide(g).reason).toBe(`rejected: ${harm}`);
+      // a gain on the corrections does not outweigh it (the cross-fitting is not run for such a candidate)
+      g.crossFit = { folds: 2, corrected: t(40, 0, 40, 40), correctedByUser: { a: t(20, 0, 20, 20), b: t(20, 0, 20, 20) }, confirmed: t(300, 300, 300, 0) };
+      expect(decide(g).reason).toBe(`rejected: ${harm}`);
+    }
   });
 
   it('cross-fitting: the gain counts every correction not trained on, the one-user rule applies to all of them, and the candidate must not read its own held-back ones worse', () => {
