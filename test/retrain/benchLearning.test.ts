@@ -113,4 +113,25 @@ describe('npm run bench-learning (small)', () => {
     const evidence = /^(Held-back corrected|Corrected, held back \+ cross-fitted) \((\d+) users?\)$/;
     expect(Object.keys(report.poisoning!.figures).find((k) => evidence.test(k))).toMatch(/ \((0 users|1 user)\)$/);
   }, 300_000);
+
+  it('--label-only: stops after the labelling (no retrain) and lists every correction that left no sample on the drawn digit, with the bot\'s words and what was stored', async () => {
+    const r = await runBench(['--json', '--label-only', '--start', '64', '--posted', '16', '--new', '1', '--posters', '4', '--max-side', '500']);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Omit<Report, 'retrain'> & {
+      retrain?: unknown;
+      labels: Report['labels'] & { missed: { kind: string; label: string; verdict: string; samples: { onDigit: boolean; label: number; trusted: boolean }[] }[] };
+    };
+    expect(report.retrain).toBeUndefined();
+    expect(report.posted.pictures).toBe(16);
+    const { corrections } = report.labels.rightMark;
+    // the corrections not on the right mark are exactly the ones listed, each with the reply's words
+    expect(report.labels.missed.length).toBe(corrections.of - corrections.onRightMark);
+    for (const m of report.labels.missed) {
+      expect(m.kind).not.toBe('confirmed');
+      expect(m.verdict.length).toBeGreaterThan(10);
+      // none of them left a trusted sample on the drawn digit with its label
+      expect(m.samples.some((x) => x.onDigit && x.trusted && String(x.label) === m.label)).toBe(false);
+    }
+  }, 300_000);
 });
