@@ -15,7 +15,7 @@ import { confidenceVerdict, looksSolid, noveltyVerdict, tooManyMarks } from './r
 import { defaultNoveltyIndex, noveltyScore } from './novelty.ts';
 import { resolveOptions, type VisionOptions } from './options.ts';
 import { readSegments } from './touching.ts';
-import { boxIntersection, boxIoU } from './raster.ts';
+import { boxIntersection, boxIoU, type Box } from './raster.ts';
 import { ImageRejectedError, type DigitReading, type Reading } from './types.ts';
 
 export async function readDigits(
@@ -82,6 +82,13 @@ export async function readDigits(
         return r ?? (window < WIDE_LOOK_RATIO * wide ? lookAgain({ wideOnly: true }, () => true, flipped) : null);
       };
       if (!first.noDigit && !doubtful) {
+        // only 1s under a window fitted to thin strokes: a marker's thick digit hollowed into an
+        // outline leaves one bright side, a 1; the wide window's ink map reads the same marks
+        // whole, and a real 1 stays a 1
+        if (/^1+$/.test(first.digits) && analysis.norm.backgroundWindow < WIDE_LOOK_RATIO * wide) {
+          const r = await lookAgain({ wideOnly: true });
+          if (r && sameInk(r, first) && r.digits !== first.digits) return r;
+        }
         // an unsure answer on a close call of the polarity: the same marks read the other way
         // round, if sure, are the answer
         if (!closePolarity(analysis) || first.perDigit.every((d) => d.confidence >= SECOND_LOOK_CONFIDENCE)) return first;
@@ -156,6 +163,15 @@ function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: 
 }
 
 /** Two answers read the same marks: as many digits, each box overlapping its counterpart's by half their union. */
+/**
+ * `a` reads the ink `b` read, perhaps joined: each of b's digits lies (by 80 % of its box) in one of
+ * a's, and each of a's holds one of b's (no digit read elsewhere).
+ */
+function sameInk(a: Reading, b: Reading): boolean {
+  const inside = (inner: Box, outer: Box) => boxIntersection(inner, outer) >= 0.8 * inner.width * inner.height;
+  return b.perDigit.every((d) => a.perDigit.some((e) => inside(d.box, e.box))) && a.perDigit.every((e) => b.perDigit.some((d) => inside(d.box, e.box)));
+}
+
 function sameMarks(a: Reading, b: Reading): boolean {
   return a.perDigit.length === b.perDigit.length && a.perDigit.every((d, i) => boxIoU(d.box, b.perDigit[i]!.box) >= 0.5);
 }

@@ -8,7 +8,8 @@ import { generatePicture, SPLIT_SEEDS } from '../../src/data/synth/index.ts';
 import { loadClassifier } from '../../src/model/load.ts';
 import { decodeImage } from '../../src/vision/decode.ts';
 import { loadMorphologyKernels } from '../../src/vision/morphologyWasm.ts';
-import { normalise, otherPolarity } from '../../src/vision/normalise.ts';
+import { normalise, otherPolarity, wideWindow } from '../../src/vision/normalise.ts';
+import { boxIntersection } from '../../src/vision/raster.ts';
 import { resolveOptions } from '../../src/vision/options.ts';
 import { onlyAtEdge, readDigits } from '../../src/vision/read.ts';
 import type { DigitReading, Reading } from '../../src/vision/types.ts';
@@ -99,5 +100,20 @@ describe.skipIf(!classifier?.classes)('looks again on dev pictures (shipped mode
     expect(r.digits).toBe('3');
     expect(r.polarity).toBe('dark-on-light');
     expect(r.perDigit[0]!.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('dev picture 569: a marker 9 hollowed by the fitted window, its bright side a separate piece read as a 1, is read whole by the wide look: "9"', async () => {
+    const pic = await generatePicture(SPLIT_SEEDS.dev, 569);
+    expect(pic.label).toBe('9');
+    expect(pic.hazards).toContain('large');
+    const img = (await decodeImage(pic.bytes, opts)).image;
+    await loadMorphologyKernels();
+    // the first look's window is fitted to thin strokes, far under the wide one
+    expect(normalise(img, opts).backgroundWindow).toBeLessThan(0.5 * wideWindow(img.width, img.height));
+    const r = await readDigits(pic.bytes, classifier!);
+    expect(r.digits).toBe('9');
+    // one mark holding the whole digit (the drawn 9's box), not its right side
+    const drawn = pic.marks[0]!.box;
+    expect(boxIntersection(r.perDigit[0]!.box, drawn)).toBeGreaterThan(0.8 * drawn.width * drawn.height);
   });
 });
