@@ -4,9 +4,9 @@
  * A label is about the picture; the model learns from marks, so each digit of the label must
  * land on the mark that shows it, or nowhere:
  *
- * 1. the label's digits on the digit-like marks (a digit more likely than "not a digit"), when
- *    there are as many of them as the label has digits: a single digit on its mark, a number on
- *    its marks;
+ * 1. the label's digits on the answer's marks when it read as many digits as the label has, else
+ *    on the digit-like marks (a digit more likely than "not a digit") when there are as many of
+ *    them: a single digit on its mark, a number on its marks;
  * 2. otherwise re-cut: every mark ranked by how digit-like it is (1 − p(none)), the label's
  *    length of the best kept in left-to-right order — when the ranking is clear and none of the
  *    marks kept is one the model is RECUT_MAX_NONE sure is not a digit;
@@ -121,9 +121,13 @@ function assignDigits(label: string, marks: Mark[]): Assignment {
   if (marks.length === 0) return refuse('I kept no mark of this picture to put it on');
   const on = (chosen: Mark[], how: How): Assignment => ({ used: true, how, label, labels: chosen.map((m, i) => ({ position: m.position, label: digits[i]! })), marks: marks.length });
   const digitLike = marks.filter(isDigitLike);
-  if (digitLike.length === n) {
-    if (n === 1 && digitLike[0]!.predicted === digits[0]) return { used: true, how: 'single', label, labels: oneDigitAmong(marks, digitLike[0]!.position, digits[0]!), marks: marks.length };
-    return on(digitLike, n === 1 ? 'single' : 'number');
+  // the answer's own marks first: a digit-like mark it left out (off the row of its digits) is not
+  // one the label is about
+  const read = marks.filter((m) => m.kind === 'read');
+  const placed = read.length === n && read.every(isDigitLike) ? read : digitLike.length === n ? digitLike : null;
+  if (placed) {
+    if (n === 1 && placed[0]!.predicted === digits[0]) return { used: true, how: 'single', label, labels: oneDigitAmong(marks, placed[0]!.position, digits[0]!), marks: marks.length };
+    return on(placed, n === 1 ? 'single' : 'number');
   }
   const have = digitLike.length === 1 ? 'I read 1 mark as a digit' : `I read ${digitLike.length} marks as digits`;
   if (marks.length < n) return refuse(`the label has ${count(n, 'digit')} and I saw only ${count(marks.length, 'mark')}`);

@@ -275,7 +275,7 @@ function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionO
   const polarity = a.norm.polarity.polarity;
   const refuse = (reason: string): Reading => ({ digits: '', confidence: 0, perDigit: [], noDigit: true, reason, polarity, candidates: readings, marks: readings });
   if (a.reason) return refuse(a.reason);
-  const digits = readings.filter(isDigitMark);
+  const digits = oneRow(readings.filter(isDigitMark));
   if (digits.length === 0) {
     return refuse(readings.length === 1 ? 'no digit found: the one mark I see is not a digit' : `no digit found: none of the ${readings.length} marks I see is a digit`);
   }
@@ -293,6 +293,28 @@ function decideByMarks(a: Analysis, readings: DigitReading[], opts: Pick<VisionO
     polarity,
     marks: readings,
   };
+}
+
+/**
+ * The digits of a number sit on one row: marks joined by overlapping vertically (transitively, so
+ * a tilted row holds) are a row; when the digit marks make several rows, the one holding the
+ * tallest mark is the answer and the rest (a piece of the desk's grain or of a line far above
+ * or below the digit) are left out (pure).
+ */
+export function oneRow(digits: readonly DigitReading[]): DigitReading[] {
+  if (digits.length < 2) return [...digits];
+  const row = new Set<DigitReading>([digits.reduce((t, d) => (d.box.height > t.box.height ? d : t))]);
+  const overlaps = (a: DigitReading, b: DigitReading) => Math.min(a.box.y + a.box.height, b.box.y + b.box.height) > Math.max(a.box.y, b.box.y);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of digits) {
+      if (!row.has(d) && [...row].some((r) => overlaps(r, d))) {
+        row.add(d);
+        grew = true;
+      }
+    }
+  }
+  return digits.filter((d) => row.has(d));
 }
 
 /** A mark of about a digit's height beside it on its line: the size of a letter (or digit) in the same writing. */

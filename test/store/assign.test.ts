@@ -30,6 +30,18 @@ describe('a label lands on the mark it is about', () => {
     expect(labelsOf(assignLabel({ kind: 'digits', label: '3' }, [read(0, 3)])).labels).toEqual([[0, 3]]);
   });
 
+  it('the answer\'s own marks first: a digit-like mark the answer left out (off its row) does not make the label a coin flip', () => {
+    // a piece of the desk's grain read as a 1 at p 1.00, left out of the answer "2" (not on its row): stored as a candidate
+    const offRow = (position: number): Mark => ({ position, kind: 'candidate', predicted: 1, confidence: 0.999, pNone: 0.0002, label: null });
+    const marks = [read(0, 2, 0.999, 0.0001), offRow(1)];
+    // ✅: the 2 on its mark, the piece "not a digit"
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '2' }, marks))).toEqual({ how: 'single', label: '2', labels: [[0, 2], [1, NONE]] });
+    // a correction of the one digit read lands on the answer's mark only
+    expect(labelsOf(assignLabel({ kind: 'digits', label: '3' }, marks))).toEqual({ how: 'single', label: '3', labels: [[0, 3]] });
+    // without an answer's mark (all candidates) the two digit-like marks are still a coin flip
+    expect(reasonOf(assignLabel({ kind: 'digits', label: '2' }, [{ ...marks[0]!, kind: 'candidate' }, offRow(1)]))).toMatch(/cannot tell/);
+  });
+
   it('no negatives when the placement is not the person\'s: a misread corrected, a re-cut, a number', () => {
     // the 3 read may be an edge and the 8 a dropped mark: that mark must not be called "not a digit"
     const marks = [cand(0, 0.97), read(1, 3), cand(2, 0.999)];

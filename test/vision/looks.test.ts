@@ -11,7 +11,7 @@ import { loadMorphologyKernels } from '../../src/vision/morphologyWasm.ts';
 import { normalise, otherPolarity, wideWindow } from '../../src/vision/normalise.ts';
 import { boxIntersection } from '../../src/vision/raster.ts';
 import { resolveOptions } from '../../src/vision/options.ts';
-import { onlyAtEdge, readDigits } from '../../src/vision/read.ts';
+import { oneRow, onlyAtEdge, readDigits } from '../../src/vision/read.ts';
 import type { DigitReading, Reading } from '../../src/vision/types.ts';
 
 const opts = resolveOptions({});
@@ -33,6 +33,26 @@ describe('otherPolarity (pure)', () => {
     const again = normalise(img, opts, undefined, flipped);
     expect(again.polarity.polarity).toBe(flipped.polarity.polarity);
     expect(again.ink.data).not.toEqual(first.ink.data);
+  });
+});
+
+describe('oneRow (pure)', () => {
+  const at = (x: number, y: number, height: number, digit = 1): DigitReading => ({ digit, confidence: 0.99, top3: [{ digit, p: 0.99 }], image: new Float32Array(784), box: { x, y, width: height / 2, height } });
+  it('keeps the row of the tallest digit mark (joined by vertical overlap, so a tilted row holds) and leaves out marks above or below it', () => {
+    const two = at(500, 600, 100, 2);
+    const grain = at(900, 50, 30);
+    expect(oneRow([two, grain])).toEqual([two]);
+    // a tilted number: each digit overlaps the next, the first and last do not
+    const tilted = [at(100, 100, 80), at(160, 150, 80), at(220, 200, 80), at(280, 250, 80)];
+    expect(oneRow(tilted)).toEqual(tilted);
+    // one mark, or none, as it is
+    expect(oneRow([grain])).toEqual([grain]);
+    expect(oneRow([])).toEqual([]);
+    // a row and a taller mark below it (not overlapping): the tallest mark's row is the answer
+    const mid = at(560, 610, 90);
+    const tall = at(900, 700, 200, 7);
+    expect(oneRow([two, mid, tall])).toEqual([tall]);
+    expect(oneRow([two, mid, at(900, 650, 200, 7)])).toEqual([two, mid, at(900, 650, 200, 7)]);
   });
 });
 
@@ -100,6 +120,15 @@ describe.skipIf(!classifier?.classes)('looks again on dev pictures (shipped mode
     expect(r.digits).toBe('3');
     expect(r.polarity).toBe('dark-on-light');
     expect(r.perDigit[0]!.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('dev picture 734: a piece of the desk grain far above the 2, read as a 1 at p 1.00, is not on the 2\'s row: "2", not "21"', async () => {
+    const pic = await generatePicture(SPLIT_SEEDS.dev, 734);
+    expect(pic.label).toBe('2');
+    const r = await readDigits(pic.bytes, classifier!);
+    expect(r.digits).toBe('2');
+    // the piece is still among the marks kept (a label can land on it)
+    expect(r.marks!.filter((m) => m.digit === 1 && (m.notDigit ?? 0) < m.confidence).length).toBeGreaterThan(0);
   });
 
   it('dev picture 569: a marker 9 hollowed by the fitted window, its bright side a separate piece read as a 1, is read whole by the wide look: "9"', async () => {
