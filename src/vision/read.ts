@@ -317,8 +317,11 @@ export function oneRow(digits: readonly DigitReading[]): DigitReading[] {
   return digits.filter((d) => row.has(d));
 }
 
-/** A mark of about a digit's height beside it on its line: the size of a letter (or digit) in the same writing. */
-const LETTER_HEIGHT = { min: 0.3, max: 1.6 };
+/**
+ * A mark of about a digit's height beside it on its line: the size of a letter (or digit) in the
+ * same writing — up to a capital beside a lowercase letter read as a digit (the "c" of "EcF").
+ */
+const LETTER_HEIGHT = { min: 0.3, max: 2.2 };
 /** "Beside": the gap between the boxes is at most this many digit heights. */
 const LETTER_GAP = 1;
 

@@ -138,5 +138,9 @@ describe('a digit in writing', () => {
     expect(inWriting([digit], [mark(box(400, 110, 80, 90))])).toBe(false); // far away on the line
     expect(inWriting([digit], [mark(box(150, 300, 80, 90))])).toBe(false); // below, not on its line
     expect(inWriting([digit], [mark(box(0, 0, 900, 600))])).toBe(false); // a page edge, much taller
+    // a lowercase letter read as a digit between capitals about twice its height ("EcF")
+    const c = mark(box(100, 150, 50, 50));
+    expect(inWriting([c], [mark(box(160, 105, 60, 100))])).toBe(true);
+    expect(inWriting([c], [mark(box(160, 35, 60, 120))])).toBe(false); // over 2.2 times its height
   });
 });
