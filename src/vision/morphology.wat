@@ -3,9 +3,10 @@
 ;; top-hat histograms, the box blur and the Hough counts of lines.ts. Pointers in BYTES:
 ;;
 ;;  col_ext: the van Herk / Gil-Werman running extremum down the columns of a w×h plane whose
-;;           rows are `stride` floats apart (stride a multiple of 4), four columns at a time:
-;;           the same blocks, the same fill values (±inf outside the picture) and the same
-;;           comparisons as columnExtremum in morphology.ts, so the results are the same floats.
+;;           rows are `stride` floats apart (stride a multiple of 4), four columns at a time,
+;;           one block of rows at a time (below): the same blocks and fill values (±inf outside
+;;           the picture) as columnExtremum in morphology.ts, the extremum of the same samples,
+;;           so the results are the same floats.
 ;;           f32x4.pmax(a, b) is `a < b ? b : a` and the TypeScript is `a > b ? a : b`: they differ
 ;;           only when a == b and the two are +0 and -0, which pictures (sums of non-negative
 ;;           terms) never hold.
@@ -61,77 +62,110 @@
             (local.set $b (i32.add (local.get $b) (i32.const 16)))
             (br $l))))))
 
-  ;; padded row i (0 <= i < blocks) is source row i - r, or the fill outside the picture
+  ;; p = ext(p, q); dst = ext(dst, p), element-wise over `bytes` (a multiple of 16): a running
+  ;; prefix and its use in one pass (col_ext)
+  (func $ext_acc (param $dst i32) (param $p i32) (param $q i32) (param $bytes i32) (param $isMax i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
+    (if (local.get $isMax)
+      (then
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+            (local.set $v (f32x4.pmax (v128.load (local.get $p)) (v128.load (local.get $q))))
+            (v128.store (local.get $p) (local.get $v))
+            (v128.store (local.get $dst) (f32x4.pmax (v128.load (local.get $dst)) (local.get $v)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $l))))
+      (else
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+            (local.set $v (f32x4.pmin (v128.load (local.get $p)) (v128.load (local.get $q))))
+            (v128.store (local.get $p) (local.get $v))
+            (v128.store (local.get $dst) (f32x4.pmin (v128.load (local.get $dst)) (local.get $v)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $l))))))
+
+  ;; col_ext, streaming: the blocks of `size` padded rows (padded row i is source row i - r, or the
+  ;; fill outside the picture) one at a time, with nothing but the block's output rows and two row
+  ;; buffers in the cache (the old pass wrote whole planes of forward and backward extrema and
+  ;; read them back). Output row y = s0 + j of the block starting at padded row s0 is the extremum
+  ;; of padded rows y .. y + size - 1: the block's suffix from j (made backwards, straight into the
+  ;; output rows; past the picture's last row in the row buffer `t`) and, for j >= 1, the next
+  ;; block's prefix up to j - 1 (made forwards in the row buffer `p`). The extremum of the same
+  ;; samples as van Herk / Gil-Werman, so the same float. dst must not be src; `g` and `hh` need
+  ;; one row (stride floats) each.
   (func (export "col_ext") (param $src i32) (param $dst i32) (param $stride i32) (param $h i32)
         (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32)
-    (local $r i32) (local $blocks i32) (local $s0 i32) (local $i i32) (local $y i32)
-    (local $bytes i32) (local $fill f32) (local $row i32)
+    (local $r i32) (local $s0 i32) (local $j i32) (local $jmax i32) (local $y i32)
+    (local $bytes i32) (local $fill f32) (local $target i32) (local $prev i32) (local $pFill i32)
     (local.set $r (i32.shr_u (local.get $size) (i32.const 1)))
-    (local.set $blocks
-      (i32.mul
-        (i32.div_u (i32.sub (i32.add (i32.add (local.get $h) (i32.shl (local.get $r) (i32.const 1))) (local.get $size)) (i32.const 1))
-                   (local.get $size))
-        (local.get $size)))
     (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $fill (select (f32.const -inf) (f32.const inf) (local.get $isMax)))
     (local.set $s0 (i32.const 0))
     (block $bdone
       (loop $blk
-        (br_if $bdone (i32.ge_u (local.get $s0) (local.get $blocks)))
-        ;; g forward: g[s0] = p[s0]; g[i] = ext(g[i-1], p[i])
-        (local.set $i (local.get $s0))
-        (block $fdone
-          (loop $f
-            (br_if $fdone (i32.ge_u (local.get $i) (i32.add (local.get $s0) (local.get $size))))
-            (local.set $y (i32.sub (local.get $i) (local.get $r)))
-            (local.set $row (i32.add (local.get $g) (i32.mul (local.get $i) (local.get $bytes))))
+        (br_if $bdone (i32.ge_s (local.get $s0) (local.get $h)))
+        (local.set $jmax (i32.sub (local.get $h) (local.get $s0)))
+        (if (i32.gt_s (local.get $jmax) (local.get $size)) (then (local.set $jmax (local.get $size))))
+        ;; the suffix: j = size - 1 down to 0, padded row s0 + j = source row s0 + j - r
+        (local.set $j (i32.sub (local.get $size) (i32.const 1)))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.lt_s (local.get $j) (i32.const 0)))
+            (local.set $y (i32.sub (i32.add (local.get $s0) (local.get $j)) (local.get $r)))
+            (local.set $target
+              (select (i32.add (local.get $dst) (i32.mul (i32.add (local.get $s0) (local.get $j)) (local.get $bytes)))
+                      (local.get $g)
+                      (i32.lt_s (local.get $j) (local.get $jmax))))
             (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
               (then
-                (if (i32.eq (local.get $i) (local.get $s0))
-                  (then (call $fill_row (local.get $row) (local.get $fill) (local.get $bytes)))
-                  (else (call $copy_row (local.get $row) (i32.sub (local.get $row) (local.get $bytes)) (local.get $bytes)))))
+                (if (i32.eq (local.get $j) (i32.sub (local.get $size) (i32.const 1)))
+                  (then (call $fill_row (local.get $target) (local.get $fill) (local.get $bytes)))
+                  (else (if (i32.ne (local.get $target) (local.get $prev))
+                    (then (call $copy_row (local.get $target) (local.get $prev) (local.get $bytes)))))))
               (else
-                (if (i32.eq (local.get $i) (local.get $s0))
-                  (then (call $copy_row (local.get $row) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes)))
-                  (else (call $ext_row (local.get $row) (i32.sub (local.get $row) (local.get $bytes))
+                (if (i32.eq (local.get $j) (i32.sub (local.get $size) (i32.const 1)))
+                  (then (call $copy_row (local.get $target) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes)))
+                  (else (call $ext_row (local.get $target) (local.get $prev)
                               (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $f)))
-        ;; hh backward: hh[s0+size-1] = p[..]; hh[i] = ext(hh[i+1], p[i])
-        (local.set $i (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
-        (block $bkdone
-          (loop $bk
-            (br_if $bkdone (i32.lt_s (local.get $i) (local.get $s0)))
-            (local.set $y (i32.sub (local.get $i) (local.get $r)))
-            (local.set $row (i32.add (local.get $hh) (i32.mul (local.get $i) (local.get $bytes))))
-            (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
+            (local.set $prev (local.get $target))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $sl)))
+        ;; the next block's prefix: output row s0 + j takes padded rows s0 + size .. s0 + size + j - 1
+        (local.set $pFill (i32.const 1))
+        (local.set $j (i32.const 1))
+        (block $pdone
+          (loop $pl
+            (br_if $pdone (i32.ge_s (local.get $j) (local.get $jmax)))
+            (local.set $y (i32.sub (i32.add (i32.add (local.get $s0) (local.get $size)) (i32.sub (local.get $j) (i32.const 1))) (local.get $r)))
+            (if (i32.and (i32.ge_s (local.get $y) (i32.const 0)) (i32.lt_s (local.get $y) (local.get $h)))
               (then
-                (if (i32.eq (local.get $i) (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
-                  (then (call $fill_row (local.get $row) (local.get $fill) (local.get $bytes)))
-                  (else (call $copy_row (local.get $row) (i32.add (local.get $row) (local.get $bytes)) (local.get $bytes)))))
+                (local.set $target (i32.add (local.get $dst) (i32.mul (i32.add (local.get $s0) (local.get $j)) (local.get $bytes))))
+                (if (local.get $pFill)
+                  (then
+                    (call $copy_row (local.get $hh) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes))
+                    (call $ext_row (local.get $target) (local.get $target) (local.get $hh) (local.get $bytes) (local.get $isMax)))
+                  (else (call $ext_acc (local.get $target) (local.get $hh)
+                              (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))
+                (local.set $pFill (i32.const 0)))
               (else
-                (if (i32.eq (local.get $i) (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
-                  (then (call $copy_row (local.get $row) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes)))
-                  (else (call $ext_row (local.get $row) (i32.add (local.get $row) (local.get $bytes))
-                              (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))))
-            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
-            (br $bk)))
+                ;; past the picture the prefix stays as it is (the fill, or the rows before)
+                (if (i32.eqz (local.get $pFill))
+                  (then
+                    (local.set $target (i32.add (local.get $dst) (i32.mul (i32.add (local.get $s0) (local.get $j)) (local.get $bytes))))
+                    (call $ext_row (local.get $target) (local.get $target) (local.get $hh) (local.get $bytes) (local.get $isMax))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $pl)))
         (local.set $s0 (i32.add (local.get $s0) (local.get $size)))
-        (br $blk)))
-    ;; out[y] = ext(hh[y], g[y + size - 1])
-    (local.set $y (i32.const 0))
-    (block $odone
-      (loop $o
-        (br_if $odone (i32.ge_s (local.get $y) (local.get $h)))
-        (call $ext_row
-          (i32.add (local.get $dst) (i32.mul (local.get $y) (local.get $bytes)))
-          (i32.add (local.get $hh) (i32.mul (local.get $y) (local.get $bytes)))
-          (i32.add (local.get $g) (i32.mul (i32.sub (i32.add (local.get $y) (local.get $size)) (i32.const 1)) (local.get $bytes)))
-          (local.get $bytes) (local.get $isMax))
-        (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $o))))
+        (br $blk))))
 
-;; row_ext: the same running extremum along the rows of a w×h plane (rows `stride` floats apart,
+  ;; row_ext: the same running extremum along the rows of a w×h plane (rows `stride` floats apart,
   ;; a multiple of 4; the pad columns get junk): each row is copied into `buf` between fill values
   ;; (±inf), then buf[i] = ext(buf[i], buf[i + s]) for s = 1, 2, 4, … below a power of two m,
   ;; in place, four at a time, so that buf[i] is the extremum of m samples from i; pixel x is
@@ -166,14 +200,22 @@
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
         (local.set $rowS (i32.add (local.get $src) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
         (local.set $rowD (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        ;; the fill before the row (its last store may run into the row, copied over next) and after it
         (local.set $i (local.get $buf))
         (block $fdone
           (loop $fl
-            (br_if $fdone (i32.ge_u (local.get $i) (local.get $fillEnd)))
+            (br_if $fdone (i32.ge_u (local.get $i) (i32.add (local.get $buf) (i32.shl (local.get $r) (i32.const 2)))))
             (v128.store (local.get $i) (local.get $fill))
             (local.set $i (i32.add (local.get $i) (i32.const 16)))
             (br $fl)))
         (memory.copy (i32.add (local.get $buf) (i32.shl (local.get $r) (i32.const 2))) (local.get $rowS) (i32.shl (local.get $w) (i32.const 2)))
+        (local.set $i (i32.add (local.get $buf) (i32.shl (i32.add (local.get $r) (local.get $w)) (i32.const 2))))
+        (block $f2done
+          (loop $f2l
+            (br_if $f2done (i32.ge_u (local.get $i) (local.get $fillEnd)))
+            (v128.store (local.get $i) (local.get $fill))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $f2l)))
         (local.set $s (i32.const 1))
         (block $sdone
           (loop $sl
@@ -217,6 +259,113 @@
                               (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
                 (local.set $x (i32.add (local.get $x) (i32.const 16)))
                 (br $ol2)))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  ;; row_ext for several windows of the same plane at once (the first filter of each top-hat):
+  ;; `count` pairs (size, dst) at `desc`, sizes ascending, each dst a plane laid out as src. Each
+  ;; row is copied into `buf` once, between the fill values for the widest window, and doubled
+  ;; once up to the widest window's m; each window's pixels are taken from the doubled row at its
+  ;; own m (as row_ext: ext(buf[x'], buf[x' + mid], buf[x' + size - m]), x' = x + r_max - r), so
+  ;; the extremum of the same samples as row_ext, the same floats, for the doubling passes of one.
+  (func (export "row_ext_multi") (param $src i32) (param $w i32) (param $h i32) (param $stride i32)
+        (param $isMax i32) (param $buf i32) (param $desc i32) (param $count i32)
+    (local $rmax i32) (local $smax i32) (local $len i32) (local $fillEnd i32) (local $y i32) (local $s i32) (local $i i32)
+    (local $x i32) (local $fill v128) (local $rowS i32) (local $rowD i32) (local $sb i32) (local $end i32)
+    (local $e i32) (local $size i32) (local $m i32) (local $mid i32) (local $off i32) (local $base i32)
+    (local.set $smax (i32.load (i32.add (local.get $desc) (i32.shl (i32.sub (local.get $count) (i32.const 1)) (i32.const 3)))))
+    (local.set $rmax (i32.shr_u (local.get $smax) (i32.const 1)))
+    (local.set $len (i32.shl (i32.add (local.get $w) (i32.shl (local.get $rmax) (i32.const 1))) (i32.const 2)))
+    (local.set $end (i32.add (local.get $buf) (local.get $len)))
+    (local.set $fillEnd (i32.add (local.get $buf) (i32.and (i32.add (i32.add (local.get $len) (i32.shl (local.get $smax) (i32.const 2))) (i32.const 47)) (i32.const -16))))
+    (local.set $fill (f32x4.splat (select (f32.const -inf) (f32.const inf) (local.get $isMax))))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $rowS (i32.add (local.get $src) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $i (local.get $buf))
+        (block $fdone
+          (loop $fl
+            (br_if $fdone (i32.ge_u (local.get $i) (i32.add (local.get $buf) (i32.shl (local.get $rmax) (i32.const 2)))))
+            (v128.store (local.get $i) (local.get $fill))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $fl)))
+        (memory.copy (i32.add (local.get $buf) (i32.shl (local.get $rmax) (i32.const 2))) (local.get $rowS) (i32.shl (local.get $w) (i32.const 2)))
+        (local.set $i (i32.add (local.get $buf) (i32.shl (i32.add (local.get $rmax) (local.get $w)) (i32.const 2))))
+        (block $f2done
+          (loop $f2l
+            (br_if $f2done (i32.ge_u (local.get $i) (local.get $fillEnd)))
+            (v128.store (local.get $i) (local.get $fill))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $f2l)))
+        (local.set $s (i32.const 1))
+        (local.set $e (i32.const 0))
+        (block $edone
+          (loop $el
+            (br_if $edone (i32.ge_s (local.get $e) (local.get $count)))
+            (local.set $size (i32.load (i32.add (local.get $desc) (i32.shl (local.get $e) (i32.const 3)))))
+            (local.set $rowD (i32.add (i32.load offset=4 (i32.add (local.get $desc) (i32.shl (local.get $e) (i32.const 3))))
+                                      (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+            ;; this window's m, mid and off, as row_ext
+            (local.set $m (i32.const 1))
+            (block $mdone
+              (loop $ml
+                (br_if $mdone (i32.gt_s (i32.shl (local.get $m) (i32.const 1)) (local.get $size)))
+                (local.set $m (i32.shl (local.get $m) (i32.const 1)))
+                (br $ml)))
+            (local.set $mid (i32.const 0))
+            (if (i32.and (i32.ge_s (local.get $m) (i32.const 2)) (i32.le_s (local.get $size) (i32.mul (i32.shr_u (local.get $m) (i32.const 1)) (i32.const 3))))
+              (then
+                (local.set $m (i32.shr_u (local.get $m) (i32.const 1)))
+                (local.set $mid (i32.shl (local.get $m) (i32.const 2)))))
+            (local.set $off (i32.shl (i32.sub (local.get $size) (local.get $m)) (i32.const 2)))
+            ;; doubling passes until runs of m samples (the earlier windows' passes kept)
+            (block $sdone
+              (loop $sl
+                (br_if $sdone (i32.ge_s (local.get $s) (local.get $m)))
+                (local.set $sb (i32.shl (local.get $s) (i32.const 2)))
+                (local.set $i (local.get $buf))
+                (if (local.get $isMax)
+                  (then
+                    (block $d1
+                      (loop $l1
+                        (br_if $d1 (i32.ge_u (local.get $i) (local.get $end)))
+                        (v128.store (local.get $i) (f32x4.pmax (v128.load (local.get $i)) (v128.load (i32.add (local.get $i) (local.get $sb)))))
+                        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                        (br $l1))))
+                  (else
+                    (block $d2
+                      (loop $l2
+                        (br_if $d2 (i32.ge_u (local.get $i) (local.get $end)))
+                        (v128.store (local.get $i) (f32x4.pmin (v128.load (local.get $i)) (v128.load (i32.add (local.get $i) (local.get $sb)))))
+                        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                        (br $l2)))))
+                (local.set $s (i32.shl (local.get $s) (i32.const 1)))
+                (br $sl)))
+            (local.set $base (i32.add (local.get $buf) (i32.shl (i32.sub (local.get $rmax) (i32.shr_u (local.get $size) (i32.const 1))) (i32.const 2))))
+            (local.set $x (i32.const 0))
+            (if (local.get $isMax)
+              (then
+                (block $o1
+                  (loop $ol1
+                    (br_if $o1 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
+                    (v128.store (i32.add (local.get $rowD) (local.get $x))
+                      (f32x4.pmax (f32x4.pmax (v128.load (i32.add (local.get $base) (local.get $x))) (v128.load (i32.add (i32.add (local.get $base) (local.get $x)) (local.get $mid))))
+                                  (v128.load (i32.add (i32.add (local.get $base) (local.get $x)) (local.get $off)))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                    (br $ol1))))
+              (else
+                (block $o2
+                  (loop $ol2
+                    (br_if $o2 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
+                    (v128.store (i32.add (local.get $rowD) (local.get $x))
+                      (f32x4.pmin (f32x4.pmin (v128.load (i32.add (local.get $base) (local.get $x))) (v128.load (i32.add (i32.add (local.get $base) (local.get $x)) (local.get $mid))))
+                                  (v128.load (i32.add (i32.add (local.get $base) (local.get $x)) (local.get $off)))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 16)))
+                    (br $ol2)))))
+            (local.set $e (i32.add (local.get $e) (i32.const 1)))
+            (br $el)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 
@@ -559,7 +708,7 @@
   ;; f32(a[x] * (1 - fy) + b[x] * fy) in f64, a and b the rows y0s[y] and y1s[y] of `rows` (f64,
   ;; `stride` bytes apart, room for w rounded up to even), fy = fys[y]: upsample's arithmetic,
   ;; two at a time (an odd w writes one float past the row, which the next row overwrites).
-  (func (export "lerp_rows") (param $rows i32) (param $stride i32) (param $y0s i32) (param $y1s i32) (param $fys i32)
+  (func $lerp_rows (export "lerp_rows") (param $rows i32) (param $stride i32) (param $y0s i32) (param $y1s i32) (param $fys i32)
         (param $out i32) (param $w i32) (param $h i32)
     (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $o i32) (local $fy f64)
     (local $vfy v128) (local $vfy1 v128)
@@ -587,10 +736,34 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 
+  ;; lerp_rows and the ink update one output row at a time (the row of paper in `row`, w floats
+  ;; and one more, still in the cache): the same floats as lerp_rows into a whole plane and one
+  ;; ink_update (bytes: ink_update_bytes) over it, without the plane. Rows of `p` and `ink` are w
+  ;; floats apart (w a multiple of 4).
+  (func (export "lerp_ink") (param $rows i32) (param $stride i32) (param $y0s i32) (param $y1s i32) (param $fys i32)
+        (param $row i32) (param $w i32) (param $h i32) (param $p i32) (param $ink i32) (param $mode i32)
+    (local $y i32) (local $o i32)
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (call $lerp_rows (local.get $rows) (local.get $stride)
+          (i32.add (local.get $y0s) (i32.shl (local.get $y) (i32.const 2)))
+          (i32.add (local.get $y1s) (i32.shl (local.get $y) (i32.const 2)))
+          (i32.add (local.get $fys) (i32.shl (local.get $y) (i32.const 3)))
+          (local.get $row) (local.get $w) (i32.const 1))
+        (local.set $o (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2)))
+        ;; mode 2: dark ink on a picture's bytes; 1: dark ink; 0: light ink
+        (if (i32.eq (local.get $mode) (i32.const 2))
+          (then (call $ink_update_bytes (local.get $row) (i32.add (local.get $p) (local.get $o)) (i32.add (local.get $ink) (local.get $o)) (local.get $w)))
+          (else (call $ink_update (local.get $row) (i32.add (local.get $p) (local.get $o)) (i32.add (local.get $ink) (local.get $o)) (local.get $w) (local.get $mode))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
   ;; ink[i] = max(ink[i], v clamped to 1) as inkMap's loop does, for i < n (n a multiple of 4):
   ;; bg the paper, p the plane, all f32; v in f64 (both polarities computed, one kept: the same
   ;; operations as the TypeScript's), compared with the stored float, stored as f32.
-  (func (export "ink_update") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32) (param $dark i32)
+  (func $ink_update (export "ink_update") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32) (param $dark i32)
     (local $i i32) (local $end i32) (local $vb v128) (local $vp v128) (local $vi v128)
     (local $v0 v128) (local $v1 v128) (local $c0 v128) (local $c1 v128) (local $one v128)
     (local $b0 v128) (local $q0 v128) (local $dm v128) (local $v64 v128) (local $v255 v128)
@@ -632,7 +805,7 @@
   ;; never kept either way); an f32 quotient of exact f32 operands is the f64 quotient rounded to
   ;; f32 (f64 has more than 2 × 24 + 2 bits); and where v64 > ink but rounds to it, f64 stores that
   ;; same float, where v64 <= ink neither stores.
-  (func (export "ink_update_bytes") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32)
+  (func $ink_update_bytes (export "ink_update_bytes") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32)
     (local $i i32) (local $end i32) (local $vb v128) (local $vi v128) (local $v v128)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $i (i32.const 0))
