@@ -360,7 +360,7 @@ export function inkMapSimd(colour: ColourPlanes, w: number, h: number, channels:
     new Float64Array(buf, fys, h).set(grid.y.t);
   }
   f32.fill(0, ink / 4, ink / 4 + w4 * h);
-  const layout: Layout = { w: cw, h: ch, w4: cw4, h4: ch4, input: (grid ? input : colourPlanes[0]) / 4, planes: [planes[0] / 4, planes[1] / 4, planes[2] / 4], g: g / 4, hh: hh / 4, hist: 0 };
+  const layout: Layout = { w: cw, h: ch, w4: cw4, h4: ch4, input: (grid ? input : colourPlanes[0]) / 4, planes: [planes[0] / 4, planes[1] / 4, planes[2] / 4], g: g / 4, hh: hh / 4, hist: 0, extra: 0 };
   const r = Math.max(0, size >> 1);
   // a picture's bytes and dark ink: the same floats in f32 (ink_update_bytes says why)
   const mode = dark && colour.kind === 'rgba' ? 2 : dark ? 1 : 0;
