@@ -102,8 +102,36 @@
   ;; one row (stride floats) each.
   (func (export "col_ext") (param $src i32) (param $dst i32) (param $stride i32) (param $h i32)
         (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32)
+    (drop (call $col_stream (local.get $src) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
+      (local.get $g) (local.get $hh) (i32.const 0) (local.get $dst) (i32.const 0) (i32.const 0) (i32.const 0))))
+
+  ;; col_ext, each output row then the next filter's row pass (row_ext of the same size, the
+  ;; other extremum) into `dst` while it is in the cache: a closing's (opening's) second and
+  ;; third pass. The block's rows go to `block` (size rows of `stride` floats); `buf` is
+  ;; row_ext's buffer (not g nor hh).
+  (func (export "col_row_ext") (param $src i32) (param $dst i32) (param $stride i32) (param $w i32) (param $h i32)
+        (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32) (param $block i32) (param $buf i32)
+    (drop (call $col_stream (local.get $src) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
+      (local.get $g) (local.get $hh) (i32.const 1) (local.get $dst) (local.get $block) (local.get $w) (local.get $buf))))
+
+  ;; col_ext, each output row then counted as diff_hist counts it while it is in the cache: with
+  ;; isMax 0 (a closing's last pass) the black top-hat, row − `input`, else (an opening's) the
+  ;; white top-hat, `input` − row; added into `hist` (256 i32) with `scratch` (4112 bytes).
+  (func (export "col_diff_hist") (param $src i32) (param $input i32) (param $stride i32) (param $w i32) (param $h i32)
+        (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32) (param $block i32) (param $hist i32) (param $scratch i32)
+    (memory.fill (local.get $scratch) (i32.const 0) (i32.const 4096))
+    (call $hist_merge (local.get $hist) (local.get $scratch)
+      (call $col_stream (local.get $src) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
+        (local.get $g) (local.get $hh) (i32.const 2) (local.get $input) (local.get $block) (local.get $w) (local.get $scratch))))
+
+  ;; mode 0: output row y at dst + y·stride (the plane is the block); 1: into `block`, then
+  ;; row_ext into out row y (`arg` its buffer); 2: into `block`, then diff_row with row y of
+  ;; out (the input) into the histograms at `arg`. Returns the zeros diff_row left uncounted.
+  (func $col_stream (param $src i32) (param $stride i32) (param $h i32) (param $size i32) (param $isMax i32)
+        (param $g i32) (param $hh i32) (param $mode i32) (param $out i32) (param $block i32) (param $w i32) (param $arg i32)
+        (result i32)
     (local $r i32) (local $s0 i32) (local $j i32) (local $jmax i32) (local $y i32)
-    (local $bytes i32) (local $fill f32) (local $target i32) (local $prev i32) (local $pFill i32)
+    (local $bytes i32) (local $fill f32) (local $target i32) (local $prev i32) (local $pFill i32) (local $base i32) (local $zeros i32)
     (local.set $r (i32.shr_u (local.get $size) (i32.const 1)))
     (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $fill (select (f32.const -inf) (f32.const inf) (local.get $isMax)))
@@ -111,6 +139,7 @@
     (block $bdone
       (loop $blk
         (br_if $bdone (i32.ge_s (local.get $s0) (local.get $h)))
+        (local.set $base (select (i32.add (local.get $out) (i32.mul (local.get $s0) (local.get $bytes))) (local.get $block) (i32.eqz (local.get $mode))))
         (local.set $jmax (i32.sub (local.get $h) (local.get $s0)))
         (if (i32.gt_s (local.get $jmax) (local.get $size)) (then (local.set $jmax (local.get $size))))
         ;; the suffix: j = size - 1 down to 0, padded row s0 + j = source row s0 + j - r
@@ -120,7 +149,7 @@
             (br_if $sdone (i32.lt_s (local.get $j) (i32.const 0)))
             (local.set $y (i32.sub (i32.add (local.get $s0) (local.get $j)) (local.get $r)))
             (local.set $target
-              (select (i32.add (local.get $dst) (i32.mul (i32.add (local.get $s0) (local.get $j)) (local.get $bytes)))
+              (select (i32.add (local.get $base) (i32.mul (local.get $j) (local.get $bytes)))
                       (local.get $g)
                       (i32.lt_s (local.get $j) (local.get $jmax))))
             (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
@@ -137,6 +166,10 @@
             (local.set $prev (local.get $target))
             (local.set $j (i32.sub (local.get $j) (i32.const 1)))
             (br $sl)))
+        ;; the block's first row is its whole suffix: done
+        (local.set $zeros (i32.add (local.get $zeros)
+          (call $col_post (local.get $mode) (local.get $base) (local.get $out) (local.get $s0) (local.get $bytes) (local.get $w)
+                          (local.get $size) (local.get $isMax) (local.get $arg))))
         ;; the next block's prefix: output row s0 + j takes padded rows s0 + size .. s0 + size + j - 1
         (local.set $pFill (i32.const 1))
         (local.set $j (i32.const 1))
@@ -144,9 +177,9 @@
           (loop $pl
             (br_if $pdone (i32.ge_s (local.get $j) (local.get $jmax)))
             (local.set $y (i32.sub (i32.add (i32.add (local.get $s0) (local.get $size)) (i32.sub (local.get $j) (i32.const 1))) (local.get $r)))
+            (local.set $target (i32.add (local.get $base) (i32.mul (local.get $j) (local.get $bytes))))
             (if (i32.and (i32.ge_s (local.get $y) (i32.const 0)) (i32.lt_s (local.get $y) (local.get $h)))
               (then
-                (local.set $target (i32.add (local.get $dst) (i32.mul (i32.add (local.get $s0) (local.get $j)) (local.get $bytes))))
                 (if (local.get $pFill)
                   (then
                     (call $copy_row (local.get $hh) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes))
@@ -157,13 +190,30 @@
               (else
                 ;; past the picture the prefix stays as it is (the fill, or the rows before)
                 (if (i32.eqz (local.get $pFill))
-                  (then
-                    (local.set $target (i32.add (local.get $dst) (i32.mul (i32.add (local.get $s0) (local.get $j)) (local.get $bytes))))
-                    (call $ext_row (local.get $target) (local.get $target) (local.get $hh) (local.get $bytes) (local.get $isMax))))))
+                  (then (call $ext_row (local.get $target) (local.get $target) (local.get $hh) (local.get $bytes) (local.get $isMax))))))
+            (local.set $zeros (i32.add (local.get $zeros)
+              (call $col_post (local.get $mode) (local.get $target) (local.get $out) (i32.add (local.get $s0) (local.get $j)) (local.get $bytes) (local.get $w)
+                              (local.get $size) (local.get $isMax) (local.get $arg))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $pl)))
         (local.set $s0 (i32.add (local.get $s0) (local.get $size)))
-        (br $blk))))
+        (br $blk)))
+    (local.get $zeros))
+
+  ;; col_stream's use of its finished output row y (at `row`): see there
+  (func $col_post (param $mode i32) (param $row i32) (param $out i32) (param $y i32) (param $bytes i32) (param $w i32)
+        (param $size i32) (param $isMax i32) (param $arg i32) (result i32)
+    (local $o i32)
+    (if (i32.eqz (local.get $mode)) (then (return (i32.const 0))))
+    (local.set $o (i32.add (local.get $out) (i32.mul (local.get $y) (local.get $bytes))))
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+        (call $row_ext (local.get $row) (local.get $o) (local.get $w) (i32.const 1) (i32.const 0) (local.get $size)
+                       (i32.sub (i32.const 1) (local.get $isMax)) (local.get $arg))
+        (return (i32.const 0))))
+    (if (result i32) (local.get $isMax)
+      (then (call $diff_row (local.get $o) (local.get $row) (local.get $w) (local.get $arg)))
+      (else (call $diff_row (local.get $row) (local.get $o) (local.get $w) (local.get $arg)))))
 
   ;; row_ext: the same running extremum along the rows of a w×h plane (rows `stride` floats apart,
   ;; a multiple of 4; the pad columns get junk): each row is copied into `buf` between fill values
@@ -173,7 +223,7 @@
   ;; ≤ size and mid 0, or half that when three such runs still cover the window (size ≤ 3m/2:
   ;; the polarity windows 3·2^j − 1), mid = m, one doubling pass fewer. The extremum of the
   ;; same samples as the van Herk pass, so the same float, with no transposing and all in the cache.
-  (func (export "row_ext") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $stride i32)
+  (func $row_ext (export "row_ext") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $stride i32)
         (param $size i32) (param $isMax i32) (param $buf i32)
     (local $r i32) (local $m i32) (local $len i32) (local $fillEnd i32) (local $y i32) (local $s i32) (local $i i32)
     (local $x i32) (local $fill v128) (local $rowS i32) (local $rowD i32) (local $off i32) (local $sb i32) (local $end i32)
@@ -385,21 +435,31 @@
   ;; waits on its own previous increment), added into `hist` at the end. Whole groups of sixteen
   ;; go faster (below); `scratch` needs 16 bytes more (4112).
   (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32) (param $scratch i32)
-    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $va v128) (local $vb v128)
-    (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
-    (local $bins v128) (local $d v128) (local $raw v128) (local $zeros i32)
-    (local $pa i32) (local $pb i32) (local $v16 v128) (local $m i32) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
-    (local.set $half (f64x2.splat (f64.const 0.5)))
-    (local.set $top (f64x2.splat (f64.const 255)))
-    (local.set $zero (f64x2.splat (f64.const 0)))
+    (local $y i32) (local $zeros i32)
     (memory.fill (local.get $scratch) (i32.const 0) (i32.const 4096))
-    (local.set $w4 (i32.and (local.get $w) (i32.const -4)))
     (local.set $y (i32.const 0))
     (block $ydone
       (loop $yl
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
-        (local.set $ra (i32.add (local.get $a) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
-        (local.set $rb (i32.add (local.get $b) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $zeros (i32.add (local.get $zeros) (call $diff_row
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2)))
+          (i32.add (local.get $b) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2)))
+          (local.get $w) (local.get $scratch))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (call $hist_merge (local.get $hist) (local.get $scratch) (local.get $zeros)))
+
+  ;; diff_hist's counts of one row (w pixels at ra and rb) into the four histograms of `scratch`;
+  ;; returns the zeros it did not count there (diff_hist adds them to bin 0 at the end)
+  (func $diff_row (param $ra i32) (param $rb i32) (param $w i32) (param $scratch i32) (result i32)
+    (local $x i32) (local $va v128) (local $vb v128)
+    (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
+    (local $bins v128) (local $raw v128) (local $zeros i32)
+    (local $pa i32) (local $pb i32) (local $v16 v128) (local $m i32) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $top (f64x2.splat (f64.const 255)))
+    (local.set $zero (f64x2.splat (f64.const 0)))
+    (local.set $w4 (i32.and (local.get $w) (i32.const -4)))
         (local.set $x (i32.const 0))
         ;; sixteen pixels at a time while whole groups of sixteen are left: their bins as bytes
         ;; (0..255, exact), bins 0..7 counted in byte lanes ($c0..$c7, at most one per lane per
@@ -514,8 +574,11 @@
                   (then (local.set $i (i32x4.extract_lane 2 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))))))
             (local.set $x (i32.add (local.get $x) (i32.const 4)))
             (br $xl)))
-        (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $yl)))
+    (local.get $zeros))
+
+  ;; hist[256] += the four histograms of `scratch`, and `zeros` more in bin 0
+  (func $hist_merge (param $hist i32) (param $scratch i32) (param $zeros i32)
+    (local $i i32)
     (local.set $i (i32.const 0))
     (block $sdone
       (loop $sl
@@ -528,6 +591,7 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $sl)))
     (i32.store (local.get $hist) (i32.add (i32.load (local.get $hist)) (local.get $zeros))))
+
 
   ;; Box blur, the mean over a window of 2r+1 clamped at the borders, as box_blur in morphology.ts:
   ;; prefix sums in f64, (sum[b] - sum[a]) / (b - a), stored as f32 (the same operations in the

@@ -11,6 +11,8 @@ import type { ColourPlanes, FloatImage, MaskImage } from './raster.ts';
 
 interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
+  col_row_ext(src: number, dst: number, stride: number, w: number, h: number, size: number, isMax: number, g: number, hh: number, block: number, buf: number): void;
+  col_diff_hist(src: number, input: number, stride: number, w: number, h: number, size: number, isMax: number, g: number, hh: number, block: number, hist: number, scratch: number): void;
   row_ext(src: number, dst: number, w: number, h: number, stride: number, size: number, isMax: number, buf: number): void;
   row_ext_multi(src: number, w: number, h: number, stride: number, isMax: number, buf: number, desc: number, count: number): void;
   diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number, scratch: number): void;
@@ -198,17 +200,20 @@ export function topHatHistogramsSimd(img: FloatImage, sizes: readonly number[]):
   const pairs = new Int32Array(memory.buffer, desc * 4, 2 * windows.length);
   windows.forEach((size, i) => pairs.set([size, (l.extra + i * plane) * 4], 2 * i));
   const counts = new Map<number, { dark: Uint32Array; light: Uint32Array }>(windows.map((size) => [size, { dark: new Uint32Array(256), light: new Uint32Array(256) }]));
-  const [, p1] = l.planes;
+  const [p0, p1] = l.planes;
+  // g's first row is col_stream's carry row; row_ext's buffer follows it
+  const buf = (l.g + l.w4) * 4;
   // the closings (max first: the black top-hats), then the openings: the first filter's row pass
-  // of every window in one (row_ext_multi), then each window's column pass and second filter
+  // of every window in one (row_ext_multi); per window its column pass with the second filter's
+  // row pass on each finished row (col_row_ext), then the second column pass with each finished
+  // row counted at once (col_diff_hist): the planes between them never made
   for (const isMax of [true, false]) {
     k.row_ext_multi(l.input * 4, l.w, l.h, l.w4, isMax ? 1 : 0, l.g * 4, desc * 4, windows.length);
     windows.forEach((size, i) => {
-      k.col_ext((l.extra + i * plane) * 4, p1 * 4, l.w4, l.h, size, isMax ? 1 : 0, l.g * 4, l.hh * 4);
-      const done = run(k, l, p1, [{ size, isMax: !isMax }]);
+      const ext = isMax ? 1 : 0;
+      k.col_row_ext((l.extra + i * plane) * 4, p0 * 4, l.w4, l.w, l.h, size, ext, l.g * 4, l.hh * 4, p1 * 4, buf);
       new Uint32Array(memory.buffer, l.hist * 4, 256).fill(0);
-      if (isMax) k.diff_hist(done * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
-      else k.diff_hist(l.input * 4, done * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
+      k.col_diff_hist(p0 * 4, l.input * 4, l.w4, l.w, l.h, size, 1 - ext, l.g * 4, l.hh * 4, p1 * 4, l.hist * 4, (l.hist + 512) * 4);
       counts.get(size)![isMax ? 'dark' : 'light'].set(new Uint32Array(memory.buffer, l.hist * 4, 256));
     });
   }
