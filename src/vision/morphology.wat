@@ -811,18 +811,51 @@
     (block $ydone
       (loop $yl
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
-        (call $lerp_rows (local.get $rows) (local.get $stride)
-          (i32.add (local.get $y0s) (i32.shl (local.get $y) (i32.const 2)))
-          (i32.add (local.get $y1s) (i32.shl (local.get $y) (i32.const 2)))
-          (i32.add (local.get $fys) (i32.shl (local.get $y) (i32.const 3)))
-          (local.get $row) (local.get $w) (i32.const 1))
         (local.set $o (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2)))
         ;; mode 2: dark ink on a picture's bytes; 1: dark ink; 0: light ink
         (if (i32.eq (local.get $mode) (i32.const 2))
-          (then (call $ink_update_bytes (local.get $row) (i32.add (local.get $p) (local.get $o)) (i32.add (local.get $ink) (local.get $o)) (local.get $w)))
-          (else (call $ink_update (local.get $row) (i32.add (local.get $p) (local.get $o)) (i32.add (local.get $ink) (local.get $o)) (local.get $w) (local.get $mode))))
+          (then (call $lerp_ink_bytes_row
+            (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $y0s) (i32.shl (local.get $y) (i32.const 2)))) (local.get $stride)))
+            (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $y1s) (i32.shl (local.get $y) (i32.const 2)))) (local.get $stride)))
+            (f64.load (i32.add (local.get $fys) (i32.shl (local.get $y) (i32.const 3))))
+            (i32.add (local.get $p) (local.get $o)) (i32.add (local.get $ink) (local.get $o)) (local.get $w)))
+          (else
+            (call $lerp_rows (local.get $rows) (local.get $stride)
+              (i32.add (local.get $y0s) (i32.shl (local.get $y) (i32.const 2)))
+              (i32.add (local.get $y1s) (i32.shl (local.get $y) (i32.const 2)))
+              (i32.add (local.get $fys) (i32.shl (local.get $y) (i32.const 3)))
+              (local.get $row) (local.get $w) (i32.const 1))
+            (call $ink_update (local.get $row) (i32.add (local.get $p) (local.get $o)) (i32.add (local.get $ink) (local.get $o)) (local.get $w) (local.get $mode))))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
+
+  ;; lerp_ink's row for dark ink on a picture's bytes, four pixels at a time and the paper never
+  ;; stored: per pair of pixels lerp_rows' f64 arithmetic (a · (1 - fy) + b · fy, to f32), then
+  ;; ink_update_bytes' on the four; ra, rb the two f64 rows, w a multiple of 4
+  (func $lerp_ink_bytes_row (param $ra i32) (param $rb i32) (param $fy f64) (param $p i32) (param $ink i32) (param $w i32)
+    (local $x i32) (local $end i32) (local $vfy v128) (local $vfy1 v128) (local $vb v128) (local $vi v128) (local $v v128)
+    (local.set $vfy (f64x2.splat (local.get $fy)))
+    (local.set $vfy1 (f64x2.splat (f64.sub (f64.const 1) (local.get $fy))))
+    (local.set $end (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $x (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        ;; x is a byte offset in the f32 rows; the f64 rows are twice as far
+        (local.set $vb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add
+            (f64x2.mul (v128.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 1)))) (local.get $vfy1))
+            (f64x2.mul (v128.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 1)))) (local.get $vfy))))
+          (f32x4.demote_f64x2_zero (f64x2.add
+            (f64x2.mul (v128.load offset=16 (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 1)))) (local.get $vfy1))
+            (f64x2.mul (v128.load offset=16 (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 1)))) (local.get $vfy))))))
+        (local.set $vi (v128.load (i32.add (local.get $ink) (local.get $x))))
+        (local.set $v (f32x4.div (f32x4.sub (local.get $vb) (v128.load (i32.add (local.get $p) (local.get $x))))
+                                 (f32x4.pmax (f32x4.splat (f32.const 64)) (local.get $vb))))
+        (v128.store (i32.add (local.get $ink) (local.get $x))
+          (v128.bitselect (f32x4.pmin (f32x4.splat (f32.const 1)) (local.get $v)) (local.get $vi) (f32x4.gt (local.get $v) (local.get $vi))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $l))))
 
   ;; ink[i] = max(ink[i], v clamped to 1) as inkMap's loop does, for i < n (n a multiple of 4):
   ;; bg the paper, p the plane, all f32; v in f64 (both polarities computed, one kept: the same
@@ -1332,6 +1365,7 @@
   (func (export "across_rows") (param $s i32) (param $sw i32) (param $sh i32) (param $x0s i32) (param $x1s i32) (param $fxs i32)
         (param $rows i32) (param $w i32) (param $rstride i32)
     (local $gy i32) (local $x i32) (local $o i32) (local $dst i32) (local $fx f64)
+    (local $vfx v128) (local $va v128) (local $vb v128) (local $xi i32)
     (local.set $gy (i32.const 0))
     (block $gdone
       (loop $gl
@@ -1339,6 +1373,25 @@
         (local.set $o (i32.add (local.get $s) (i32.shl (i32.mul (local.get $gy) (local.get $sw)) (i32.const 2))))
         (local.set $dst (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $gy) (local.get $rstride)) (i32.const 3))))
         (local.set $x (i32.const 0))
+        ;; two columns at a time (f64x2, each lane the scalar arithmetic), then an odd last one
+        (block $x2done
+          (loop $x2l
+            (br_if $x2done (i32.ge_s (i32.add (local.get $x) (i32.const 1)) (local.get $w)))
+            (local.set $vfx (v128.load (i32.add (local.get $fxs) (i32.shl (local.get $x) (i32.const 3)))))
+            (local.set $xi (i32.add (local.get $x0s) (i32.shl (local.get $x) (i32.const 2))))
+            (local.set $va (f64x2.promote_low_f32x4
+              (v128.load32_lane 1 (i32.add (local.get $o) (i32.shl (i32.load offset=4 (local.get $xi)) (i32.const 2)))
+                (v128.load32_zero (i32.add (local.get $o) (i32.shl (i32.load (local.get $xi)) (i32.const 2)))))))
+            (local.set $xi (i32.add (local.get $x1s) (i32.shl (local.get $x) (i32.const 2))))
+            (local.set $vb (f64x2.promote_low_f32x4
+              (v128.load32_lane 1 (i32.add (local.get $o) (i32.shl (i32.load offset=4 (local.get $xi)) (i32.const 2)))
+                (v128.load32_zero (i32.add (local.get $o) (i32.shl (i32.load (local.get $xi)) (i32.const 2)))))))
+            (v128.store (i32.add (local.get $dst) (i32.shl (local.get $x) (i32.const 3)))
+              (f64x2.add
+                (f64x2.mul (local.get $va) (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $vfx)))
+                (f64x2.mul (local.get $vb) (local.get $vfx))))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
+            (br $x2l)))
         (block $xdone
           (loop $xl
             (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
