@@ -11,8 +11,26 @@
 ;;           only when a == b and the two are +0 and -0, which pictures (sums of non-negative
 ;;           terms) never hold.
 ;;  row_ext: the row pass, by doubling within a row (below).
+;;  col_row_from, col_diff_hist: col_ext with the pass before it (the row pass, made
+;;           a row at a time as the columns need it) or after it (the next filter's row pass,
+;;           the top-hat counts) done on each row while it is in the cache: the polarity
+;;           top-hats make no plane between their passes. The same operations on the same rows.
+;;           (col_stream's mode 1: the next filter's row pass of each finished row into `out`,
+;;           the block's rows in `block`, `arg` row_ext's buffer, not g nor hh.)
 (module
   (import "env" "memory" (memory 0))
+
+  ;; col_row_from's source rows: the first filter's row pass of the input made on demand into a
+  ;; ring of rows (tags: the row each slot holds), so that its plane is never made
+  (global $rsOn (mut i32) (i32.const 0))
+  (global $rsInput (mut i32) (i32.const 0))
+  (global $rsRing (mut i32) (i32.const 0))
+  (global $rsTags (mut i32) (i32.const 0))
+  (global $rsR (mut i32) (i32.const 1))
+  (global $rsBuf (mut i32) (i32.const 0))
+  (global $rsW (mut i32) (i32.const 0))
+  (global $rsSize (mut i32) (i32.const 1))
+  (global $rsIsMax (mut i32) (i32.const 0))
 
   ;; dst row = src row, `bytes` a multiple of 16
   (func $copy_row (param $dst i32) (param $src i32) (param $bytes i32)
@@ -105,15 +123,6 @@
     (drop (call $col_stream (local.get $src) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
       (local.get $g) (local.get $hh) (i32.const 0) (local.get $dst) (i32.const 0) (i32.const 0) (i32.const 0))))
 
-  ;; col_ext, each output row then the next filter's row pass (row_ext of the same size, the
-  ;; other extremum) into `dst` while it is in the cache: a closing's (opening's) second and
-  ;; third pass. The block's rows go to `block` (size rows of `stride` floats); `buf` is
-  ;; row_ext's buffer (not g nor hh).
-  (func (export "col_row_ext") (param $src i32) (param $dst i32) (param $stride i32) (param $w i32) (param $h i32)
-        (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32) (param $block i32) (param $buf i32)
-    (drop (call $col_stream (local.get $src) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
-      (local.get $g) (local.get $hh) (i32.const 1) (local.get $dst) (local.get $block) (local.get $w) (local.get $buf))))
-
   ;; col_ext, each output row then counted as diff_hist counts it while it is in the cache: with
   ;; isMax 0 (a closing's last pass) the black top-hat, row − `input`, else (an opening's) the
   ;; white top-hat, `input` − row; added into `hist` (256 i32) with `scratch` (4112 bytes).
@@ -127,6 +136,42 @@
   ;; mode 0: output row y at dst + y·stride (the plane is the block); 1: into `block`, then
   ;; row_ext into out row y (`arg` its buffer); 2: into `block`, then diff_row with row y of
   ;; out (the input) into the histograms at `arg`. Returns the zeros diff_row left uncounted.
+  ;; source row y (0 <= y < h) of col_stream: src's own row, or with the ring on (col_row_from)
+  ;; the input row's row_ext, made when its slot does not hold it
+  (func $src_row (param $src i32) (param $y i32) (param $bytes i32) (result i32)
+    (local $slot i32) (local $at i32)
+    (if (i32.eqz (global.get $rsOn)) (then (return (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))))))
+    (local.set $slot (i32.rem_u (local.get $y) (global.get $rsR)))
+    (local.set $at (i32.add (global.get $rsRing) (i32.mul (local.get $slot) (local.get $bytes))))
+    (if (i32.ne (i32.load (i32.add (global.get $rsTags) (i32.shl (local.get $slot) (i32.const 2)))) (local.get $y))
+      (then
+        (call $row_ext (i32.add (global.get $rsInput) (i32.mul (local.get $y) (local.get $bytes))) (local.get $at)
+                       (global.get $rsW) (i32.const 1) (i32.const 0) (global.get $rsSize) (global.get $rsIsMax) (global.get $rsBuf))
+        (i32.store (i32.add (global.get $rsTags) (i32.shl (local.get $slot) (i32.const 2))) (local.get $y))))
+    (local.get $at))
+
+  ;; A closing's (opening's) first three passes: the input's row pass (row_ext, `size`, `isMax`)
+  ;; made a row at a time as the column pass needs it, in a ring of `rows` rows at `ring` (tags:
+  ;; `rows` i32 at `tags`; rows >= 2 size - 1, or >= h), the column pass (col_ext), and each
+  ;; finished row put through the second filter's row pass (the other extremum) into dst. The
+  ;; same rows, so the same floats, with no plane between the passes; `block` holds size rows.
+  (func (export "col_row_from") (param $input i32) (param $dst i32) (param $stride i32) (param $w i32) (param $h i32)
+        (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32) (param $block i32) (param $buf i32)
+        (param $ring i32) (param $tags i32) (param $rows i32)
+    (memory.fill (local.get $tags) (i32.const 255) (i32.shl (local.get $rows) (i32.const 2)))
+    (global.set $rsOn (i32.const 1))
+    (global.set $rsInput (local.get $input))
+    (global.set $rsRing (local.get $ring))
+    (global.set $rsTags (local.get $tags))
+    (global.set $rsR (local.get $rows))
+    (global.set $rsBuf (local.get $buf))
+    (global.set $rsW (local.get $w))
+    (global.set $rsSize (local.get $size))
+    (global.set $rsIsMax (local.get $isMax))
+    (drop (call $col_stream (local.get $input) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
+      (local.get $g) (local.get $hh) (i32.const 1) (local.get $dst) (local.get $block) (local.get $w) (local.get $buf)))
+    (global.set $rsOn (i32.const 0)))
+
   (func $col_stream (param $src i32) (param $stride i32) (param $h i32) (param $size i32) (param $isMax i32)
         (param $g i32) (param $hh i32) (param $mode i32) (param $out i32) (param $block i32) (param $w i32) (param $arg i32)
         (result i32)
@@ -160,9 +205,9 @@
                     (then (call $copy_row (local.get $target) (local.get $prev) (local.get $bytes)))))))
               (else
                 (if (i32.eq (local.get $j) (i32.sub (local.get $size) (i32.const 1)))
-                  (then (call $copy_row (local.get $target) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes)))
+                  (then (call $copy_row (local.get $target) (call $src_row (local.get $src) (local.get $y) (local.get $bytes)) (local.get $bytes)))
                   (else (call $ext_row (local.get $target) (local.get $prev)
-                              (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))))
+                              (call $src_row (local.get $src) (local.get $y) (local.get $bytes)) (local.get $bytes) (local.get $isMax))))))
             (local.set $prev (local.get $target))
             (local.set $j (i32.sub (local.get $j) (i32.const 1)))
             (br $sl)))
@@ -182,10 +227,10 @@
               (then
                 (if (local.get $pFill)
                   (then
-                    (call $copy_row (local.get $hh) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes))
+                    (call $copy_row (local.get $hh) (call $src_row (local.get $src) (local.get $y) (local.get $bytes)) (local.get $bytes))
                     (call $ext_row (local.get $target) (local.get $target) (local.get $hh) (local.get $bytes) (local.get $isMax)))
                   (else (call $ext_acc (local.get $target) (local.get $hh)
-                              (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))
+                              (call $src_row (local.get $src) (local.get $y) (local.get $bytes)) (local.get $bytes) (local.get $isMax))))
                 (local.set $pFill (i32.const 0)))
               (else
                 ;; past the picture the prefix stays as it is (the fill, or the rows before)
@@ -309,113 +354,6 @@
                               (v128.load (i32.add (i32.add (local.get $buf) (local.get $x)) (local.get $off)))))
                 (local.set $x (i32.add (local.get $x) (i32.const 16)))
                 (br $ol2)))))
-        (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $yl))))
-
-  ;; row_ext for several windows of the same plane at once (the first filter of each top-hat):
-  ;; `count` pairs (size, dst) at `desc`, sizes ascending, each dst a plane laid out as src. Each
-  ;; row is copied into `buf` once, between the fill values for the widest window, and doubled
-  ;; once up to the widest window's m; each window's pixels are taken from the doubled row at its
-  ;; own m (as row_ext: ext(buf[x'], buf[x' + mid], buf[x' + size - m]), x' = x + r_max - r), so
-  ;; the extremum of the same samples as row_ext, the same floats, for the doubling passes of one.
-  (func (export "row_ext_multi") (param $src i32) (param $w i32) (param $h i32) (param $stride i32)
-        (param $isMax i32) (param $buf i32) (param $desc i32) (param $count i32)
-    (local $rmax i32) (local $smax i32) (local $len i32) (local $fillEnd i32) (local $y i32) (local $s i32) (local $i i32)
-    (local $x i32) (local $fill v128) (local $rowS i32) (local $rowD i32) (local $sb i32) (local $end i32)
-    (local $e i32) (local $size i32) (local $m i32) (local $mid i32) (local $off i32) (local $base i32)
-    (local.set $smax (i32.load (i32.add (local.get $desc) (i32.shl (i32.sub (local.get $count) (i32.const 1)) (i32.const 3)))))
-    (local.set $rmax (i32.shr_u (local.get $smax) (i32.const 1)))
-    (local.set $len (i32.shl (i32.add (local.get $w) (i32.shl (local.get $rmax) (i32.const 1))) (i32.const 2)))
-    (local.set $end (i32.add (local.get $buf) (local.get $len)))
-    (local.set $fillEnd (i32.add (local.get $buf) (i32.and (i32.add (i32.add (local.get $len) (i32.shl (local.get $smax) (i32.const 2))) (i32.const 47)) (i32.const -16))))
-    (local.set $fill (f32x4.splat (select (f32.const -inf) (f32.const inf) (local.get $isMax))))
-    (local.set $y (i32.const 0))
-    (block $ydone
-      (loop $yl
-        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
-        (local.set $rowS (i32.add (local.get $src) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
-        (local.set $i (local.get $buf))
-        (block $fdone
-          (loop $fl
-            (br_if $fdone (i32.ge_u (local.get $i) (i32.add (local.get $buf) (i32.shl (local.get $rmax) (i32.const 2)))))
-            (v128.store (local.get $i) (local.get $fill))
-            (local.set $i (i32.add (local.get $i) (i32.const 16)))
-            (br $fl)))
-        (memory.copy (i32.add (local.get $buf) (i32.shl (local.get $rmax) (i32.const 2))) (local.get $rowS) (i32.shl (local.get $w) (i32.const 2)))
-        (local.set $i (i32.add (local.get $buf) (i32.shl (i32.add (local.get $rmax) (local.get $w)) (i32.const 2))))
-        (block $f2done
-          (loop $f2l
-            (br_if $f2done (i32.ge_u (local.get $i) (local.get $fillEnd)))
-            (v128.store (local.get $i) (local.get $fill))
-            (local.set $i (i32.add (local.get $i) (i32.const 16)))
-            (br $f2l)))
-        (local.set $s (i32.const 1))
-        (local.set $e (i32.const 0))
-        (block $edone
-          (loop $el
-            (br_if $edone (i32.ge_s (local.get $e) (local.get $count)))
-            (local.set $size (i32.load (i32.add (local.get $desc) (i32.shl (local.get $e) (i32.const 3)))))
-            (local.set $rowD (i32.add (i32.load offset=4 (i32.add (local.get $desc) (i32.shl (local.get $e) (i32.const 3))))
-                                      (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
-            ;; this window's m, mid and off, as row_ext
-            (local.set $m (i32.const 1))
-            (block $mdone
-              (loop $ml
-                (br_if $mdone (i32.gt_s (i32.shl (local.get $m) (i32.const 1)) (local.get $size)))
-                (local.set $m (i32.shl (local.get $m) (i32.const 1)))
-                (br $ml)))
-            (local.set $mid (i32.const 0))
-            (if (i32.and (i32.ge_s (local.get $m) (i32.const 2)) (i32.le_s (local.get $size) (i32.mul (i32.shr_u (local.get $m) (i32.const 1)) (i32.const 3))))
-              (then
-                (local.set $m (i32.shr_u (local.get $m) (i32.const 1)))
-                (local.set $mid (i32.shl (local.get $m) (i32.const 2)))))
-            (local.set $off (i32.shl (i32.sub (local.get $size) (local.get $m)) (i32.const 2)))
-            ;; doubling passes until runs of m samples (the earlier windows' passes kept)
-            (block $sdone
-              (loop $sl
-                (br_if $sdone (i32.ge_s (local.get $s) (local.get $m)))
-                (local.set $sb (i32.shl (local.get $s) (i32.const 2)))
-                (local.set $i (local.get $buf))
-                (if (local.get $isMax)
-                  (then
-                    (block $d1
-                      (loop $l1
-                        (br_if $d1 (i32.ge_u (local.get $i) (local.get $end)))
-                        (v128.store (local.get $i) (f32x4.pmax (v128.load (local.get $i)) (v128.load (i32.add (local.get $i) (local.get $sb)))))
-                        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-                        (br $l1))))
-                  (else
-                    (block $d2
-                      (loop $l2
-                        (br_if $d2 (i32.ge_u (local.get $i) (local.get $end)))
-                        (v128.store (local.get $i) (f32x4.pmin (v128.load (local.get $i)) (v128.load (i32.add (local.get $i) (local.get $sb)))))
-                        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-                        (br $l2)))))
-                (local.set $s (i32.shl (local.get $s) (i32.const 1)))
-                (br $sl)))
-            (local.set $base (i32.add (local.get $buf) (i32.shl (i32.sub (local.get $rmax) (i32.shr_u (local.get $size) (i32.const 1))) (i32.const 2))))
-            (local.set $x (i32.const 0))
-            (if (local.get $isMax)
-              (then
-                (block $o1
-                  (loop $ol1
-                    (br_if $o1 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
-                    (v128.store (i32.add (local.get $rowD) (local.get $x))
-                      (f32x4.pmax (f32x4.pmax (v128.load (i32.add (local.get $base) (local.get $x))) (v128.load (i32.add (i32.add (local.get $base) (local.get $x)) (local.get $mid))))
-                                  (v128.load (i32.add (i32.add (local.get $base) (local.get $x)) (local.get $off)))))
-                    (local.set $x (i32.add (local.get $x) (i32.const 16)))
-                    (br $ol1))))
-              (else
-                (block $o2
-                  (loop $ol2
-                    (br_if $o2 (i32.ge_s (local.get $x) (i32.shl (local.get $w) (i32.const 2))))
-                    (v128.store (i32.add (local.get $rowD) (local.get $x))
-                      (f32x4.pmin (f32x4.pmin (v128.load (i32.add (local.get $base) (local.get $x))) (v128.load (i32.add (i32.add (local.get $base) (local.get $x)) (local.get $mid))))
-                                  (v128.load (i32.add (i32.add (local.get $base) (local.get $x)) (local.get $off)))))
-                    (local.set $x (i32.add (local.get $x) (i32.const 16)))
-                    (br $ol2)))))
-            (local.set $e (i32.add (local.get $e) (i32.const 1)))
-            (br $el)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 

@@ -11,10 +11,9 @@ import type { ColourPlanes, FloatImage, MaskImage } from './raster.ts';
 
 interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
-  col_row_ext(src: number, dst: number, stride: number, w: number, h: number, size: number, isMax: number, g: number, hh: number, block: number, buf: number): void;
+  col_row_from(input: number, dst: number, stride: number, w: number, h: number, size: number, isMax: number, g: number, hh: number, block: number, buf: number, ring: number, tags: number, rows: number): void;
   col_diff_hist(src: number, input: number, stride: number, w: number, h: number, size: number, isMax: number, g: number, hh: number, block: number, hist: number, scratch: number): void;
   row_ext(src: number, dst: number, w: number, h: number, stride: number, size: number, isMax: number, buf: number): void;
-  row_ext_multi(src: number, w: number, h: number, stride: number, isMax: number, buf: number, desc: number, count: number): void;
   diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number, scratch: number): void;
   box_rows(src: number, dst: number, w: number, h: number, r: number, line: number): void;
   box_cols(src: number, dst: number, w: number, h: number, r: number, prefix: number): void;
@@ -128,7 +127,7 @@ interface Layout {
   hh: number;
   /** 2 × 256 histogram counts, then 4 × 256 + 4 of scratch */
   hist: number;
-  /** `extra` more planes (w4 × h4 floats each) from here, and 2 × extra i32 after them */
+  /** `extra` more planes (w4 × h4 floats each) from here */
   extra: number;
 }
 
@@ -145,7 +144,7 @@ function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory, e
   const hh = g + padded;
   const hist = hh + padded;
   const more = (hist + 512 + 1028 + 3) & ~3;
-  const bytes = (more + extra * (plane + 2)) * 4;
+  const bytes = (more + extra * plane) * 4;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const f32 = new Float32Array(memory.buffer);
   for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), input + y * w4);
@@ -193,29 +192,25 @@ export function topHatHistogramsSimd(img: FloatImage, sizes: readonly number[]):
   if (!kernels) return null;
   if (sizes.length === 0) return [];
   const { exports: k, memory } = kernels;
-  const windows = [...new Set(sizes.map((size) => Math.max(1, size | 1)))].sort((a, b) => a - b);
-  const l = prepare(img, windows[windows.length - 1], memory, windows.length);
-  const plane = l.w4 * l.h4;
-  const desc = l.extra + windows.length * plane;
-  const pairs = new Int32Array(memory.buffer, desc * 4, 2 * windows.length);
-  windows.forEach((size, i) => pairs.set([size, (l.extra + i * plane) * 4], 2 * i));
+  const windows = [...new Set(sizes.map((size) => Math.max(1, size | 1)))];
+  // one more "plane" for the ring's tags (a row per slot: at most h4 of them)
+  const l = prepare(img, Math.max(...windows), memory, 1);
   const counts = new Map<number, { dark: Uint32Array; light: Uint32Array }>(windows.map((size) => [size, { dark: new Uint32Array(256), light: new Uint32Array(256) }]));
-  const [p0, p1] = l.planes;
+  const [p0, p1, p2] = l.planes;
   // g's first row is col_stream's carry row; row_ext's buffer follows it
   const buf = (l.g + l.w4) * 4;
-  // the closings (max first: the black top-hats), then the openings: the first filter's row pass
-  // of every window in one (row_ext_multi); per window its column pass with the second filter's
-  // row pass on each finished row (col_row_ext), then the second column pass with each finished
-  // row counted at once (col_diff_hist): the planes between them never made
-  for (const isMax of [true, false]) {
-    k.row_ext_multi(l.input * 4, l.w, l.h, l.w4, isMax ? 1 : 0, l.g * 4, desc * 4, windows.length);
-    windows.forEach((size, i) => {
+  // per window the closing (max first: the black top-hat), then the opening, each in two calls:
+  // the first filter's column pass over its row pass made a row at a time in a ring (p2), each
+  // finished row put through the second filter's row pass (col_row_from), then the second
+  // column pass with each finished row counted at once (col_diff_hist): no plane in between
+  for (const size of windows) {
+    for (const isMax of [true, false]) {
       const ext = isMax ? 1 : 0;
-      k.col_row_ext((l.extra + i * plane) * 4, p0 * 4, l.w4, l.w, l.h, size, ext, l.g * 4, l.hh * 4, p1 * 4, buf);
+      k.col_row_from(l.input * 4, p0 * 4, l.w4, l.w, l.h, size, ext, l.g * 4, l.hh * 4, p1 * 4, buf, p2 * 4, l.extra * 4, Math.min(2 * size, l.h4));
       new Uint32Array(memory.buffer, l.hist * 4, 256).fill(0);
       k.col_diff_hist(p0 * 4, l.input * 4, l.w4, l.w, l.h, size, 1 - ext, l.g * 4, l.hh * 4, p1 * 4, l.hist * 4, (l.hist + 512) * 4);
       counts.get(size)![isMax ? 'dark' : 'light'].set(new Uint32Array(memory.buffer, l.hist * 4, 256));
-    });
+    }
   }
   return sizes.map((size) => {
     const c = counts.get(Math.max(1, size | 1))!;
