@@ -176,8 +176,17 @@ export function inkMapJs(w: number, h: number, dark: boolean, planes: readonly {
   return ink;
 }
 
+/** isGrey's answer per flattened picture: its wide and fitted maps (and a look the other way round) ask once. */
+const greyOf = new WeakMap<FlatImage, boolean>();
+
 /** All three planes equal (grey picture, or alpha-as-ink), at every 7th pixel: one channel is enough. */
 function isGrey(flat: FlatImage): boolean {
+  let grey = greyOf.get(flat);
+  if (grey === undefined) greyOf.set(flat, (grey = everySeventhGrey(flat)));
+  return grey;
+}
+
+function everySeventhGrey(flat: FlatImage): boolean {
   const n = flat.width * flat.height;
   if (flat.colour.kind === 'rgba') {
     const d = flat.colour.data;

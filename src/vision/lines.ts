@@ -125,9 +125,10 @@ export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemo
     { name: 'horizontal', angles: angles(0), extent: w },
     { name: 'vertical', angles: angles(Math.PI / 2), extent: h },
   ];
+  const order = pixelOrder(xs, ys, w, h);
   const found: { line: Line; bins: { angle: number; lo: number; hi: number } }[] = [];
   for (const f of families) {
-    for (const c of findInFamily(xs, ys, w, h, f)) found.push(c);
+    for (const c of findInFamily(xs, ys, w, h, f, order)) found.push(c);
     if (found.length > MAX_CANDIDATES) return { mask, lines: [], removed: 0, spared: 0 };
   }
   const parallel = (a: Line, b: Line): boolean =>
@@ -158,19 +159,27 @@ export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemo
 
   // Clear every strip, then put back the pixels where ink continues on both sides (a stroke crossing).
   const out = Uint8Array.from(data);
-  const cleared: { i: number; nx: number; ny: number; before: number; after: number }[] = [];
+  // the cleared pixels (each once, by the first line that clears it): index, the line's normal
+  // (-sin, cos) and the distances to just past its strip on each side
+  const cleared = { i: new Int32Array(n), nx: new Float64Array(n), ny: new Float64Array(n), before: new Float64Array(n), after: new Float64Array(n) };
+  let nCleared = 0;
   for (const { bins } of keep) {
     const sin = Math.sin(bins.angle);
     const cos = Math.cos(bins.angle);
-    for (let k = 0; k < n; k++) {
+    // One pixel of margin each side: the strip's anti-aliased edges (a stroke crossing is put back below).
+    const near = pixelsNear(order, w, h, cos, sin, bins.lo - 1.5, bins.hi + 1.5);
+    for (let j = near.from; j < near.to; j++) {
+      const k = near.list ? near.list[j] : j;
       const r = ys[k] * cos - xs[k] * sin;
-      // One pixel of margin each side: the strip's anti-aliased edges (a stroke crossing is put back below).
       if (r < bins.lo - 1.5 || r > bins.hi + 1.5) continue;
       const i = ys[k] * w + xs[k];
       if (!out[i]) continue;
       out[i] = 0;
-      // normal (-sin, cos): distances to just past the strip on each side
-      cleared.push({ i, nx: -sin, ny: cos, before: r - bins.lo + BEYOND, after: bins.hi - r + BEYOND });
+      cleared.i[nCleared] = i;
+      cleared.nx[nCleared] = -sin;
+      cleared.ny[nCleared] = cos;
+      cleared.before[nCleared] = r - bins.lo + BEYOND;
+      cleared.after[nCleared++] = bins.hi - r + BEYOND;
     }
   }
   const inkAt = (x: number, y: number): boolean => {
@@ -179,14 +188,19 @@ export function removeLines(mask: MaskImage, mode: LineMode = 'ruled'): LineRemo
     return xi >= 0 && yi >= 0 && xi < w && yi < h && out[yi * w + xi] === 1;
   };
   const restore: number[] = [];
-  for (const c of cleared) {
-    const x = c.i % w;
-    const y = (c.i - x) / w;
+  for (let c = 0; c < nCleared; c++) {
+    const i = cleared.i[c];
+    const x = i % w;
+    const y = (i - x) / w;
+    const cnx = cleared.nx[c];
+    const cny = cleared.ny[c];
+    const after = cleared.after[c];
+    const before = cleared.before[c];
     // Ink just past the strip on either side: a stroke crossing the line, or lying along it but wider.
-    if (inkAt(x + c.nx * c.after, y + c.ny * c.after) || inkAt(x - c.nx * c.before, y - c.ny * c.before)) restore.push(c.i);
+    if (inkAt(x + cnx * after, y + cny * after) || inkAt(x - cnx * before, y - cny * before)) restore.push(i);
   }
   for (const i of restore) out[i] = 1;
-  return { mask: { width: w, height: h, data: out }, lines: keep.map((k) => k.line), removed: cleared.length - restore.length, spared };
+  return { mask: { width: w, height: h, data: out }, lines: keep.map((k) => k.line), removed: nCleared - restore.length, spared };
 }
 
 /**
@@ -228,7 +242,9 @@ export function houghCountsJs(xs: Int32Array, ys: Int32Array, cos: Float64Array,
 }
 
 /** Greedy peak picking over the strip counts of one family of angles. */
-function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: Family): { line: Line; bins: { angle: number; lo: number; hi: number } }[] {
+function findInFamily(
+  xs: Int32Array, ys: Int32Array, w: number, h: number, f: Family, order: PixelOrder,
+): { line: Line; bins: { angle: number; lo: number; hi: number } }[] {
   const n = xs.length;
   const minCount = Math.max(MIN_LINE_PX, LINE_SPAN * f.extent);
   const weakCount = Math.max(MIN_LINE_PX / 2, WEAK_SPAN * f.extent);
@@ -276,7 +292,10 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
     const cb = cos[ba];
     const sb = sin[ba];
     let taken = 0;
-    for (let k = 0; k < n; k++) {
+    // pixel k is in the band when floor(t + 0.5) + reach is in lo..hi, t = ys[k]·cb − xs[k]·sb
+    const near = pixelsNear(order, w, h, cb, sb, lo - reach - 0.5, hi - reach + 0.5);
+    for (let j = near.from; j < near.to; j++) {
+      const k = near.list ? near.list[j] : j;
       if (!alive[k]) continue;
       const b = Math.floor(ys[k] * cb - xs[k] * sb + 0.5) + reach;
       if (b < lo || b > hi) continue;
@@ -307,4 +326,61 @@ function findInFamily(xs: Int32Array, ys: Int32Array, w: number, h: number, f: F
     });
   }
   return out;
+}
+
+/**
+ * The ink pixels (indices into xs, ys, listed row by row) by row and by column, so that a strip
+ * is looked for only among the rows or columns it crosses: `rowStart[y]` .. `rowStart[y + 1]` are
+ * row y's pixels; `byCol[colStart[x]]` .. `byCol[colStart[x + 1] - 1]` column x's.
+ */
+export interface PixelOrder {
+  rowStart: Int32Array;
+  byCol: Int32Array;
+  colStart: Int32Array;
+}
+
+export function pixelOrder(xs: Int32Array, ys: Int32Array, w: number, h: number): PixelOrder {
+  const n = xs.length;
+  const rowStart = new Int32Array(h + 1);
+  const colStart = new Int32Array(w + 1);
+  for (let k = 0; k < n; k++) {
+    rowStart[ys[k] + 1]++;
+    colStart[xs[k] + 1]++;
+  }
+  for (let y = 0; y < h; y++) rowStart[y + 1] += rowStart[y];
+  for (let x = 0; x < w; x++) colStart[x + 1] += colStart[x];
+  const next = colStart.slice(0, w);
+  const byCol = new Int32Array(n);
+  for (let k = 0; k < n; k++) byCol[next[xs[k]]++] = k;
+  return { rowStart, byCol, colStart };
+}
+
+/** Below this |cos| (|sin|) a strip's rows (columns) are not bounded: it may cross them all. */
+const MIN_SLOPE = 0.05;
+
+/**
+ * The pixels that may have t = y·cos − x·sin within [t0, t1]: those of the rows (or columns,
+ * whichever holds fewer pixels) that the strip crosses in the w×h picture, one more each side
+ * (t as computed in floats is within far less than a row or column of its exact value): a
+ * superset of the strip's pixels, so the callers' own test of each pixel decides as before.
+ * Pixel k is `list[j]` for j in from..to-1, or j itself when `list` is null.
+ */
+export function pixelsNear(
+  order: PixelOrder, w: number, h: number, cos: number, sin: number, t0: number, t1: number,
+): { list: Int32Array | null; from: number; to: number } {
+  let best: { list: Int32Array | null; from: number; to: number } = { list: null, from: 0, to: order.byCol.length };
+  /** the lines (rows or columns) 0..len-1 from one below the least of `ends` to one above the greatest */
+  const lines = (len: number, ends: number[]): [number, number] => [
+    Math.max(0, Math.floor(Math.min(...ends)) - 1),
+    Math.min(len - 1, Math.ceil(Math.max(...ends)) + 1),
+  ];
+  const consider = (list: Int32Array | null, start: Int32Array, [a, b]: [number, number]): void => {
+    const from = a > b ? 0 : start[a];
+    const to = a > b ? 0 : start[b + 1];
+    if (to - from < best.to - best.from) best = { list, from, to };
+  };
+  // rows: y = (t + x·sin) / cos over x in 0..w-1; columns: x = (y·cos − t) / sin over y in 0..h-1
+  if (Math.abs(cos) >= MIN_SLOPE) consider(null, order.rowStart, lines(h, [t0 / cos, t1 / cos, (t0 + (w - 1) * sin) / cos, (t1 + (w - 1) * sin) / cos]));
+  if (Math.abs(sin) >= MIN_SLOPE) consider(order.byCol, order.colStart, lines(w, [-t0 / sin, -t1 / sin, ((h - 1) * cos - t0) / sin, ((h - 1) * cos - t1) / sin]));
+  return best;
 }

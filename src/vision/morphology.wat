@@ -3,15 +3,34 @@
 ;; top-hat histograms, the box blur and the Hough counts of lines.ts. Pointers in BYTES:
 ;;
 ;;  col_ext: the van Herk / Gil-Werman running extremum down the columns of a w×h plane whose
-;;           rows are `stride` floats apart (stride a multiple of 4), four columns at a time:
-;;           the same blocks, the same fill values (±inf outside the picture) and the same
-;;           comparisons as columnExtremum in morphology.ts, so the results are the same floats.
+;;           rows are `stride` floats apart (stride a multiple of 4), four columns at a time,
+;;           one block of rows at a time (below): the same blocks and fill values (±inf outside
+;;           the picture) as columnExtremum in morphology.ts, the extremum of the same samples,
+;;           so the results are the same floats.
 ;;           f32x4.pmax(a, b) is `a < b ? b : a` and the TypeScript is `a > b ? a : b`: they differ
 ;;           only when a == b and the two are +0 and -0, which pictures (sums of non-negative
 ;;           terms) never hold.
 ;;  row_ext: the row pass, by doubling within a row (below).
+;;  col_row_from, col_diff_hist: col_ext with the pass before it (the row pass, made
+;;           a row at a time as the columns need it) or after it (the next filter's row pass,
+;;           the top-hat counts) done on each row while it is in the cache: the polarity
+;;           top-hats make no plane between their passes. The same operations on the same rows.
+;;           (col_stream's mode 1: the next filter's row pass of each finished row into `out`,
+;;           the block's rows in `block`, `arg` row_ext's buffer, not g nor hh.)
 (module
   (import "env" "memory" (memory 0))
+
+  ;; col_row_from's source rows: the first filter's row pass of the input made on demand into a
+  ;; ring of rows (tags: the row each slot holds), so that its plane is never made
+  (global $rsOn (mut i32) (i32.const 0))
+  (global $rsInput (mut i32) (i32.const 0))
+  (global $rsRing (mut i32) (i32.const 0))
+  (global $rsTags (mut i32) (i32.const 0))
+  (global $rsR (mut i32) (i32.const 1))
+  (global $rsBuf (mut i32) (i32.const 0))
+  (global $rsW (mut i32) (i32.const 0))
+  (global $rsSize (mut i32) (i32.const 1))
+  (global $rsIsMax (mut i32) (i32.const 0))
 
   ;; dst row = src row, `bytes` a multiple of 16
   (func $copy_row (param $dst i32) (param $src i32) (param $bytes i32)
@@ -61,77 +80,187 @@
             (local.set $b (i32.add (local.get $b) (i32.const 16)))
             (br $l))))))
 
-  ;; padded row i (0 <= i < blocks) is source row i - r, or the fill outside the picture
+  ;; p = ext(p, q); dst = ext(dst, p), element-wise over `bytes` (a multiple of 16): a running
+  ;; prefix and its use in one pass (col_ext)
+  (func $ext_acc (param $dst i32) (param $p i32) (param $q i32) (param $bytes i32) (param $isMax i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
+    (if (local.get $isMax)
+      (then
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+            (local.set $v (f32x4.pmax (v128.load (local.get $p)) (v128.load (local.get $q))))
+            (v128.store (local.get $p) (local.get $v))
+            (v128.store (local.get $dst) (f32x4.pmax (v128.load (local.get $dst)) (local.get $v)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $l))))
+      (else
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+            (local.set $v (f32x4.pmin (v128.load (local.get $p)) (v128.load (local.get $q))))
+            (v128.store (local.get $p) (local.get $v))
+            (v128.store (local.get $dst) (f32x4.pmin (v128.load (local.get $dst)) (local.get $v)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $l))))))
+
+  ;; col_ext, streaming: the blocks of `size` padded rows (padded row i is source row i - r, or the
+  ;; fill outside the picture) one at a time, with nothing but the block's output rows and two row
+  ;; buffers in the cache (the old pass wrote whole planes of forward and backward extrema and
+  ;; read them back). Output row y = s0 + j of the block starting at padded row s0 is the extremum
+  ;; of padded rows y .. y + size - 1: the block's suffix from j (made backwards, straight into the
+  ;; output rows; past the picture's last row in the row buffer `t`) and, for j >= 1, the next
+  ;; block's prefix up to j - 1 (made forwards in the row buffer `p`). The extremum of the same
+  ;; samples as van Herk / Gil-Werman, so the same float. dst must not be src; `g` and `hh` need
+  ;; one row (stride floats) each.
   (func (export "col_ext") (param $src i32) (param $dst i32) (param $stride i32) (param $h i32)
         (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32)
-    (local $r i32) (local $blocks i32) (local $s0 i32) (local $i i32) (local $y i32)
-    (local $bytes i32) (local $fill f32) (local $row i32)
+    (drop (call $col_stream (local.get $src) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
+      (local.get $g) (local.get $hh) (i32.const 0) (local.get $dst) (i32.const 0) (i32.const 0) (i32.const 0))))
+
+  ;; col_ext, each output row then counted as diff_hist counts it while it is in the cache: with
+  ;; isMax 0 (a closing's last pass) the black top-hat, row − `input`, else (an opening's) the
+  ;; white top-hat, `input` − row; added into `hist` (256 i32) with `scratch` (4112 bytes).
+  (func (export "col_diff_hist") (param $src i32) (param $input i32) (param $stride i32) (param $w i32) (param $h i32)
+        (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32) (param $block i32) (param $hist i32) (param $scratch i32)
+    (memory.fill (local.get $scratch) (i32.const 0) (i32.const 4096))
+    (call $hist_merge (local.get $hist) (local.get $scratch)
+      (call $col_stream (local.get $src) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
+        (local.get $g) (local.get $hh) (i32.const 2) (local.get $input) (local.get $block) (local.get $w) (local.get $scratch))))
+
+  ;; mode 0: output row y at dst + y·stride (the plane is the block); 1: into `block`, then
+  ;; row_ext into out row y (`arg` its buffer); 2: into `block`, then diff_row with row y of
+  ;; out (the input) into the histograms at `arg`. Returns the zeros diff_row left uncounted.
+  ;; source row y (0 <= y < h) of col_stream: src's own row, or with the ring on (col_row_from)
+  ;; the input row's row_ext, made when its slot does not hold it
+  (func $src_row (param $src i32) (param $y i32) (param $bytes i32) (result i32)
+    (local $slot i32) (local $at i32)
+    (if (i32.eqz (global.get $rsOn)) (then (return (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))))))
+    (local.set $slot (i32.rem_u (local.get $y) (global.get $rsR)))
+    (local.set $at (i32.add (global.get $rsRing) (i32.mul (local.get $slot) (local.get $bytes))))
+    (if (i32.ne (i32.load (i32.add (global.get $rsTags) (i32.shl (local.get $slot) (i32.const 2)))) (local.get $y))
+      (then
+        (call $row_ext (i32.add (global.get $rsInput) (i32.mul (local.get $y) (local.get $bytes))) (local.get $at)
+                       (global.get $rsW) (i32.const 1) (i32.const 0) (global.get $rsSize) (global.get $rsIsMax) (global.get $rsBuf))
+        (i32.store (i32.add (global.get $rsTags) (i32.shl (local.get $slot) (i32.const 2))) (local.get $y))))
+    (local.get $at))
+
+  ;; A closing's (opening's) first three passes: the input's row pass (row_ext, `size`, `isMax`)
+  ;; made a row at a time as the column pass needs it, in a ring of `rows` rows at `ring` (tags:
+  ;; `rows` i32 at `tags`; rows >= 2 size - 1, or >= h), the column pass (col_ext), and each
+  ;; finished row put through the second filter's row pass (the other extremum) into dst. The
+  ;; same rows, so the same floats, with no plane between the passes; `block` holds size rows.
+  (func (export "col_row_from") (param $input i32) (param $dst i32) (param $stride i32) (param $w i32) (param $h i32)
+        (param $size i32) (param $isMax i32) (param $g i32) (param $hh i32) (param $block i32) (param $buf i32)
+        (param $ring i32) (param $tags i32) (param $rows i32)
+    (memory.fill (local.get $tags) (i32.const 255) (i32.shl (local.get $rows) (i32.const 2)))
+    (global.set $rsOn (i32.const 1))
+    (global.set $rsInput (local.get $input))
+    (global.set $rsRing (local.get $ring))
+    (global.set $rsTags (local.get $tags))
+    (global.set $rsR (local.get $rows))
+    (global.set $rsBuf (local.get $buf))
+    (global.set $rsW (local.get $w))
+    (global.set $rsSize (local.get $size))
+    (global.set $rsIsMax (local.get $isMax))
+    (drop (call $col_stream (local.get $input) (local.get $stride) (local.get $h) (local.get $size) (local.get $isMax)
+      (local.get $g) (local.get $hh) (i32.const 1) (local.get $dst) (local.get $block) (local.get $w) (local.get $buf)))
+    (global.set $rsOn (i32.const 0)))
+
+  (func $col_stream (param $src i32) (param $stride i32) (param $h i32) (param $size i32) (param $isMax i32)
+        (param $g i32) (param $hh i32) (param $mode i32) (param $out i32) (param $block i32) (param $w i32) (param $arg i32)
+        (result i32)
+    (local $r i32) (local $s0 i32) (local $j i32) (local $jmax i32) (local $y i32)
+    (local $bytes i32) (local $fill f32) (local $target i32) (local $prev i32) (local $pFill i32) (local $base i32) (local $zeros i32)
     (local.set $r (i32.shr_u (local.get $size) (i32.const 1)))
-    (local.set $blocks
-      (i32.mul
-        (i32.div_u (i32.sub (i32.add (i32.add (local.get $h) (i32.shl (local.get $r) (i32.const 1))) (local.get $size)) (i32.const 1))
-                   (local.get $size))
-        (local.get $size)))
     (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $fill (select (f32.const -inf) (f32.const inf) (local.get $isMax)))
     (local.set $s0 (i32.const 0))
     (block $bdone
       (loop $blk
-        (br_if $bdone (i32.ge_u (local.get $s0) (local.get $blocks)))
-        ;; g forward: g[s0] = p[s0]; g[i] = ext(g[i-1], p[i])
-        (local.set $i (local.get $s0))
-        (block $fdone
-          (loop $f
-            (br_if $fdone (i32.ge_u (local.get $i) (i32.add (local.get $s0) (local.get $size))))
-            (local.set $y (i32.sub (local.get $i) (local.get $r)))
-            (local.set $row (i32.add (local.get $g) (i32.mul (local.get $i) (local.get $bytes))))
+        (br_if $bdone (i32.ge_s (local.get $s0) (local.get $h)))
+        (local.set $base (select (i32.add (local.get $out) (i32.mul (local.get $s0) (local.get $bytes))) (local.get $block) (i32.eqz (local.get $mode))))
+        (local.set $jmax (i32.sub (local.get $h) (local.get $s0)))
+        (if (i32.gt_s (local.get $jmax) (local.get $size)) (then (local.set $jmax (local.get $size))))
+        ;; the suffix: j = size - 1 down to 0, padded row s0 + j = source row s0 + j - r
+        (local.set $j (i32.sub (local.get $size) (i32.const 1)))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.lt_s (local.get $j) (i32.const 0)))
+            (local.set $y (i32.sub (i32.add (local.get $s0) (local.get $j)) (local.get $r)))
+            (local.set $target
+              (select (i32.add (local.get $base) (i32.mul (local.get $j) (local.get $bytes)))
+                      (local.get $g)
+                      (i32.lt_s (local.get $j) (local.get $jmax))))
             (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
               (then
-                (if (i32.eq (local.get $i) (local.get $s0))
-                  (then (call $fill_row (local.get $row) (local.get $fill) (local.get $bytes)))
-                  (else (call $copy_row (local.get $row) (i32.sub (local.get $row) (local.get $bytes)) (local.get $bytes)))))
+                (if (i32.eq (local.get $j) (i32.sub (local.get $size) (i32.const 1)))
+                  (then (call $fill_row (local.get $target) (local.get $fill) (local.get $bytes)))
+                  (else (if (i32.ne (local.get $target) (local.get $prev))
+                    (then (call $copy_row (local.get $target) (local.get $prev) (local.get $bytes)))))))
               (else
-                (if (i32.eq (local.get $i) (local.get $s0))
-                  (then (call $copy_row (local.get $row) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes)))
-                  (else (call $ext_row (local.get $row) (i32.sub (local.get $row) (local.get $bytes))
-                              (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $f)))
-        ;; hh backward: hh[s0+size-1] = p[..]; hh[i] = ext(hh[i+1], p[i])
-        (local.set $i (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
-        (block $bkdone
-          (loop $bk
-            (br_if $bkdone (i32.lt_s (local.get $i) (local.get $s0)))
-            (local.set $y (i32.sub (local.get $i) (local.get $r)))
-            (local.set $row (i32.add (local.get $hh) (i32.mul (local.get $i) (local.get $bytes))))
-            (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
+                (if (i32.eq (local.get $j) (i32.sub (local.get $size) (i32.const 1)))
+                  (then (call $copy_row (local.get $target) (call $src_row (local.get $src) (local.get $y) (local.get $bytes)) (local.get $bytes)))
+                  (else (call $ext_row (local.get $target) (local.get $prev)
+                              (call $src_row (local.get $src) (local.get $y) (local.get $bytes)) (local.get $bytes) (local.get $isMax))))))
+            (local.set $prev (local.get $target))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $sl)))
+        ;; the block's first row is its whole suffix: done
+        (local.set $zeros (i32.add (local.get $zeros)
+          (call $col_post (local.get $mode) (local.get $base) (local.get $out) (local.get $s0) (local.get $bytes) (local.get $w)
+                          (local.get $size) (local.get $isMax) (local.get $arg))))
+        ;; the next block's prefix: output row s0 + j takes padded rows s0 + size .. s0 + size + j - 1
+        (local.set $pFill (i32.const 1))
+        (local.set $j (i32.const 1))
+        (block $pdone
+          (loop $pl
+            (br_if $pdone (i32.ge_s (local.get $j) (local.get $jmax)))
+            (local.set $y (i32.sub (i32.add (i32.add (local.get $s0) (local.get $size)) (i32.sub (local.get $j) (i32.const 1))) (local.get $r)))
+            (local.set $target (i32.add (local.get $base) (i32.mul (local.get $j) (local.get $bytes))))
+            (if (i32.and (i32.ge_s (local.get $y) (i32.const 0)) (i32.lt_s (local.get $y) (local.get $h)))
               (then
-                (if (i32.eq (local.get $i) (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
-                  (then (call $fill_row (local.get $row) (local.get $fill) (local.get $bytes)))
-                  (else (call $copy_row (local.get $row) (i32.add (local.get $row) (local.get $bytes)) (local.get $bytes)))))
+                (if (local.get $pFill)
+                  (then
+                    (call $copy_row (local.get $hh) (call $src_row (local.get $src) (local.get $y) (local.get $bytes)) (local.get $bytes))
+                    (call $ext_row (local.get $target) (local.get $target) (local.get $hh) (local.get $bytes) (local.get $isMax)))
+                  (else (call $ext_acc (local.get $target) (local.get $hh)
+                              (call $src_row (local.get $src) (local.get $y) (local.get $bytes)) (local.get $bytes) (local.get $isMax))))
+                (local.set $pFill (i32.const 0)))
               (else
-                (if (i32.eq (local.get $i) (i32.sub (i32.add (local.get $s0) (local.get $size)) (i32.const 1)))
-                  (then (call $copy_row (local.get $row) (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes)))
-                  (else (call $ext_row (local.get $row) (i32.add (local.get $row) (local.get $bytes))
-                              (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $bytes))) (local.get $bytes) (local.get $isMax))))))
-            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
-            (br $bk)))
+                ;; past the picture the prefix stays as it is (the fill, or the rows before)
+                (if (i32.eqz (local.get $pFill))
+                  (then (call $ext_row (local.get $target) (local.get $target) (local.get $hh) (local.get $bytes) (local.get $isMax))))))
+            (local.set $zeros (i32.add (local.get $zeros)
+              (call $col_post (local.get $mode) (local.get $target) (local.get $out) (i32.add (local.get $s0) (local.get $j)) (local.get $bytes) (local.get $w)
+                              (local.get $size) (local.get $isMax) (local.get $arg))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $pl)))
         (local.set $s0 (i32.add (local.get $s0) (local.get $size)))
         (br $blk)))
-    ;; out[y] = ext(hh[y], g[y + size - 1])
-    (local.set $y (i32.const 0))
-    (block $odone
-      (loop $o
-        (br_if $odone (i32.ge_s (local.get $y) (local.get $h)))
-        (call $ext_row
-          (i32.add (local.get $dst) (i32.mul (local.get $y) (local.get $bytes)))
-          (i32.add (local.get $hh) (i32.mul (local.get $y) (local.get $bytes)))
-          (i32.add (local.get $g) (i32.mul (i32.sub (i32.add (local.get $y) (local.get $size)) (i32.const 1)) (local.get $bytes)))
-          (local.get $bytes) (local.get $isMax))
-        (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $o))))
+    (local.get $zeros))
 
-;; row_ext: the same running extremum along the rows of a w×h plane (rows `stride` floats apart,
+  ;; col_stream's use of its finished output row y (at `row`): see there
+  (func $col_post (param $mode i32) (param $row i32) (param $out i32) (param $y i32) (param $bytes i32) (param $w i32)
+        (param $size i32) (param $isMax i32) (param $arg i32) (result i32)
+    (local $o i32)
+    (if (i32.eqz (local.get $mode)) (then (return (i32.const 0))))
+    (local.set $o (i32.add (local.get $out) (i32.mul (local.get $y) (local.get $bytes))))
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+        (call $row_ext (local.get $row) (local.get $o) (local.get $w) (i32.const 1) (i32.const 0) (local.get $size)
+                       (i32.sub (i32.const 1) (local.get $isMax)) (local.get $arg))
+        (return (i32.const 0))))
+    (if (result i32) (local.get $isMax)
+      (then (call $diff_row (local.get $o) (local.get $row) (local.get $w) (local.get $arg)))
+      (else (call $diff_row (local.get $row) (local.get $o) (local.get $w) (local.get $arg)))))
+
+  ;; row_ext: the same running extremum along the rows of a w×h plane (rows `stride` floats apart,
   ;; a multiple of 4; the pad columns get junk): each row is copied into `buf` between fill values
   ;; (±inf), then buf[i] = ext(buf[i], buf[i + s]) for s = 1, 2, 4, … below a power of two m,
   ;; in place, four at a time, so that buf[i] is the extremum of m samples from i; pixel x is
@@ -139,7 +268,7 @@
   ;; ≤ size and mid 0, or half that when three such runs still cover the window (size ≤ 3m/2:
   ;; the polarity windows 3·2^j − 1), mid = m, one doubling pass fewer. The extremum of the
   ;; same samples as the van Herk pass, so the same float, with no transposing and all in the cache.
-  (func (export "row_ext") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $stride i32)
+  (func $row_ext (export "row_ext") (param $src i32) (param $dst i32) (param $w i32) (param $h i32) (param $stride i32)
         (param $size i32) (param $isMax i32) (param $buf i32)
     (local $r i32) (local $m i32) (local $len i32) (local $fillEnd i32) (local $y i32) (local $s i32) (local $i i32)
     (local $x i32) (local $fill v128) (local $rowS i32) (local $rowD i32) (local $off i32) (local $sb i32) (local $end i32)
@@ -166,14 +295,22 @@
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
         (local.set $rowS (i32.add (local.get $src) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
         (local.set $rowD (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        ;; the fill before the row (its last store may run into the row, copied over next) and after it
         (local.set $i (local.get $buf))
         (block $fdone
           (loop $fl
-            (br_if $fdone (i32.ge_u (local.get $i) (local.get $fillEnd)))
+            (br_if $fdone (i32.ge_u (local.get $i) (i32.add (local.get $buf) (i32.shl (local.get $r) (i32.const 2)))))
             (v128.store (local.get $i) (local.get $fill))
             (local.set $i (i32.add (local.get $i) (i32.const 16)))
             (br $fl)))
         (memory.copy (i32.add (local.get $buf) (i32.shl (local.get $r) (i32.const 2))) (local.get $rowS) (i32.shl (local.get $w) (i32.const 2)))
+        (local.set $i (i32.add (local.get $buf) (i32.shl (i32.add (local.get $r) (local.get $w)) (i32.const 2))))
+        (block $f2done
+          (loop $f2l
+            (br_if $f2done (i32.ge_u (local.get $i) (local.get $fillEnd)))
+            (v128.store (local.get $i) (local.get $fill))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $f2l)))
         (local.set $s (i32.const 1))
         (block $sdone
           (loop $sl
@@ -236,21 +373,31 @@
   ;; waits on its own previous increment), added into `hist` at the end. Whole groups of sixteen
   ;; go faster (below); `scratch` needs 16 bytes more (4112).
   (func (export "diff_hist") (param $a i32) (param $b i32) (param $w i32) (param $h i32) (param $stride i32) (param $hist i32) (param $scratch i32)
-    (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $va v128) (local $vb v128)
-    (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
-    (local $bins v128) (local $d v128) (local $raw v128) (local $zeros i32)
-    (local $pa i32) (local $pb i32) (local $v16 v128) (local $m i32) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
-    (local.set $half (f64x2.splat (f64.const 0.5)))
-    (local.set $top (f64x2.splat (f64.const 255)))
-    (local.set $zero (f64x2.splat (f64.const 0)))
+    (local $y i32) (local $zeros i32)
     (memory.fill (local.get $scratch) (i32.const 0) (i32.const 4096))
-    (local.set $w4 (i32.and (local.get $w) (i32.const -4)))
     (local.set $y (i32.const 0))
     (block $ydone
       (loop $yl
         (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
-        (local.set $ra (i32.add (local.get $a) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
-        (local.set $rb (i32.add (local.get $b) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2))))
+        (local.set $zeros (i32.add (local.get $zeros) (call $diff_row
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2)))
+          (i32.add (local.get $b) (i32.shl (i32.mul (local.get $y) (local.get $stride)) (i32.const 2)))
+          (local.get $w) (local.get $scratch))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl)))
+    (call $hist_merge (local.get $hist) (local.get $scratch) (local.get $zeros)))
+
+  ;; diff_hist's counts of one row (w pixels at ra and rb) into the four histograms of `scratch`;
+  ;; returns the zeros it did not count there (diff_hist adds them to bin 0 at the end)
+  (func $diff_row (param $ra i32) (param $rb i32) (param $w i32) (param $scratch i32) (result i32)
+    (local $x i32) (local $va v128) (local $vb v128)
+    (local $lo v128) (local $hi v128) (local $half v128) (local $top v128) (local $zero v128) (local $i i32) (local $w4 i32)
+    (local $bins v128) (local $raw v128) (local $zeros i32)
+    (local $pa i32) (local $pb i32) (local $v16 v128) (local $m i32) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $top (f64x2.splat (f64.const 255)))
+    (local.set $zero (f64x2.splat (f64.const 0)))
+    (local.set $w4 (i32.and (local.get $w) (i32.const -4)))
         (local.set $x (i32.const 0))
         ;; sixteen pixels at a time while whole groups of sixteen are left: their bins as bytes
         ;; (0..255, exact), bins 0..7 counted in byte lanes ($c0..$c7, at most one per lane per
@@ -365,8 +512,11 @@
                   (then (local.set $i (i32x4.extract_lane 2 (local.get $bins))) (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1)))))))))
             (local.set $x (i32.add (local.get $x) (i32.const 4)))
             (br $xl)))
-        (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $yl)))
+    (local.get $zeros))
+
+  ;; hist[256] += the four histograms of `scratch`, and `zeros` more in bin 0
+  (func $hist_merge (param $hist i32) (param $scratch i32) (param $zeros i32)
+    (local $i i32)
     (local.set $i (i32.const 0))
     (block $sdone
       (loop $sl
@@ -379,6 +529,7 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $sl)))
     (i32.store (local.get $hist) (i32.add (i32.load (local.get $hist)) (local.get $zeros))))
+
 
   ;; Box blur, the mean over a window of 2r+1 clamped at the borders, as box_blur in morphology.ts:
   ;; prefix sums in f64, (sum[b] - sum[a]) / (b - a), stored as f32 (the same operations in the
@@ -559,7 +710,7 @@
   ;; f32(a[x] * (1 - fy) + b[x] * fy) in f64, a and b the rows y0s[y] and y1s[y] of `rows` (f64,
   ;; `stride` bytes apart, room for w rounded up to even), fy = fys[y]: upsample's arithmetic,
   ;; two at a time (an odd w writes one float past the row, which the next row overwrites).
-  (func (export "lerp_rows") (param $rows i32) (param $stride i32) (param $y0s i32) (param $y1s i32) (param $fys i32)
+  (func $lerp_rows (export "lerp_rows") (param $rows i32) (param $stride i32) (param $y0s i32) (param $y1s i32) (param $fys i32)
         (param $out i32) (param $w i32) (param $h i32)
     (local $y i32) (local $x i32) (local $ra i32) (local $rb i32) (local $o i32) (local $fy f64)
     (local $vfy v128) (local $vfy1 v128)
@@ -587,10 +738,67 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 
+  ;; lerp_rows and the ink update one output row at a time (the row of paper in `row`, w floats
+  ;; and one more, still in the cache): the same floats as lerp_rows into a whole plane and one
+  ;; ink_update (bytes: ink_update_bytes) over it, without the plane. Rows of `p` and `ink` are w
+  ;; floats apart (w a multiple of 4).
+  (func (export "lerp_ink") (param $rows i32) (param $stride i32) (param $y0s i32) (param $y1s i32) (param $fys i32)
+        (param $row i32) (param $w i32) (param $h i32) (param $p i32) (param $ink i32) (param $mode i32)
+    (local $y i32) (local $o i32)
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $o (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2)))
+        ;; mode 2: dark ink on a picture's bytes; 1: dark ink; 0: light ink
+        (if (i32.eq (local.get $mode) (i32.const 2))
+          (then (call $lerp_ink_bytes_row
+            (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $y0s) (i32.shl (local.get $y) (i32.const 2)))) (local.get $stride)))
+            (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $y1s) (i32.shl (local.get $y) (i32.const 2)))) (local.get $stride)))
+            (f64.load (i32.add (local.get $fys) (i32.shl (local.get $y) (i32.const 3))))
+            (i32.add (local.get $p) (local.get $o)) (i32.add (local.get $ink) (local.get $o)) (local.get $w)))
+          (else
+            (call $lerp_rows (local.get $rows) (local.get $stride)
+              (i32.add (local.get $y0s) (i32.shl (local.get $y) (i32.const 2)))
+              (i32.add (local.get $y1s) (i32.shl (local.get $y) (i32.const 2)))
+              (i32.add (local.get $fys) (i32.shl (local.get $y) (i32.const 3)))
+              (local.get $row) (local.get $w) (i32.const 1))
+            (call $ink_update (local.get $row) (i32.add (local.get $p) (local.get $o)) (i32.add (local.get $ink) (local.get $o)) (local.get $w) (local.get $mode))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  ;; lerp_ink's row for dark ink on a picture's bytes, four pixels at a time and the paper never
+  ;; stored: per pair of pixels lerp_rows' f64 arithmetic (a · (1 - fy) + b · fy, to f32), then
+  ;; ink_update_bytes' on the four; ra, rb the two f64 rows, w a multiple of 4
+  (func $lerp_ink_bytes_row (param $ra i32) (param $rb i32) (param $fy f64) (param $p i32) (param $ink i32) (param $w i32)
+    (local $x i32) (local $end i32) (local $vfy v128) (local $vfy1 v128) (local $vb v128) (local $vi v128) (local $v v128)
+    (local.set $vfy (f64x2.splat (local.get $fy)))
+    (local.set $vfy1 (f64x2.splat (f64.sub (f64.const 1) (local.get $fy))))
+    (local.set $end (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $x (i32.const 0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        ;; x is a byte offset in the f32 rows; the f64 rows are twice as far
+        (local.set $vb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add
+            (f64x2.mul (v128.load (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 1)))) (local.get $vfy1))
+            (f64x2.mul (v128.load (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 1)))) (local.get $vfy))))
+          (f32x4.demote_f64x2_zero (f64x2.add
+            (f64x2.mul (v128.load offset=16 (i32.add (local.get $ra) (i32.shl (local.get $x) (i32.const 1)))) (local.get $vfy1))
+            (f64x2.mul (v128.load offset=16 (i32.add (local.get $rb) (i32.shl (local.get $x) (i32.const 1)))) (local.get $vfy))))))
+        (local.set $vi (v128.load (i32.add (local.get $ink) (local.get $x))))
+        (local.set $v (f32x4.div (f32x4.sub (local.get $vb) (v128.load (i32.add (local.get $p) (local.get $x))))
+                                 (f32x4.pmax (f32x4.splat (f32.const 64)) (local.get $vb))))
+        (v128.store (i32.add (local.get $ink) (local.get $x))
+          (v128.bitselect (f32x4.pmin (f32x4.splat (f32.const 1)) (local.get $v)) (local.get $vi) (f32x4.gt (local.get $v) (local.get $vi))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $l))))
+
   ;; ink[i] = max(ink[i], v clamped to 1) as inkMap's loop does, for i < n (n a multiple of 4):
   ;; bg the paper, p the plane, all f32; v in f64 (both polarities computed, one kept: the same
   ;; operations as the TypeScript's), compared with the stored float, stored as f32.
-  (func (export "ink_update") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32) (param $dark i32)
+  (func $ink_update (export "ink_update") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32) (param $dark i32)
     (local $i i32) (local $end i32) (local $vb v128) (local $vp v128) (local $vi v128)
     (local $v0 v128) (local $v1 v128) (local $c0 v128) (local $c1 v128) (local $one v128)
     (local $b0 v128) (local $q0 v128) (local $dm v128) (local $v64 v128) (local $v255 v128)
@@ -632,7 +840,7 @@
   ;; never kept either way); an f32 quotient of exact f32 operands is the f64 quotient rounded to
   ;; f32 (f64 has more than 2 × 24 + 2 bits); and where v64 > ink but rounds to it, f64 stores that
   ;; same float, where v64 <= ink neither stores.
-  (func (export "ink_update_bytes") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32)
+  (func $ink_update_bytes (export "ink_update_bytes") (param $bg i32) (param $p i32) (param $ink i32) (param $n i32)
     (local $i i32) (local $end i32) (local $vb v128) (local $vi v128) (local $v v128)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $i (i32.const 0))
@@ -1095,6 +1303,7 @@
   (func (export "across_rows") (param $s i32) (param $sw i32) (param $sh i32) (param $x0s i32) (param $x1s i32) (param $fxs i32)
         (param $rows i32) (param $w i32) (param $rstride i32)
     (local $gy i32) (local $x i32) (local $o i32) (local $dst i32) (local $fx f64)
+    (local $vfx v128) (local $va v128) (local $vb v128) (local $xi i32)
     (local.set $gy (i32.const 0))
     (block $gdone
       (loop $gl
@@ -1102,6 +1311,25 @@
         (local.set $o (i32.add (local.get $s) (i32.shl (i32.mul (local.get $gy) (local.get $sw)) (i32.const 2))))
         (local.set $dst (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $gy) (local.get $rstride)) (i32.const 3))))
         (local.set $x (i32.const 0))
+        ;; two columns at a time (f64x2, each lane the scalar arithmetic), then an odd last one
+        (block $x2done
+          (loop $x2l
+            (br_if $x2done (i32.ge_s (i32.add (local.get $x) (i32.const 1)) (local.get $w)))
+            (local.set $vfx (v128.load (i32.add (local.get $fxs) (i32.shl (local.get $x) (i32.const 3)))))
+            (local.set $xi (i32.add (local.get $x0s) (i32.shl (local.get $x) (i32.const 2))))
+            (local.set $va (f64x2.promote_low_f32x4
+              (v128.load32_lane 1 (i32.add (local.get $o) (i32.shl (i32.load offset=4 (local.get $xi)) (i32.const 2)))
+                (v128.load32_zero (i32.add (local.get $o) (i32.shl (i32.load (local.get $xi)) (i32.const 2)))))))
+            (local.set $xi (i32.add (local.get $x1s) (i32.shl (local.get $x) (i32.const 2))))
+            (local.set $vb (f64x2.promote_low_f32x4
+              (v128.load32_lane 1 (i32.add (local.get $o) (i32.shl (i32.load offset=4 (local.get $xi)) (i32.const 2)))
+                (v128.load32_zero (i32.add (local.get $o) (i32.shl (i32.load (local.get $xi)) (i32.const 2)))))))
+            (v128.store (i32.add (local.get $dst) (i32.shl (local.get $x) (i32.const 3)))
+              (f64x2.add
+                (f64x2.mul (local.get $va) (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $vfx)))
+                (f64x2.mul (local.get $vb) (local.get $vfx))))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
+            (br $x2l)))
         (block $xdone
           (loop $xl
             (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))

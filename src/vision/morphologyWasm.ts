@@ -11,12 +11,15 @@ import type { ColourPlanes, FloatImage, MaskImage } from './raster.ts';
 
 interface MorphExports {
   col_ext(src: number, dst: number, stride: number, h: number, size: number, isMax: number, g: number, hh: number): void;
+  col_row_from(input: number, dst: number, stride: number, w: number, h: number, size: number, isMax: number, g: number, hh: number, block: number, buf: number, ring: number, tags: number, rows: number): void;
+  col_diff_hist(src: number, input: number, stride: number, w: number, h: number, size: number, isMax: number, g: number, hh: number, block: number, hist: number, scratch: number): void;
   row_ext(src: number, dst: number, w: number, h: number, stride: number, size: number, isMax: number, buf: number): void;
   diff_hist(a: number, b: number, w: number, h: number, stride: number, hist: number, scratch: number): void;
   box_rows(src: number, dst: number, w: number, h: number, r: number, line: number): void;
   box_cols(src: number, dst: number, w: number, h: number, r: number, prefix: number): void;
   hough_add(xs: number, ys: number, list: number, n: number, cos: number, sin: number, angles: number, hist: number, size: number, reach: number, delta: number): void;
   lerp_rows(rows: number, stride: number, y0s: number, y1s: number, fys: number, out: number, w: number, h: number): void;
+  lerp_ink(rows: number, stride: number, y0s: number, y1s: number, fys: number, row: number, w: number, h: number, p: number, ink: number, mode: number): void;
   ink_update(bg: number, p: number, ink: number, n: number, dark: number): void;
   ink_update_bytes(bg: number, p: number, ink: number, n: number): void;
   pool(src: number, stride: number, w: number, h: number, f: number, isMax: number, acc: number, out: number, ow: number): void;
@@ -73,6 +76,12 @@ let kernels: Kernels | undefined;
 /** A second instance with its own memory: the ink map accumulates there while the filters use the first. */
 let inkKernels: Kernels | undefined;
 let loading: Promise<boolean> | undefined;
+/**
+ * The picture whose bytes (or planes) and first `planes` colour planes are in inkKernels' memory
+ * now: inkMapSimd's calls for the same picture (the wide and the fitted window, both polarities)
+ * copy it in and make its planes once. The pipeline never writes a decoded picture's pixels.
+ */
+let inkSource: { source: unknown; w: number; h: number; planes: number } | undefined;
 
 /** Compiles morphology.wat once per process; true when the SIMD filters are in use. Never rejects. */
 export function loadMorphologyKernels(): Promise<boolean> {
@@ -118,10 +127,12 @@ interface Layout {
   hh: number;
   /** 2 × 256 histogram counts, then 4 × 256 + 4 of scratch */
   hist: number;
+  /** `extra` more planes (w4 × h4 floats each) from here */
+  extra: number;
 }
 
-/** Lays the planes out for a w×h picture and windows up to maxSize, grows the memory, copies img in. */
-function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory): Layout {
+/** Lays the planes out for a w×h picture and windows up to maxSize (and `extra` planes more), grows the memory, copies img in. */
+function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory, extra = 0): Layout {
   const { width: w, height: h } = img;
   const w4 = (w + 3) & ~3;
   const h4 = (h + 3) & ~3;
@@ -132,11 +143,12 @@ function prepare(img: FloatImage, maxSize: number, memory: WebAssembly.Memory): 
   const g = input + 4 * plane;
   const hh = g + padded;
   const hist = hh + padded;
-  const bytes = (hist + 512 + 1028) * 4;
+  const more = (hist + 512 + 1028 + 3) & ~3;
+  const bytes = (more + extra * plane) * 4;
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   const f32 = new Float32Array(memory.buffer);
   for (let y = 0; y < h; y++) f32.set(img.data.subarray(y * w, y * w + w), input + y * w4);
-  return { w, h, w4, h4, input, planes, g, hh, hist };
+  return { w, h, w4, h4, input, planes, g, hh, hist, extra: more };
 }
 
 /** Runs `steps` on the plane at `from` (a plane of `l`, or its input); returns where the result is. */
@@ -178,16 +190,31 @@ export function extremaSimd(img: FloatImage, steps: ExtremumStep[]): Float32Arra
  */
 export function topHatHistogramsSimd(img: FloatImage, sizes: readonly number[]): { dark: Uint32Array; light: Uint32Array }[] | null {
   if (!kernels) return null;
+  if (sizes.length === 0) return [];
   const { exports: k, memory } = kernels;
-  const l = prepare(img, sizes.reduce((m, size) => Math.max(m, Math.max(1, size | 1)), 1), memory);
+  const windows = [...new Set(sizes.map((size) => Math.max(1, size | 1)))];
+  // one more "plane" for the ring's tags (a row per slot: at most h4 of them)
+  const l = prepare(img, Math.max(...windows), memory, 1);
+  const counts = new Map<number, { dark: Uint32Array; light: Uint32Array }>(windows.map((size) => [size, { dark: new Uint32Array(256), light: new Uint32Array(256) }]));
+  const [p0, p1, p2] = l.planes;
+  // g's first row is col_stream's carry row; row_ext's buffer follows it
+  const buf = (l.g + l.w4) * 4;
+  // per window the closing (max first: the black top-hat), then the opening, each in two calls:
+  // the first filter's column pass over its row pass made a row at a time in a ring (p2), each
+  // finished row put through the second filter's row pass (col_row_from), then the second
+  // column pass with each finished row counted at once (col_diff_hist): no plane in between
+  for (const size of windows) {
+    for (const isMax of [true, false]) {
+      const ext = isMax ? 1 : 0;
+      k.col_row_from(l.input * 4, p0 * 4, l.w4, l.w, l.h, size, ext, l.g * 4, l.hh * 4, p1 * 4, buf, p2 * 4, l.extra * 4, Math.min(2 * size, l.h4));
+      new Uint32Array(memory.buffer, l.hist * 4, 256).fill(0);
+      k.col_diff_hist(p0 * 4, l.input * 4, l.w4, l.w, l.h, size, 1 - ext, l.g * 4, l.hh * 4, p1 * 4, l.hist * 4, (l.hist + 512) * 4);
+      counts.get(size)![isMax ? 'dark' : 'light'].set(new Uint32Array(memory.buffer, l.hist * 4, 256));
+    }
+  }
   return sizes.map((size) => {
-    new Uint32Array(memory.buffer, l.hist * 4, 512).fill(0);
-    const closed = run(k, l, l.input, [{ size, isMax: true }, { size, isMax: false }]);
-    k.diff_hist(closed * 4, l.input * 4, l.w, l.h, l.w4, l.hist * 4, (l.hist + 512) * 4);
-    const opened = run(k, l, l.input, [{ size, isMax: false }, { size, isMax: true }]);
-    k.diff_hist(l.input * 4, opened * 4, l.w, l.h, l.w4, (l.hist + 256) * 4, (l.hist + 512) * 4);
-    const counts = new Uint32Array(memory.buffer, l.hist * 4, 512);
-    return { dark: counts.slice(0, 256), light: counts.slice(256, 512) };
+    const c = counts.get(Math.max(1, size | 1))!;
+    return { dark: c.dark.slice(), light: c.light.slice() };
   });
 }
 
@@ -286,13 +313,15 @@ export function inkMapSimd(colour: ColourPlanes, w: number, h: number, channels:
     end = (end + bytes + 31) & ~15;
     return at;
   };
+  // first the picture and its planes, at offsets that depend on its size alone: kept from one
+  // call to the next for the same picture (its wide and its fitted map, both polarities)
   const rgba = colour.kind === 'rgba' ? area(4 * n) : 0;
-  const plane = area(4 * w4 * h4);
+  const colourPlanes = [area(4 * w4 * h4), area(4 * w4 * h4), area(4 * w4 * h4)];
   const ink = area(4 * w4 * h);
-  const bg = area(4 * w4 * h);
+  const bg = grid ? area(4 * (w4 + 4)) : area(4 * w4 * h);
   const acc = area(4 * w4);
   const pooled = area(4 * cn);
-  const input = grid ? area(4 * cw4 * ch4) : plane;
+  const input = grid ? area(4 * cw4 * ch4) : 0;
   const planes: [number, number, number] = [area(4 * cw4 * ch4), area(4 * cw4 * ch4), area(4 * cw4 * ch4)];
   const padded = (Math.max(cw, ch) + 2 * Math.max(1, size | 1)) * Math.max(cw4, ch4);
   const g = area(4 * padded);
@@ -317,7 +346,11 @@ export function inkMapSimd(colour: ColourPlanes, w: number, h: number, channels:
     if (fromStride === width && toStride === width) f32.copyWithin(to, from, from + width * height);
     else for (let y = 0; y < height; y++) f32.copyWithin(to + y * toStride, from + y * fromStride, from + y * fromStride + width);
   };
-  if (colour.kind === 'rgba') new Uint8Array(buf, rgba, 4 * n).set(colour.data.subarray(0, 4 * n));
+  const source = colour.kind === 'rgba' ? colour.data : colour.planes;
+  if (!inkSource || inkSource.source !== source || inkSource.w !== w || inkSource.h !== h) {
+    inkSource = { source, w, h, planes: 0 };
+    if (colour.kind === 'rgba') new Uint8Array(buf, rgba, 4 * n).set(colour.data.subarray(0, 4 * n));
+  }
   if (grid) {
     new Int32Array(buf, x0s, w4).fill(0).set(grid.x.lo);
     new Int32Array(buf, x1s, w4).fill(0).set(grid.x.hi);
@@ -327,19 +360,25 @@ export function inkMapSimd(colour: ColourPlanes, w: number, h: number, channels:
     new Float64Array(buf, fys, h).set(grid.y.t);
   }
   f32.fill(0, ink / 4, ink / 4 + w4 * h);
-  const layout: Layout = { w: cw, h: ch, w4: cw4, h4: ch4, input: input / 4, planes: [planes[0] / 4, planes[1] / 4, planes[2] / 4], g: g / 4, hh: hh / 4, hist: 0 };
+  const layout: Layout = { w: cw, h: ch, w4: cw4, h4: ch4, input: (grid ? input : colourPlanes[0]) / 4, planes: [planes[0] / 4, planes[1] / 4, planes[2] / 4], g: g / 4, hh: hh / 4, hist: 0, extra: 0 };
   const r = Math.max(0, size >> 1);
+  // a picture's bytes and dark ink: the same floats in f32 (ink_update_bytes says why)
+  const mode = dark && colour.kind === 'rgba' ? 2 : dark ? 1 : 0;
   for (let c = 0; c < channels; c++) {
-    if (colour.kind === 'rgba') k.channel_plane(rgba, c, w, h, w4, plane);
-    else {
-      const src = colour.planes[c];
-      if (w4 === w) f32.set(src, plane / 4);
-      else for (let y = 0; y < h; y++) f32.set(src.subarray(y * w, y * w + w), plane / 4 + y * w4);
+    const plane = colourPlanes[c];
+    if (inkSource.planes <= c) {
+      if (colour.kind === 'rgba') k.channel_plane(rgba, c, w, h, w4, plane);
+      else {
+        const src = colour.planes[c];
+        if (w4 === w) f32.set(src, plane / 4);
+        else for (let y = 0; y < h; y++) f32.set(src.subarray(y * w, y * w + w), plane / 4 + y * w4);
+      }
+      inkSource.planes = c + 1;
     }
     if (grid) {
       k.pool(plane, w4, w, h, f, dark ? 1 : 0, acc, pooled, cw);
       copyRows(pooled / 4, cw, input / 4, cw4, cw, ch);
-    }
+    } else layout.input = plane / 4;
     // the closing (dark ink) or opening of the grid, then its blur kept on the paper's side
     const closed = run(k, layout, layout.input, [{ size, isMax: dark }, { size, isMax: !dark }]);
     copyRows(closed, cw4, blurIn / 4, cw, cw, ch);
@@ -347,14 +386,14 @@ export function inkMapSimd(colour: ColourPlanes, w: number, h: number, channels:
     k.box_cols(blurTmp, blurOut, cw, ch, r, prefix);
     k.ext_row(blurOut, blurOut, blurIn, (4 * cn + 15) & ~15, dark ? 0 : 1);
     if (grid) {
+      // the grid interpolated across, then down one row at a time into the ink update
       k.across_rows(blurOut, cw, ch, x0s, x1s, fxs, rows, w4, w4);
-      k.lerp_rows(rows, 8 * w4, y0s, y1s, fys, bg, w4, h);
+      k.lerp_ink(rows, 8 * w4, y0s, y1s, fys, bg, w4, h, plane, ink, mode);
     } else {
       copyRows(blurOut / 4, w, bg / 4, w4, w, h);
+      if (mode === 2) k.ink_update_bytes(bg, plane, ink, w4 * h);
+      else k.ink_update(bg, plane, ink, w4 * h, mode);
     }
-    // a picture's bytes and dark ink: the same floats in f32 (the kernel says why)
-    if (dark && colour.kind === 'rgba') k.ink_update_bytes(bg, plane, ink, w4 * h);
-    else k.ink_update(bg, plane, ink, w4 * h, dark ? 1 : 0);
   }
   const out = new Float32Array(n);
   if (w4 === w) out.set(f32.subarray(ink / 4, ink / 4 + n));

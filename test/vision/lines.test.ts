@@ -1,6 +1,6 @@
 /** Ruled/grid lines and page edges leave the ink mask; strokes crossing them stay whole. */
 import { describe, expect, it } from 'vitest';
-import { houghCountsJs, removeLines } from '../../src/vision/lines.ts';
+import { houghCountsJs, pixelOrder, pixelsNear, removeLines } from '../../src/vision/lines.ts';
 import { houghCountsSimd, loadMorphologyKernels } from '../../src/vision/morphologyWasm.ts';
 import type { MaskImage } from '../../src/vision/raster.ts';
 import { analyseBytes } from './helpers.ts';
@@ -157,5 +157,57 @@ describe('Hough counts', () => {
     expect(simd.peak()).toEqual({ best, at: 5 });
     const none = houghCountsSimd(new Int32Array(0), new Int32Array(0), cos, sin, size, reach)!;
     expect(none.peak()).toEqual({ best: 0, at: 0 });
+  });
+});
+
+describe('pixelsNear', () => {
+  // The strip searches visit only the rows or columns a strip crosses: every pixel of the strip
+  // must be among them (else a line would lose pixels and the answers move), on any angle.
+  it.each([[300, 200, 5000], [64, 480, 3000], [17, 9, 60], [1, 40, 20]])('on %i×%i with %i ink pixels: holds every pixel of every strip, each once', (w, h, n) => {
+    const rnd = mulberry32(w * 31 + h);
+    const data = new Uint8Array(w * h);
+    for (let t = 0; t < n; t++) data[Math.floor(rnd() * w * h)] = 1;
+    const xs: number[] = [];
+    const ys: number[] = [];
+    data.forEach((v, i) => {
+      if (v) {
+        xs.push(i % w);
+        ys.push(Math.floor(i / w));
+      }
+    });
+    const X = Int32Array.from(xs);
+    const Y = Int32Array.from(ys);
+    const order = pixelOrder(X, Y, w, h);
+    let narrower = 0;
+    let missed = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      // the angles of both families, and some others; strips anywhere across the picture
+      const angle = (rnd() < 0.5 ? 0 : Math.PI / 2) + (rnd() - 0.5) * (trial % 3 === 0 ? Math.PI : (40 * Math.PI) / 180);
+      const cos = Math.cos(angle);
+      const sin = Math.sin(angle);
+      const reach = Math.hypot(w, h);
+      const t0 = Math.floor((rnd() * 2 - 1) * reach) - 0.5;
+      const t1 = t0 + Math.floor(rnd() * 12) + (rnd() < 0.5 ? 1 : 3);
+      const near = pixelsNear(order, w, h, cos, sin, t0, t1);
+      const seen = new Uint8Array(X.length);
+      for (let j = near.from; j < near.to; j++) seen[near.list ? near.list[j] : j]++;
+      for (let k = 0; k < X.length; k++) {
+        const t = Y[k] * cos - X[k] * sin;
+        if (seen[k] > 1 || (t >= t0 && t <= t1 && !seen[k])) missed++;
+      }
+      if (near.to - near.from < X.length) narrower++;
+    }
+    expect(missed).toBe(0);
+    // and it does leave pixels out (else it would be no faster than every pixel)
+    if (n > 100) expect(narrower).toBeGreaterThan(100);
+  });
+
+  it('orders the pixels by row (as listed) and by column', () => {
+    const X = Int32Array.from([0, 2, 1, 2]);
+    const Y = Int32Array.from([0, 0, 1, 2]);
+    const o = pixelOrder(X, Y, 3, 3);
+    expect(Array.from(o.rowStart)).toEqual([0, 2, 3, 4]);
+    expect(Array.from(o.colStart)).toEqual([0, 1, 2, 4]);
+    expect(Array.from(o.byCol)).toEqual([0, 2, 1, 3]);
   });
 });

@@ -148,6 +148,22 @@ describe('morphology', () => {
     }
   });
 
+  it('the SIMD ink map makes a picture\'s planes once: the same picture at other windows and polarities, then another of its size, give the TypeScript floats', async () => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const w2 = 61;
+    const h2 = 45;
+    const picture = (): Uint8Array => Uint8Array.from({ length: 4 * w2 * h2 }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(rnd() * 256)));
+    const a: FlatImage = { width: w2, height: h2, colour: { kind: 'rgba', data: picture() }, alphaIsInk: false };
+    const b: FlatImage = { width: w2, height: h2, colour: { kind: 'rgba', data: picture() }, alphaIsInk: false };
+    const planes: FlatImage = { width: w2, height: h2, colour: { kind: 'planes', planes: planesOf(b) }, alphaIsInk: false };
+    const calls: [FlatImage, 'dark-on-light' | 'light-on-dark', number][] = [
+      [a, 'dark-on-light', 33], [a, 'dark-on-light', 9], [a, 'light-on-dark', 9], [b, 'dark-on-light', 9], [planes, 'light-on-dark', 33], [a, 'dark-on-light', 9],
+    ];
+    for (const [flat, polarity, size] of calls) {
+      expect(Array.from(inkMap(flat, polarity, size).data)).toEqual(Array.from(inkMapTs(flat, 3, polarity, size)));
+    }
+  });
+
   it.each([
     [23, 17, 7], [1, 12, 3], [12, 1, 5], [30, 20, 1], [8, 8, 31], [50, 40, 9],
     [33, 17, 7], [16, 3, 15], [47, 20, 3],
