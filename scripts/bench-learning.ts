@@ -417,7 +417,7 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
     if (e.agreed) per[e.kind].agreed++;
   }
   const right = new Set<number>();
-  /** every stored sample per labelled picture, for the corrections that left none on the right mark */
+  /** every stored sample per labelled picture, for the corrections that left none on the right mark (onDigit: its box is on the drawn digit, whatever its label) */
   const byPicture = new Map<number, { label: number; trusted: boolean; held: boolean; assignment: string; box: Box | null; onDigit: boolean }[]>();
   /** digit labels fit to train on that are not on the drawn digit (the first 20): where they landed */
   const wrongMarks: { picture: string; kind: LabelKind; label: string; stored: Box | null; drawn: Box | null }[] = [];
@@ -431,9 +431,10 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
     const mark = entry.p.pic.marks[0];
     const box = r.box_x === null ? null : { x: Number(r.box_x), y: Number(r.box_y), width: Number(r.box_w), height: Number(r.box_h) };
     // right: the crop lies on the drawn digit and carries its label
-    const onDigit = box !== null && mark !== undefined && onMark(box, mark.box) && String(r.label) === mark.label;
+    const onDrawn = box !== null && mark !== undefined && onMark(box, mark.box);
+    const onDigit = onDrawn && String(r.label) === mark!.label;
     const list = byPicture.get(id) ?? [];
-    list.push({ label: Number(r.label), trusted: Number(r.trusted) === 1, held: Number(r.held) === 1, assignment: String(r.assignment), box, onDigit: box !== null && mark !== undefined && onMark(box, mark.box) });
+    list.push({ label: Number(r.label), trusted: Number(r.trusted) === 1, held: Number(r.held) === 1, assignment: String(r.assignment), box, onDigit: onDrawn });
     byPicture.set(id, list);
     if (Number(r.held) === 1) {
       t.heldSamples++;
@@ -455,7 +456,7 @@ async function storedSamples(w: World, labelled: Map<number, Entry>) {
       right.add(id);
     } else if (Number(r.label) === NONE) {
       // "not a digit" on the drawn digit teaches something false too
-      if (box !== null && mark !== undefined && onMark(box, mark.box)) t.noneOnDigit++;
+      if (onDrawn) t.noneOnDigit++;
     } else {
       t.wrongMark++;
       if (wrongMarks.length < 20) wrongMarks.push({ picture: entry.p.pic.id, kind: entry.kind, label: String(r.label), stored: box, drawn: mark?.box ?? null });

@@ -318,9 +318,8 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
   // change the verdict and are not made
   const { net, result, fit, select, mix, validation, settings } = await fineTune(context, job.userTrain, 0, planned.length + 1);
   progress({ stage: 'measuring' });
-  const after = readGate(net, gateImages);
-  const harm = planned.length > 0 ? harmReason(tallies(gateImages, before, after, null)) : null;
-  const folds = harm === null ? planned : [];
+  const candidateGate = tallies(gateImages, before, readGate(net, gateImages), null);
+  const folds = planned.length > 0 && harmReason(candidateGate) === null ? planned : [];
   // cross-fitting: each fold is read by a run that did not train on it
   let crossFit: GateFigures['crossFit'] = null;
   const crossStarted = performance.now();
@@ -343,7 +342,7 @@ export async function trainCandidate(job: CandidateJob, hooks: CandidateHooks = 
     crossFit = { folds: folds.length, ...userTallies(job.userTrain, beforeFolds, afterFolds) };
   }
   const crossFitSeconds = (performance.now() - crossStarted) / 1000;
-  const gate = tallies(gateImages, before, after, crossFit);
+  const gate: GateFigures = { ...candidateGate, crossFit };
   const copies = mix.perUser.reduce((a, u) => a + u.copies, 0);
   const largestUserShare = copies > 0 ? Math.max(...mix.perUser.map((u) => u.copies)) / copies : 0;
   const holdoutAll = { n: gate.corrected.n + gate.confirmed.n, before: gate.corrected.before + gate.confirmed.before, after: gate.corrected.after + gate.confirmed.after, fixed: 0, broken: 0 };

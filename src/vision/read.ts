@@ -162,7 +162,6 @@ function worthASecondLook(a: Analysis, readings: readonly DigitReading[], opts: 
   return (blank || doubtful || seesNoDigitMark(a, readings)) && a.norm.threshold > opts.minInkContrast + SECOND_LOOK_MIN_DROP;
 }
 
-/** Two answers read the same marks: as many digits, each box overlapping its counterpart's by half their union. */
 /**
  * `a` reads the ink `b` read, perhaps joined: each of b's digits lies (by 80 % of its box) in one of
  * a's, and each of a's holds one of b's (no digit read elsewhere).
@@ -172,6 +171,7 @@ function sameInk(a: Reading, b: Reading): boolean {
   return b.perDigit.every((d) => a.perDigit.some((e) => inside(d.box, e.box))) && a.perDigit.every((e) => b.perDigit.some((d) => inside(d.box, e.box)));
 }
 
+/** Two answers read the same marks: as many digits, each box overlapping its counterpart's by half their union. */
 function sameMarks(a: Reading, b: Reading): boolean {
   return a.perDigit.length === b.perDigit.length && a.perDigit.every((d, i) => boxIoU(d.box, b.perDigit[i]!.box) >= 0.5);
 }
