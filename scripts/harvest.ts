@@ -9,16 +9,17 @@ import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
 import { ProgressBar } from '../src/cli/progress.ts';
 import { NONE_LABEL, saveCrops } from '../src/data/crops.ts';
 import { IMAGE_SIZE } from '../src/data/mnist.ts';
-import { generateSplit, SPLIT_SEEDS } from '../src/data/synth/index.ts';
+import { generateSplit, kindOf, SPLIT_SEEDS, SYNTH_KINDS, type SynthKind } from '../src/data/synth/index.ts';
 import { harvestPicture, type HarvestedCrop } from '../src/training/harvest.ts';
 import { renderImageGrid } from '../src/vision/render.ts';
 
 const USAGE = `
-npm run harvest -- --out PREFIX [--split train|dev] [--seed S] [--n N] [--sheet FILE.png]
+npm run harvest -- --out PREFIX [--split train|dev] [--seed S] [--n N] [--kinds K,...] [--sheet FILE.png]
 
   --split      train (default; needs --seed, any seed but the dev and test seeds) or dev
   --seed S     the training seed
-  --n N        pictures to generate and cut (default 2000)
+  --n N        pictures to generate and cut (default 2000): indices 0..N-1
+  --kinds K,…  only the pictures of these kinds among them (${SYNTH_KINDS.join(', ')})
   --out PREFIX writes PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte (labels 0-9, 10 = not a digit)
   --sheet F    a PNG sheet of random crops per class, for looking at
   --max-side P cap the pictures' long side (default 1600: the pipeline works at 800 px anyway)
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     out: { type: 'string' },
     sheet: { type: 'string' },
     'max-side': { type: 'string' },
+    kinds: { type: 'string' },
   });
   const maxSide = num(v['max-side'], 'max-side', 1600, (x) => Number.isInteger(x) && x >= 64);
   const split = v.split ?? 'train';
@@ -42,6 +44,10 @@ async function main(): Promise<void> {
   if (split === 'train' && (!Number.isInteger(seed) || seed === SPLIT_SEEDS.dev || seed === SPLIT_SEEDS.test)) {
     fail(`--split train needs --seed S, any integer but the dev (${SPLIT_SEEDS.dev}) and test (${SPLIT_SEEDS.test}) seeds`, 2);
   }
+  const kinds = v.kinds?.split(',').map((k) => k.trim());
+  const unknown = kinds?.filter((k) => !(SYNTH_KINDS as readonly string[]).includes(k)) ?? [];
+  if (unknown.length > 0) fail(`--kinds: unknown kind ${unknown.join(', ')} (kinds: ${SYNTH_KINDS.join(', ')})`, 2);
+  const picked = kinds === undefined ? n : Array.from({ length: n }, (_, i) => kindOf(split === 'train' ? seed : SPLIT_SEEDS.dev, i)).filter((k) => kinds.includes(k)).length;
   const crops: HarvestedCrop[] = [];
   let skipped = 0;
   let missed = 0;
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
   const bar = new ProgressBar();
   const started = performance.now();
   let done = 0;
-  for await (const pic of generateSplit(split, n, split === 'train' ? { seed, maxSide } : { maxSide })) {
+  for await (const pic of generateSplit(split, n, { ...(split === 'train' ? { seed } : {}), maxSide, ...(kinds ? { kinds: kinds as SynthKind[] } : {}) })) {
     drawn += pic.marks.length;
     try {
       const h = await harvestPicture(pic.bytes, pic.marks);
@@ -61,15 +67,15 @@ async function main(): Promise<void> {
       refused++; // the pipeline refuses the file itself (too small, ...): nothing to learn from
       missed += pic.marks.length;
     }
-    bar.update(++done, n);
+    bar.update(++done, picked);
     // long runs keep what they have: the files are rewritten every 250 pictures
-    if (done % 250 === 0 && done < n) await save(v.out!, crops);
+    if (done % 250 === 0 && done < picked) await save(v.out!, crops);
   }
   bar.clear();
   const { images, labels } = await save(v.out!, crops);
   const perClass = Array.from({ length: NONE_LABEL + 1 }, (_, k) => labels.filter((l) => l === k).length);
-  const summary = { split, seed: split === 'train' ? seed : SPLIT_SEEDS.dev, pictures: n, crops: crops.length, perClass, skipped, digitsDrawn: drawn, digitsMissed: missed, filesRefused: refused, seconds: Math.round((performance.now() - started) / 1000) };
-  console.log(`${crops.length} crops from ${n} pictures (${perClass[NONE_LABEL]} not a digit, ${skipped} ambiguous left out); ${drawn - missed} of ${drawn} drawn digits cut as one crop`);
+  const summary = { split, seed: split === 'train' ? seed : SPLIT_SEEDS.dev, pictures: picked, ...(kinds ? { kinds } : {}), crops: crops.length, perClass, skipped, digitsDrawn: drawn, digitsMissed: missed, filesRefused: refused, seconds: Math.round((performance.now() - started) / 1000) };
+  console.log(`${crops.length} crops from ${picked} pictures (${perClass[NONE_LABEL]} not a digit, ${skipped} ambiguous left out); ${drawn - missed} of ${drawn} drawn digits cut as one crop`);
   console.log(JSON.stringify(summary));
   await writeFile(`${v.out}.json`, JSON.stringify(summary, null, 2) + '\n');
   if (v.sheet) {
