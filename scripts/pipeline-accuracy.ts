@@ -17,13 +17,17 @@ import { loadClassifier } from '../src/model/load.ts';
 import { loadMnistSplit } from '../src/data/mnist.ts';
 import { formatRows, gate, pct, readOutcome, readScored, tally, type Case, type Scored, type Tally } from '../src/training/pipelineTally.ts';
 import { DEFAULT_VISION_OPTIONS } from '../src/vision/options.ts';
-import type { SynthPicture } from '../src/data/synth/index.ts';
+import { SYNTH_KINDS, type SynthKind, type SynthPicture } from '../src/data/synth/index.ts';
 
 const USAGE = `
 npm run pipeline-accuracy -- [options]
 
   --split test|dev   synthetic split to read (default test; tune only on dev)
   --n N              synthetic pictures, indices 0..N-1 (default 2000; 0 skips them)
+  --start S          indices S..S+N-1 instead (default 0)
+  --kind K           pictures of this kind only, drawn from the split's seed at those indices but
+                     not the split's own pictures there (${SYNTH_KINDS.join(', ')}): more of one
+                     kind than the mix holds, e.g. --split dev --kind number --start 20000 --n 400
   --mnist N          MNIST test digits as 28x28 PNG files (default 10000; 0 skips them)
   --mnist-split S    test (default) or validation (the last 10,000 training-file images)
   --sweep            calibrate the two learned gates: read with them open, then count for a grid
@@ -40,6 +44,8 @@ npm run pipeline-accuracy -- [options]
 const { values } = parseCli(USAGE, {
   split: { type: 'string', default: 'test' },
   n: { type: 'string' },
+  start: { type: 'string' },
+  kind: { type: 'string' },
   mnist: { type: 'string' },
   model: { type: 'string', default: 'models' },
   examples: { type: 'string' },
@@ -62,6 +68,9 @@ runMain(async () => {
     fail('--sweep chooses thresholds, so it runs only on --split dev --mnist-split validation (never on a test split)', 2);
   }
   const n = num(values.n, 'n', 2000, (x) => Number.isInteger(x) && x >= 0);
+  const start = num(values.start, 'start', 0, (x) => Number.isInteger(x) && x >= 0);
+  const kind = values.kind;
+  if (kind !== undefined && !(SYNTH_KINDS as readonly string[]).includes(kind)) fail(`--kind must be one of ${SYNTH_KINDS.join(', ')}, got "${kind}"`, 2);
   const nMnist = num(values.mnist, 'mnist', 10_000, (x) => Number.isInteger(x) && x >= 0 && x <= 10_000);
   const examples = num(values.examples, 'examples', 5, (x) => Number.isInteger(x) && x >= 0);
   const say = values.json ? (): void => {} : (line = ''): void => console.log(line);
@@ -92,16 +101,16 @@ runMain(async () => {
   if (n > 0) {
     const cases: Case[] = [];
     const t0 = performance.now();
-    for await (const p of pictures(split, n, values.cache)) {
+    for await (const p of pictures(split, start, n, kind as SynthKind | undefined, values.cache)) {
       const c = await read({ id: p.id, label: p.label, kind: p.kind, hazards: p.hazards }, p.bytes, 'synthetic');
       cases.push(c);
       keep(c, p.bytes, p.format === 'jpeg' ? 'jpg' : p.format);
       if (!values.json && cases.length % 100 === 0) process.stderr.write(`  ${cases.length}/${n}\r`);
     }
     const t = tally(cases, examples);
-    say(`\nsynthetic ${split} split, pictures 0-${n - 1} (${((performance.now() - t0) / 1000).toFixed(0)} s)${values.sweep ? ', gates open' : ''}`);
+    say(`\nsynthetic ${split} split, ${kind ? `${kind} pictures` : 'pictures'} ${start}-${start + n - 1} (${((performance.now() - t0) / 1000).toFixed(0)} s)${values.sweep ? ', gates open' : ''}`);
     printTally(t, say, true);
-    summary.synthetic = { split, n, ...compact(t) };
+    summary.synthetic = { split, start, n, ...(kind ? { kind } : {}), ...compact(t) };
   }
 
   if (nMnist > 0) {
@@ -134,26 +143,31 @@ runMain(async () => {
   console.log(JSON.stringify(summary));
 });
 
-/** The split's pictures 0..n-1, from the cache folder when it holds them all (written there otherwise). */
-async function* pictures(split: 'dev' | 'test', n: number, cache: string | undefined): AsyncGenerator<SynthPicture> {
-  const { generateSplit } = await import('../src/data/synth/index.ts');
-  const file = (i: number): string => join(cache ?? '', `${split}-${String(i).padStart(6, '0')}`);
-  if (cache && Array.from({ length: n }, (_, i) => existsSync(`${file(i)}.json`)).every(Boolean)) {
-    for (let i = 0; i < n; i++) {
+/**
+ * The split's pictures start..start+n-1 (of one kind when `kind` is set), from the cache folder
+ * when it holds them all (written there otherwise).
+ */
+async function* pictures(split: 'dev' | 'test', start: number, n: number, kind: SynthKind | undefined, cache: string | undefined): AsyncGenerator<SynthPicture> {
+  const { generatePicture, SPLIT_SEEDS } = await import('../src/data/synth/index.ts');
+  const name = (i: number): string => `${split}-${kind ? `${kind}-` : ''}${String(i).padStart(6, '0')}`;
+  const file = (i: number): string => join(cache ?? '', name(i));
+  const indices = Array.from({ length: n }, (_, i) => start + i);
+  if (cache && indices.every((i) => existsSync(`${file(i)}.json`))) {
+    for (const i of indices) {
       const meta = JSON.parse(readFileSync(`${file(i)}.json`, 'utf8')) as Omit<SynthPicture, 'bytes'>;
       yield { ...meta, bytes: readFileSync(`${file(i)}.bin`) };
     }
     return;
   }
   if (cache) mkdirSync(cache, { recursive: true });
-  let i = 0;
-  for await (const p of generateSplit(split, n)) {
+  for (const i of indices) {
+    const generated = await generatePicture(SPLIT_SEEDS[split], i, kind ? { kind } : {});
+    const p = kind ? { ...generated, id: name(i) } : generated;
     if (cache) {
       const { bytes, ...meta } = p;
       writeFileSync(`${file(i)}.bin`, bytes);
       writeFileSync(`${file(i)}.json`, JSON.stringify(meta));
     }
-    i++;
     yield p;
   }
 }
