@@ -158,6 +158,30 @@ describe('Hough counts', () => {
     const none = houghCountsSimd(new Int32Array(0), new Int32Array(0), cos, sin, size, reach)!;
     expect(none.peak()).toEqual({ best: 0, at: 0 });
   });
+
+  it('the SIMD counts equal the TypeScript ones for any number of angles (eight at a time, then four)', async () => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const rnd = mulberry32(12);
+    const w = 120;
+    const h = 90;
+    const n = 800;
+    const xs = Int32Array.from({ length: n }, () => Math.floor(rnd() * w));
+    const ys = Int32Array.from({ length: n }, () => Math.floor(rnd() * h));
+    const reach = Math.ceil(Math.hypot(w, h)) + 2;
+    const size = 2 * reach + 1;
+    for (const count of [1, 4, 5, 8, 9, 12, 16, 17]) {
+      const angles = Array.from({ length: count }, () => (rnd() - 0.5) * Math.PI);
+      const cos = Float64Array.from(angles, Math.cos);
+      const sin = Float64Array.from(angles, Math.sin);
+      const js = houghCountsJs(xs, ys, cos, sin, size, reach);
+      const simd = houghCountsSimd(xs, ys, cos, sin, size, reach)!;
+      expect(Array.from(simd.hist)).toEqual(Array.from(js.hist));
+      const strip = Int32Array.from({ length: 100 }, (_, i) => i * 5);
+      js.subtract(strip, 90);
+      simd.subtract(strip, 90);
+      expect(Array.from(simd.hist)).toEqual(Array.from(js.hist));
+    }
+  });
 });
 
 describe('pixelsNear', () => {
