@@ -659,52 +659,130 @@
   ;; The Hough counts of lines.ts: for each listed pixel k (indices in `list`, or 0..n-1 when list
   ;; is 0) and each angle a < angles (a multiple of 4: the caller pads with angles whose bins land
   ;; in rows of their own), hist[a * size + floor(ys[k] * cos[a] - xs[k] * sin[a] + 0.5) + reach] += delta.
-  ;; f64 arithmetic in the same order as the TypeScript (the same bins), four angles at a time
-  ;; (so consecutive increments fall in four rows, which stay in the cache).
+  ;; f64 arithmetic in the same order as the TypeScript (the same bins), eight angles at a time
+  ;; (a pixel's coordinates loaded once for eight; consecutive increments fall in eight rows, which
+  ;; stay in the cache), the last four on their own when angles is not a multiple of 8.
   ;; xs, ys, list are i32 arrays, cos, sin f64 arrays, hist i32.
   (func (export "hough_add") (param $xs i32) (param $ys i32) (param $list i32) (param $n i32) (param $cos i32) (param $sin i32)
         (param $angles i32) (param $hist i32) (param $size i32) (param $reach i32) (param $delta i32)
-    (local $a i32) (local $t i32) (local $k i32) (local $row i32) (local $rb i32) (local $s i32)
-    (local $c0 v128) (local $s0 v128) (local $c1 v128) (local $s1 v128) (local $half v128) (local $r v128) (local $vy v128) (local $vx v128)
+    (local $a i32)
+    (local.set $a (i32.const 0))
+    (block $done
+      (loop $eights
+        (br_if $done (i32.gt_s (i32.add (local.get $a) (i32.const 8)) (local.get $angles)))
+        (call $hough8 (local.get $xs) (local.get $ys) (local.get $list) (local.get $n) (local.get $cos) (local.get $sin)
+          (local.get $a) (local.get $hist) (local.get $size) (local.get $reach) (local.get $delta))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (br $eights)))
+    (if (i32.lt_s (local.get $a) (local.get $angles))
+      (then
+        (call $hough4 (local.get $xs) (local.get $ys) (local.get $list) (local.get $n) (local.get $cos) (local.get $sin)
+          (local.get $a) (local.get $hist) (local.get $size) (local.get $reach) (local.get $delta)))))
+
+  ;; One group of eight (hough8) or four (hough4) angles from a: each pixel's bins, then its increments.
+  (func $hough8 (param $xs i32) (param $ys i32) (param $list i32) (param $n i32) (param $cos i32) (param $sin i32)
+        (param $a i32) (param $hist i32) (param $size i32) (param $reach i32) (param $delta i32)
+    (local $t i32) (local $k i32) (local $row i32) (local $rb i32) (local $s i32) (local $row1 i32) (local $row2 i32) (local $row3 i32) (local $row4 i32) (local $row5 i32) (local $row6 i32) (local $row7 i32)
+    (local $c0 v128) (local $s0 v128) (local $c1 v128) (local $s1 v128) (local $c2 v128) (local $s2 v128) (local $c3 v128) (local $s3 v128) (local $r0 v128) (local $r1 v128) (local $half v128) (local $vy v128) (local $vx v128)
     (local.set $half (f64x2.splat (f64.const 0.5)))
     (local.set $rb (i32.shl (local.get $size) (i32.const 2)))
-    (local.set $a (i32.const 0))
-    (block $adone
-      (loop $al
-        (br_if $adone (i32.ge_s (local.get $a) (local.get $angles)))
-        (local.set $c0 (v128.load (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
-        (local.set $s0 (v128.load (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
-        (local.set $c1 (v128.load offset=16 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
-        (local.set $s1 (v128.load offset=16 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
-        (local.set $row (i32.add (local.get $hist) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $size)) (local.get $reach)) (i32.const 2))))
-        (local.set $t (i32.const 0))
-        (block $kdone
-          (loop $kl
-            (br_if $kdone (i32.ge_s (local.get $t) (local.get $n)))
-            (local.set $k (if (result i32) (local.get $list)
-              (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
-              (else (local.get $t))))
-            (local.set $vy (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2)))))))
-            (local.set $vx (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2)))))))
-            ;; the bins of angles a..a+3 (byte offsets in their rows)
-            (local.set $r (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
-                (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c0)) (f64x2.mul (local.get $vx) (local.get $s0))) (local.get $half))))
-              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
-                (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c1)) (f64x2.mul (local.get $vx) (local.get $s1))) (local.get $half)))))
-              (i32.const 2)))
-            (local.set $s (i32.add (local.get $row) (i32x4.extract_lane 0 (local.get $r))))
-            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
-            (local.set $s (i32.add (i32.add (local.get $row) (local.get $rb)) (i32x4.extract_lane 1 (local.get $r))))
-            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
-            (local.set $s (i32.add (i32.add (local.get $row) (i32.shl (local.get $rb) (i32.const 1))) (i32x4.extract_lane 2 (local.get $r))))
-            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
-            (local.set $s (i32.add (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 3))) (i32x4.extract_lane 3 (local.get $r))))
-            (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
-            (local.set $t (i32.add (local.get $t) (i32.const 1)))
-            (br $kl)))
-        (local.set $a (i32.add (local.get $a) (i32.const 4)))
-        (br $al))))
+    (local.set $c0 (v128.load offset=0 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $s0 (v128.load offset=0 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $c1 (v128.load offset=16 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $s1 (v128.load offset=16 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $c2 (v128.load offset=32 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $s2 (v128.load offset=32 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $c3 (v128.load offset=48 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $s3 (v128.load offset=48 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $row (i32.add (local.get $hist) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $size)) (local.get $reach)) (i32.const 2))))
+    (local.set $row1 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 1))))
+    (local.set $row2 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 2))))
+    (local.set $row3 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 3))))
+    (local.set $row4 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 4))))
+    (local.set $row5 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 5))))
+    (local.set $row6 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 6))))
+    (local.set $row7 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 7))))
+    (local.set $t (i32.const 0))
+    (block $kdone
+      (loop $kl
+        (br_if $kdone (i32.ge_s (local.get $t) (local.get $n)))
+        (local.set $k (if (result i32) (local.get $list)
+          (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
+          (else (local.get $t))))
+        (local.set $vy (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2)))))))
+        (local.set $vx (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2)))))))
+        ;; the bins of angles a.. (byte offsets in their rows)
+        (local.set $r0 (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+            (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c0)) (f64x2.mul (local.get $vx) (local.get $s0))) (local.get $half))))
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+            (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c1)) (f64x2.mul (local.get $vx) (local.get $s1))) (local.get $half)))))
+          (i32.const 2)))
+        (local.set $r1 (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+            (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c2)) (f64x2.mul (local.get $vx) (local.get $s2))) (local.get $half))))
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+            (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c3)) (f64x2.mul (local.get $vx) (local.get $s3))) (local.get $half)))))
+          (i32.const 2)))
+        (local.set $s (i32.add (local.get $row) (i32x4.extract_lane 0 (local.get $r0))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row1) (i32x4.extract_lane 1 (local.get $r0))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row2) (i32x4.extract_lane 2 (local.get $r0))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row3) (i32x4.extract_lane 3 (local.get $r0))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row4) (i32x4.extract_lane 0 (local.get $r1))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row5) (i32x4.extract_lane 1 (local.get $r1))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row6) (i32x4.extract_lane 2 (local.get $r1))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row7) (i32x4.extract_lane 3 (local.get $r1))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $kl))))
+
+  (func $hough4 (param $xs i32) (param $ys i32) (param $list i32) (param $n i32) (param $cos i32) (param $sin i32)
+        (param $a i32) (param $hist i32) (param $size i32) (param $reach i32) (param $delta i32)
+    (local $t i32) (local $k i32) (local $row i32) (local $rb i32) (local $s i32) (local $row1 i32) (local $row2 i32) (local $row3 i32)
+    (local $c0 v128) (local $s0 v128) (local $c1 v128) (local $s1 v128) (local $r0 v128) (local $half v128) (local $vy v128) (local $vx v128)
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $rb (i32.shl (local.get $size) (i32.const 2)))
+    (local.set $c0 (v128.load offset=0 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $s0 (v128.load offset=0 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $c1 (v128.load offset=16 (i32.add (local.get $cos) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $s1 (v128.load offset=16 (i32.add (local.get $sin) (i32.shl (local.get $a) (i32.const 3)))))
+    (local.set $row (i32.add (local.get $hist) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $size)) (local.get $reach)) (i32.const 2))))
+    (local.set $row1 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 1))))
+    (local.set $row2 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 2))))
+    (local.set $row3 (i32.add (local.get $row) (i32.mul (local.get $rb) (i32.const 3))))
+    (local.set $t (i32.const 0))
+    (block $kdone
+      (loop $kl
+        (br_if $kdone (i32.ge_s (local.get $t) (local.get $n)))
+        (local.set $k (if (result i32) (local.get $list)
+          (then (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
+          (else (local.get $t))))
+        (local.set $vy (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2)))))))
+        (local.set $vx (f64x2.splat (f64.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2)))))))
+        ;; the bins of angles a.. (byte offsets in their rows)
+        (local.set $r0 (i32x4.shl (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+            (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c0)) (f64x2.mul (local.get $vx) (local.get $s0))) (local.get $half))))
+          (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor (f64x2.add
+            (f64x2.sub (f64x2.mul (local.get $vy) (local.get $c1)) (f64x2.mul (local.get $vx) (local.get $s1))) (local.get $half)))))
+          (i32.const 2)))
+        (local.set $s (i32.add (local.get $row) (i32x4.extract_lane 0 (local.get $r0))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row1) (i32x4.extract_lane 1 (local.get $r0))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row2) (i32x4.extract_lane 2 (local.get $r0))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $s (i32.add (local.get $row3) (i32x4.extract_lane 3 (local.get $r0))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $delta)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $kl))))
 
   ;; The ink map of illumination.ts. lerp_rows: each output row y (w floats, rows dense) is
   ;; f32(a[x] * (1 - fy) + b[x] * fy) in f64, a and b the rows y0s[y] and y1s[y] of `rows` (f64,

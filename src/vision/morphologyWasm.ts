@@ -253,7 +253,7 @@ export function houghCountsSimd(xs: Int32Array, ys: Int32Array, cos: Float64Arra
   const { exports: k, memory } = kernels;
   const n = xs.length;
   const angles = cos.length;
-  // a multiple of 4 angles for the kernel (four at a time): the last ones cos = sin = 0, their counts in rows past the real ones
+  // a multiple of 4 angles for the kernel (eight, then four, at a time): the last ones cos = sin = 0, their counts in rows past the real ones
   const even = (angles + 3) & ~3;
   // byte offsets
   const px = 16;

@@ -121,20 +121,23 @@ describe('ruled and grid paper in a photo', () => {
   });
 });
 
+/** n random pixels of a w×h picture, and the Hough table's reach and size for it. */
+function randomPixels(rnd: () => number, w: number, h: number, n: number): { xs: Int32Array; ys: Int32Array; reach: number; size: number } {
+  const xs = Int32Array.from({ length: n }, () => Math.floor(rnd() * w));
+  const ys = Int32Array.from({ length: n }, () => Math.floor(rnd() * h));
+  const reach = Math.ceil(Math.hypot(w, h)) + 2;
+  return { xs, ys, reach, size: 2 * reach + 1 };
+}
+
 describe('Hough counts', () => {
   it('the SIMD counts equal the TypeScript ones, before and after taking pixels out', async () => {
     expect(await loadMorphologyKernels()).toBe(true);
     const rnd = mulberry32(11);
-    const w = 300;
-    const h = 200;
     const n = 5000;
-    const xs = Int32Array.from({ length: n }, () => Math.floor(rnd() * w));
-    const ys = Int32Array.from({ length: n }, () => Math.floor(rnd() * h));
+    const { xs, ys, reach, size } = randomPixels(rnd, 300, 200, n);
     const angles = Array.from({ length: 81 }, (_, i) => ((i - 40) * Math.PI) / 360 + (rnd() < 0.5 ? 0 : Math.PI / 2));
     const cos = Float64Array.from(angles, Math.cos);
     const sin = Float64Array.from(angles, Math.sin);
-    const reach = Math.ceil(Math.hypot(w, h)) + 2;
-    const size = 2 * reach + 1;
     const js = houghCountsJs(xs, ys, cos, sin, size, reach);
     const simd = houghCountsSimd(xs, ys, cos, sin, size, reach)!;
     expect(Array.from(simd.hist)).toEqual(Array.from(js.hist));
@@ -157,6 +160,24 @@ describe('Hough counts', () => {
     expect(simd.peak()).toEqual({ best, at: 5 });
     const none = houghCountsSimd(new Int32Array(0), new Int32Array(0), cos, sin, size, reach)!;
     expect(none.peak()).toEqual({ best: 0, at: 0 });
+  });
+
+  it('the SIMD counts equal the TypeScript ones for any number of angles (eight at a time, then four)', async () => {
+    expect(await loadMorphologyKernels()).toBe(true);
+    const rnd = mulberry32(12);
+    const { xs, ys, reach, size } = randomPixels(rnd, 120, 90, 800);
+    for (const count of [1, 4, 5, 8, 9, 12, 16, 17]) {
+      const angles = Array.from({ length: count }, () => (rnd() - 0.5) * Math.PI);
+      const cos = Float64Array.from(angles, Math.cos);
+      const sin = Float64Array.from(angles, Math.sin);
+      const js = houghCountsJs(xs, ys, cos, sin, size, reach);
+      const simd = houghCountsSimd(xs, ys, cos, sin, size, reach)!;
+      expect(Array.from(simd.hist)).toEqual(Array.from(js.hist));
+      const strip = Int32Array.from({ length: 100 }, (_, i) => i * 5);
+      js.subtract(strip, 90);
+      simd.subtract(strip, 90);
+      expect(Array.from(simd.hist)).toEqual(Array.from(js.hist));
+    }
   });
 });
 
