@@ -9,7 +9,7 @@ import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
 import { ProgressBar } from '../src/cli/progress.ts';
 import { NONE_LABEL, saveCrops } from '../src/data/crops.ts';
 import { IMAGE_SIZE } from '../src/data/mnist.ts';
-import { generateSplit, kindOf, SPLIT_SEEDS, SYNTH_KINDS, type SynthKind } from '../src/data/synth/index.ts';
+import { generateSplit, isSynthKind, kindOf, SPLIT_SEEDS, SYNTH_KINDS } from '../src/data/synth/index.ts';
 import { harvestPicture, type HarvestedCrop } from '../src/training/harvest.ts';
 import { renderImageGrid } from '../src/vision/render.ts';
 
@@ -44,9 +44,10 @@ async function main(): Promise<void> {
   if (split === 'train' && (!Number.isInteger(seed) || seed === SPLIT_SEEDS.dev || seed === SPLIT_SEEDS.test)) {
     fail(`--split train needs --seed S, any integer but the dev (${SPLIT_SEEDS.dev}) and test (${SPLIT_SEEDS.test}) seeds`, 2);
   }
-  const kinds = v.kinds?.split(',').map((k) => k.trim());
-  const unknown = kinds?.filter((k) => !(SYNTH_KINDS as readonly string[]).includes(k)) ?? [];
+  const given = v.kinds?.split(',').map((k) => k.trim());
+  const unknown = given?.filter((k) => !isSynthKind(k)) ?? [];
   if (unknown.length > 0) fail(`--kinds: unknown kind ${unknown.join(', ')} (kinds: ${SYNTH_KINDS.join(', ')})`, 2);
+  const kinds = given?.filter(isSynthKind);
   const picked = kinds === undefined ? n : Array.from({ length: n }, (_, i) => kindOf(split === 'train' ? seed : SPLIT_SEEDS.dev, i)).filter((k) => kinds.includes(k)).length;
   const crops: HarvestedCrop[] = [];
   let skipped = 0;
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const bar = new ProgressBar();
   const started = performance.now();
   let done = 0;
-  for await (const pic of generateSplit(split, n, { ...(split === 'train' ? { seed } : {}), maxSide, ...(kinds ? { kinds: kinds as SynthKind[] } : {}) })) {
+  for await (const pic of generateSplit(split, n, { ...(split === 'train' ? { seed } : {}), maxSide, ...(kinds ? { kinds } : {}) })) {
     drawn += pic.marks.length;
     try {
       const h = await harvestPicture(pic.bytes, pic.marks);

@@ -17,7 +17,7 @@ import { loadClassifier } from '../src/model/load.ts';
 import { loadMnistSplit } from '../src/data/mnist.ts';
 import { formatRows, gate, pct, readOutcome, readScored, tally, type Case, type Scored, type Tally } from '../src/training/pipelineTally.ts';
 import { DEFAULT_VISION_OPTIONS } from '../src/vision/options.ts';
-import { SYNTH_KINDS, type SynthKind, type SynthPicture } from '../src/data/synth/index.ts';
+import { generatePicture, isSynthKind, SPLIT_SEEDS, SYNTH_KINDS, type SynthKind, type SynthPicture } from '../src/data/synth/index.ts';
 
 const USAGE = `
 npm run pipeline-accuracy -- [options]
@@ -70,7 +70,7 @@ runMain(async () => {
   const n = num(values.n, 'n', 2000, (x) => Number.isInteger(x) && x >= 0);
   const start = num(values.start, 'start', 0, (x) => Number.isInteger(x) && x >= 0);
   const kind = values.kind;
-  if (kind !== undefined && !(SYNTH_KINDS as readonly string[]).includes(kind)) fail(`--kind must be one of ${SYNTH_KINDS.join(', ')}, got "${kind}"`, 2);
+  if (kind !== undefined && !isSynthKind(kind)) fail(`--kind must be one of ${SYNTH_KINDS.join(', ')}, got "${kind}"`, 2);
   const nMnist = num(values.mnist, 'mnist', 10_000, (x) => Number.isInteger(x) && x >= 0 && x <= 10_000);
   const examples = num(values.examples, 'examples', 5, (x) => Number.isInteger(x) && x >= 0);
   const say = values.json ? (): void => {} : (line = ''): void => console.log(line);
@@ -101,7 +101,7 @@ runMain(async () => {
   if (n > 0) {
     const cases: Case[] = [];
     const t0 = performance.now();
-    for await (const p of pictures(split, start, n, kind as SynthKind | undefined, values.cache)) {
+    for await (const p of pictures(split, start, n, kind, values.cache)) {
       const c = await read({ id: p.id, label: p.label, kind: p.kind, hazards: p.hazards }, p.bytes, 'synthetic');
       cases.push(c);
       keep(c, p.bytes, p.format === 'jpeg' ? 'jpg' : p.format);
@@ -148,7 +148,6 @@ runMain(async () => {
  * when it holds them all (written there otherwise).
  */
 async function* pictures(split: 'dev' | 'test', start: number, n: number, kind: SynthKind | undefined, cache: string | undefined): AsyncGenerator<SynthPicture> {
-  const { generatePicture, SPLIT_SEEDS } = await import('../src/data/synth/index.ts');
   const name = (i: number): string => `${split}-${kind ? `${kind}-` : ''}${String(i).padStart(6, '0')}`;
   const file = (i: number): string => join(cache ?? '', name(i));
   const indices = Array.from({ length: n }, (_, i) => start + i);

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fail, num, parseCli, runMain } from '../src/cli/args.ts';
-import { SPLIT_SEEDS, SYNTH_KINDS, generatePicture, splitOfSeed, type SynthKind, type SynthPicture } from '../src/data/synth/index.ts';
+import { SPLIT_SEEDS, SYNTH_KINDS, generatePicture, isSynthKind, splitOfSeed, type SynthPicture } from '../src/data/synth/index.ts';
 import { contactSheet } from '../src/data/synth/contact.ts';
 import { Rng } from '../src/nn/rng.ts';
 
@@ -54,8 +54,8 @@ runMain(async () => {
   }
   const n = num(values.n, 'n', 48, (v) => isInt(v) && v >= 1 && v <= 100_000);
   const start = num(values.start, 'start', 0, isInt);
-  const kind = values.kind as SynthKind | undefined;
-  if (kind !== undefined && !SYNTH_KINDS.includes(kind)) fail(`--kind must be one of ${SYNTH_KINDS.join(', ')}, got "${kind}"`, 2);
+  const kind = values.kind;
+  if (kind !== undefined && !isSynthKind(kind)) fail(`--kind must be one of ${SYNTH_KINDS.join(', ')}, got "${kind}"`, 2);
   let indices = Array.from({ length: n }, (_, i) => start + i);
   if (values.random !== undefined) {
     const k = num(values.random, 'random', n, (v) => isInt(v) && v >= 1 && v <= n);

@@ -23,6 +23,11 @@ export const SPLIT_SEEDS: { dev: number; test: number } = { dev: 7_000_001, test
 
 export const SYNTH_KINDS: readonly SynthKind[] = ['photo-mnist', 'photo-font', 'photo-exif', 'number', 'drawing', 'non-digit'];
 
+/** `k` names a kind of synthetic picture (a command-line value, checked before it is used). */
+export function isSynthKind(k: string): k is SynthKind {
+  return (SYNTH_KINDS as readonly string[]).includes(k);
+}
+
 /** Kinds per block of 20 indices: 4 / 4 / 2 / 3 / 3 / 4 = 20 / 20 / 10 / 15 / 15 / 20 %. */
 const BLOCK: readonly SynthKind[] = [
   ...Array<SynthKind>(4).fill('photo-mnist'), ...Array<SynthKind>(4).fill('photo-font'), ...Array<SynthKind>(2).fill('photo-exif'),
