@@ -58,7 +58,7 @@ const classifier = await loadClassifier('models').catch(() => null);
 describe.skipIf(!classifier?.classes)('lookForLabel on photos the first look gets wrong (shipped model)', () => {
   it.each([
     [10205, '', 'wide window'],
-    [10221, '17', 'fainter ink'],
+    [10221, '7', 'fainter ink'], // cnn-r11 read "17"
     [10231, '', 'every line out, wide window'],
   ])('dev picture %i: read "%s", but told its digit the reader finds it (%s)', async (i, read, look) => {
     const pic = await generatePicture(SPLIT_SEEDS.dev, i, { kind: 'photo-font', maxSide: 1000 });
