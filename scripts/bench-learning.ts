@@ -32,8 +32,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { APIEmbed } from 'discord.js';
-import { num, parseCli } from '../src/cli/args.ts';
-import { generatePicture, SPLIT_SEEDS, FONT_PARTITION, type SynthPicture } from '../src/data/synth/index.ts';
+import { fail, num, parseCli } from '../src/cli/args.ts';
+import { generatePicture, SPLIT_SEEDS, FONT_PARTITION, PEN_KINDS, type PenKind, type SynthPicture } from '../src/data/synth/index.ts';
 import { silentLogger } from '../src/log.ts';
 import type { DigitClassifier } from '../src/model/classifier.ts';
 import { ACTIVE_FILE, activeModelName, loadActiveModel, modelInfo } from '../src/model/registry.ts';
@@ -70,6 +70,8 @@ pictures of the style read before and after. Small defaults; the issue's size is
   --cross-fit K   folds of the retrain's cross-fitting (default: the bot's, 2; 0: the gate measures
                   the held-back samples only)
   --max-side PX   long side of the photos (default 1000)
+  --pen K         the style's pen: ${PEN_KINDS.join(' | ')} (default: each picture's own, mostly ballpoint;
+                  pencil is a style the reader finds harder)
   --start S       the style's pictures are indices S.. of the dev seed (default 0: posted 0..N-1, new
                   N..N+M-1); tune with another range (e.g. 10000) than the one figures are quoted on
   --keep DIR      keep the honest server's database and models folder in DIR (bot.db, models/), e.g. for
@@ -93,6 +95,7 @@ const { values } = parseCli(USAGE, {
   threads: { type: 'string', default: '1' },
   'cross-fit': { type: 'string' },
   'max-side': { type: 'string', default: '1000' },
+  pen: { type: 'string' },
   'models-dir': { type: 'string', default: 'models' },
   start: { type: 'string', default: '0' },
   keep: { type: 'string' },
@@ -109,6 +112,9 @@ const AGREE = num(values.agree, 'agree', 0.5, (n) => n >= 0 && n <= 1);
 const FLOOD = values.flood === undefined ? null : num(values.flood, 'flood', 60, whole);
 const OTHERS = num(values.others, 'others', 0, whole);
 const MAX_SIDE = num(values['max-side'], 'max-side', 1000, (n) => whole(n) && n >= 64);
+const isPen = (s: string): s is PenKind => (PEN_KINDS as readonly string[]).includes(s);
+const PEN: PenKind | undefined =
+  values.pen === undefined || isPen(values.pen) ? values.pen : fail(`--pen must be one of ${PEN_KINDS.join(', ')}, got "${values.pen}"`, 2);
 const START = num(values.start, 'start', 0, (n) => whole(n) && n < 100_000);
 const KEEP = values.keep === undefined ? null : resolve(values.keep);
 const settings = (mode: RetrainSettings['mode']): RetrainSettings => ({
@@ -127,7 +133,7 @@ const root = resolve(import.meta.dirname, '..');
 const sourceModels = resolve(root, values['models-dir']);
 
 /** The style: picture `i` of the dev seed as a photo of one digit in a dev typeface. */
-const stylePicture = (i: number, maxSide = MAX_SIDE) => generatePicture(SPLIT_SEEDS.dev, i, { kind: 'photo-font', maxSide });
+const stylePicture = (i: number, maxSide = MAX_SIDE) => generatePicture(SPLIT_SEEDS.dev, i, { kind: 'photo-font', maxSide, ...(PEN === undefined ? {} : { pen: PEN }) });
 
 const MANAGE_GUILD = 1n << 5n;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -504,7 +510,7 @@ const pct = (r: { right: number; total: number } | null) => (r ? `${r.right}/${r
 const t0 = performance.now();
 const w = await startWorld();
 const initial = w.h.models.current().info.name;
-say(`style: single digits photographed, typefaces ${FONT_PARTITION.dev.join(', ')} (the dev split's; the reader never trained on them), ≤ ${MAX_SIDE} px`);
+say(`style: single digits photographed, typefaces ${FONT_PARTITION.dev.join(', ')} (the dev split's; the reader never trained on them), ≤ ${MAX_SIDE} px${PEN === undefined ? '' : `, written in ${PEN}`}`);
 say(`model ${w.h.models.current().info.name}; reading ${NEW} new pictures before…`);
 // the new pictures are indices START+POSTED..START+POSTED+NEW-1, read before and after: never posted by a poster, never labelled
 const before = await readNew(w, START + POSTED, NEW);
@@ -619,7 +625,7 @@ if (POISON > 0) {
 }
 
 const report = {
-  style: { split: 'dev', kind: 'photo-font', typefaces: FONT_PARTITION.dev, maxSide: MAX_SIDE, start: START },
+  style: { split: 'dev', kind: 'photo-font', typefaces: FONT_PARTITION.dev, maxSide: MAX_SIDE, start: START, pen: PEN ?? null },
   model: { before: initial, after: served },
   posted: { pictures: POSTED, posters: POSTERS, answeredRight: postedRight },
   labels: { ...stored, agreeShare: AGREE, floodPerHour: w.h.config.labels.floodPerHour, holdConfidence: w.h.config.labels.holdConfidence },

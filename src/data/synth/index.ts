@@ -8,12 +8,13 @@ import { FONT_PARTITION } from './fonts.ts';
 import type { Box } from './geometry.ts';
 import { chooseCanvas, renderDrawing } from './drawing.ts';
 import { chooseInkSubject, nonDigitInk, nonDigitRaster, type RasterSubject } from './nonDigit.ts';
-import { choosePen, renderPhoto, type Pen } from './photo.ts';
+import { choosePen, renderPhoto, type Pen, type PenKind } from './photo.ts';
 import { chance, pick, pictureSeed, weighted, Rng } from './random.ts';
 import { SYNTH_HAZARDS, type SynthHazard, type SynthKind, type SynthMark, type SynthPicture, type SynthSplit } from './types.ts';
 import { layoutDigits, makeWriter, writerHazards, type DigitSource, type Laid } from './writer.ts';
 
 export type { SynthHazard, SynthKind, SynthMark, SynthPicture, SynthSplit } from './types.ts';
+export { PEN_KINDS, type PenKind } from './photo.ts';
 export { SYNTH_HAZARDS } from './types.ts';
 export { FONT_PARTITION } from './fonts.ts';
 export { MNIST_RANGES } from './mnistStrokes.ts';
@@ -81,10 +82,10 @@ async function photoOf(rng: Rng, content: Laid | null, pen: Pen, marks: number, 
 }
 
 /** Digits `label` by one writer from `source`, as a photo or a drawing. */
-async function digitsPicture(rng: Rng, split: SynthSplit, source: DigitSource, label: string, medium: 'photo' | 'drawing', exif: boolean, maxSide: number): Promise<Drawn> {
+async function digitsPicture(rng: Rng, split: SynthSplit, source: DigitSource, label: string, medium: 'photo' | 'drawing', exif: boolean, maxSide: number, penKind?: PenKind): Promise<Drawn> {
   const digits = [...label].map(Number);
   if (medium === 'photo') {
-    const pen = choosePen(rng);
+    const pen = choosePen(rng, penKind);
     const writer = makeWriter(rng, split, source, pen.width);
     const laid = await layoutDigits(rng, writer, digits, HEIGHT);
     const d = await photoOf(rng, laid, pen, digits.length, exif, maxSide);
@@ -110,6 +111,8 @@ export interface PictureOptions {
   kind?: SynthKind;
   /** cap the long side (px), for quick tests and looks; the picture is otherwise the same */
   maxSide?: number;
+  /** photos of digits (photo-mnist, photo-font, photo-exif) written with this pen, e.g. a server whose members write in pencil; the rest of the picture is the same */
+  pen?: PenKind;
 }
 
 export async function generatePicture(seed: number, index: number, opts: PictureOptions = {}): Promise<SynthPicture> {
@@ -127,7 +130,7 @@ export async function generatePicture(seed: number, index: number, opts: Picture
     case 'photo-exif': {
       label = String(rng.int(10));
       const source: DigitSource = kind === 'photo-mnist' ? 'mnist' : kind === 'photo-font' ? 'font' : weighted(rng, { mnist: 40, font: 40, trajectory: 20 });
-      drawn = await digitsPicture(rng, split, source, label, 'photo', kind === 'photo-exif', maxSide);
+      drawn = await digitsPicture(rng, split, source, label, 'photo', kind === 'photo-exif', maxSide, opts.pen);
       break;
     }
     case 'number': {

@@ -22,7 +22,8 @@ import type { Raster } from './encode.ts';
 import type { Laid } from './writer.ts';
 import type { SynthHazard } from './types.ts';
 
-export type PenKind = 'ballpoint-black' | 'ballpoint-blue' | 'pencil' | 'marker';
+export const PEN_KINDS = ['ballpoint-black', 'ballpoint-blue', 'pencil', 'marker'] as const;
+export type PenKind = (typeof PEN_KINDS)[number];
 
 export interface Pen {
   kind: PenKind;
@@ -35,8 +36,10 @@ export interface Pen {
   grain: number;
 }
 
-export function choosePen(rng: Rng): Pen {
-  const kind = weighted(rng, { 'ballpoint-black': 34, 'ballpoint-blue': 26, pencil: 20, marker: 20 } as Record<PenKind, number>);
+/** A pen drawn at random, or of the kind asked for (the same random draws either way). */
+export function choosePen(rng: Rng, only?: PenKind): Pen {
+  const drawn = weighted(rng, { 'ballpoint-black': 34, 'ballpoint-blue': 26, pencil: 20, marker: 20 } as Record<PenKind, number>);
+  const kind = only ?? drawn;
   const j = (v: number): number => v + rng.uniform(-12, 12);
   switch (kind) {
     case 'ballpoint-black':

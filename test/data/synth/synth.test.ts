@@ -147,6 +147,26 @@ describe('synthetic chat pictures', () => {
     expect((await generatePicture(SPLIT_SEEDS.dev, 5)).bytes.equals(full.bytes)).toBe(true);
   });
 
+  it('pen: a photo of digits written with the pen asked for, same label and layout draws; other kinds ignore it', async () => {
+    let pens = 0;
+    for (let i = 0; i < 6; i++) {
+      const plain = await generatePicture(SEED, i, { kind: 'photo-font', ...SMALL });
+      const pencil = await generatePicture(SEED, i, { kind: 'photo-font', ...SMALL, pen: 'pencil' });
+      expect(pencil.hazards).toContain('pencil');
+      expect(pencil.label).toBe(plain.label);
+      if (!plain.hazards.includes('pencil')) {
+        pens++;
+        expect(pencil.bytes.equals(plain.bytes)).toBe(false);
+      } else expect(pencil.bytes.equals(plain.bytes)).toBe(true);
+      const marker = await generatePicture(SEED, i, { kind: 'photo-mnist', ...SMALL, pen: 'marker' });
+      expect(marker.hazards).toContain('marker');
+      expect(marker.hazards).not.toContain('pencil');
+    }
+    expect(pens).toBeGreaterThan(0);
+    const drawing = await generatePicture(SEED, 2, { kind: 'drawing', ...SMALL });
+    expect((await generatePicture(SEED, 2, { kind: 'drawing', ...SMALL, pen: 'pencil' })).bytes.equals(drawing.bytes)).toBe(true);
+  });
+
   it('mixes kinds 20/20/10/15/15/20 % by index, and generateSplit yields indices 0..n-1', async () => {
     const counts = new Map<string, number>();
     for (let i = 0; i < 2000; i++) counts.set(kindOf(SPLIT_SEEDS.test, i), (counts.get(kindOf(SPLIT_SEEDS.test, i)) ?? 0) + 1);
